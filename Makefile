@@ -1,0 +1,45 @@
+# benchgrid: `make bench` runs the default study on the default corpus and
+# writes the report; `make test` is what CI runs.
+
+GO ?= go
+BIN := bin/benchgrid
+FUZZTIME ?= 10s
+
+.PHONY: all build bench test test-short lint fuzz e2e clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/benchgrid
+
+# The main job: every parser × every strategy on the default corpus
+# (generated on first use into .benchgrid/), count 10, cpu+allocs profiles,
+# then the markdown report in results/latest/report.md.
+bench: build
+	$(BIN) run -report $(BENCHFLAGS)
+	@echo "report: results/latest/report.md"
+	@echo "compare: $(GO) tool benchstat -col /parser -row /strategy results/latest/bench.txt"
+
+# Everything CI checks: formatting, vet, staticcheck, the race-enabled
+# tests (fuzz seeds included), a short fuzz of every fuzz target, and an
+# end-to-end run of the harness.
+test: lint
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz
+	scripts/e2e.sh
+
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# A short coverage-guided run of every fuzz target.
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf bin

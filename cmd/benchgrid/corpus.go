@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"benchgrid/corpus"
+)
+
+func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("corpus: want a subcommand: gen or describe")
+	}
+	switch args[0] {
+	case "gen":
+		return runCorpusGen(ctx, args[1:], stdout, stderr)
+	case "describe":
+		return runCorpusDescribe(ctx, args[1:], stdout, stderr)
+	}
+	return usagef("corpus: unknown subcommand %q (want gen or describe)", args[0])
+}
+
+func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("corpus gen", stderr)
+	dir := fs.String("dir", "", "folder to write the corpus into (must not exist or be empty)")
+	files := fs.Int("files", corpus.DefaultFiles, "batch files to write")
+	seed := fs.Uint64("seed", 1, "generator seed: the same flags give the same bytes")
+	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind WORKLOAD.md makes bad, and tricky good ones)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" || fs.NArg() != 0 {
+		return usagef("corpus gen: want -dir DIR and no arguments")
+	}
+	if *files <= 0 || *bad < 0 {
+		return usagef("corpus gen: -files must be positive and -bad not negative")
+	}
+	st, err := corpus.Generate(ctx, corpus.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d files (%d adversarial: %d bad, %d tricky but good), %s, %d events\n",
+		*dir, st.Files, st.Bad+st.Tricky, st.Bad, st.Tricky, corpus.FormatBytes(st.Bytes), st.Events)
+	return nil
+}
+
+func runCorpusDescribe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("corpus describe", stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: benchgrid corpus describe DIR") }
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("corpus describe: want one corpus directory")
+	}
+	st, err := corpus.Describe(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(stdout, st.String())
+	return err
+}

@@ -1,0 +1,125 @@
+// Command benchgrid runs one JSON-processing workload under interchangeable
+// concurrency strategies, JSON parsers and runtime knobs, measures each
+// configuration, checks they all compute the same answer, and reports why
+// one is faster than another.
+//
+// Usage:
+//
+//	benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]
+//	benchgrid corpus describe DIR
+//	benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR
+//	benchgrid run [-parsers …] [-strategies …] [-count N] [-corpus DIR] [-report]
+//	benchgrid report [RUN_DIR]
+//	benchgrid compare [-threshold 0.05] OLD NEW
+//
+// A session:
+//
+//	$ benchgrid corpus gen -dir /tmp/c -files 2000 -bad 40
+//	$ benchgrid process -parser sonic -strategy pool /tmp/c
+//	{"files":2040,"bad_files":…}
+//
+// stdout carries data (the canonical line, a description); stderr carries
+// progress and messages. Exit status is 0 on success, 1 on failure and 2 on
+// a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "benchgrid:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	default:
+		return 1
+	}
+}
+
+const usage = `usage: benchgrid <command> [flags]
+
+commands:
+  corpus gen       write a deterministic corpus
+  corpus describe  print a corpus's files, bytes and size percentiles
+  process          run one configuration and print the canonical result
+  run              measure a matrix of configurations into results/<timestamp>
+  report           write the markdown report of a run
+  compare          compare two runs; exit 1 when a cell regressed
+
+Run 'benchgrid <command> -h' for a command's flags.
+`
+
+// run is the whole command, testable without a process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("no command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "corpus":
+		return runCorpus(ctx, rest, stdout, stderr)
+	case "process":
+		return runProcess(ctx, rest, stdout, stderr)
+	case "run":
+		return runRun(ctx, rest, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, stdout, stderr)
+	case "compare":
+		return runCompare(ctx, rest, stdout, stderr)
+	case "_child": // hidden: one sample, run by the harness in a fresh process
+		return runChild(ctx, os.Stdin, stdout)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usagef("unknown command %q", cmd)
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"benchgrid/corpus"
+	"benchgrid/harness"
+)
+
+func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("process", stderr)
+	parser := fs.String("parser", "std", "JSON parser adapter")
+	strategy := fs.String("strategy", "pool", "concurrency strategy")
+	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
+	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
+	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse or mmap")
+	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("process: want one corpus directory, got %d arguments", fs.NArg())
+	}
+	mode, err := corpus.ParseReadMode(*read)
+	if err != nil {
+		return usageError{err}
+	}
+	proc, err := harness.NewProcessor(harness.Config{
+		Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
+	})
+	if err != nil {
+		return usageError{err}
+	}
+	files, err := corpus.List(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	tally, err := proc.Run(ctx, files)
+	if err != nil {
+		return err
+	}
+	if *verbose {
+		for _, bad := range tally.Bad {
+			fmt.Fprintf(stderr, "bad %s: %s\n", bad.Path, bad.Reason)
+		}
+	}
+	for _, reason := range slices.Sorted(maps.Keys(tally.Fallbacks)) {
+		fmt.Fprintf(stderr, "fallback: %d files: %s\n", tally.Fallbacks[reason], reason)
+	}
+	if proc.ReadOnly() {
+		fmt.Fprintf(stderr, "parser %s computes no result: read %d files, %d bytes\n", *parser, tally.Files, tally.Bytes)
+		return nil
+	}
+	_, err = stdout.Write(tally.Result().Canonical())
+	return err
+}

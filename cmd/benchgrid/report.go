@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"benchgrid/record"
+	"benchgrid/reports"
+)
+
+// defaultRunDir is the run folder report reads when given none.
+var defaultRunDir = filepath.Join("results", "latest")
+
+// runReport implements `benchgrid report [RUN_DIR]`: it writes RUN_DIR's
+// report.md and charts, and prints the report's path on stdout.
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("report", stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: benchgrid report [RUN_DIR]\n\nWrites RUN_DIR/%s and its charts from RUN_DIR/%s (default RUN_DIR %s).\n",
+			record.ReportFile, record.ResultsFile, defaultRunDir)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usagef("report: want at most one run folder, got %d arguments", fs.NArg())
+	}
+	dir := defaultRunDir
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	if err := reports.Write(ctx, dir, reports.Options{}); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, filepath.Join(dir, record.ReportFile))
+	return err
+}
+
+// runCompare implements `benchgrid compare [-threshold T] [-alpha A] [-o FILE]
+// OLD NEW`: it prints (or writes) the comparison and fails, naming them,
+// when cells regressed.
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("compare", stderr)
+	threshold := fs.Float64("threshold", 0.05, "relative slowdown of the median wall time that counts as a regression")
+	alpha := fs.Float64("alpha", 0.05, "significance level")
+	out := fs.String("o", "", "write the markdown to `FILE` instead of stdout")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha 0.05] [-o FILE] OLD NEW")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usagef("compare: want two run folders, OLD and NEW, got %d arguments", fs.NArg())
+	}
+	if *threshold <= 0 {
+		return usagef("compare: -threshold %g: want a positive fraction", *threshold)
+	}
+	if *alpha <= 0 || *alpha >= 1 {
+		return usagef("compare: -alpha %g: want a level between 0 and 1", *alpha)
+	}
+	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Alpha: *alpha})
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := record.WriteFileAtomic(*out, md); err != nil {
+			return fmt.Errorf("compare: %w", err)
+		}
+	} else if _, err := stdout.Write(md); err != nil {
+		return err
+	}
+	if len(regressed) > 0 {
+		return fmt.Errorf("%d cell(s) regressed: %s", len(regressed), strings.Join(regressed, ", "))
+	}
+	return nil
+}

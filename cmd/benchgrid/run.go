@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"benchgrid/harness"
+)
+
+// runFlags are the matrix and measurement flags shared by run and study.
+type runFlags struct {
+	parsers, strategies, workers, reads   *string
+	gomaxprocs, gogc, gomemlimit, builds  *string
+	corpus, config, filter, profiles, out *string
+	count                                 *int
+	timeout                               *time.Duration
+	waitIdle, dryRun                      *bool
+	seed                                  *uint64
+}
+
+func addRunFlags(fs interface {
+	String(string, string, string) *string
+	Int(string, int, string) *int
+	Bool(string, bool, string) *bool
+	Duration(string, time.Duration, string) *time.Duration
+	Uint64(string, uint64, string) *uint64
+}) *runFlags {
+	return &runFlags{
+		parsers:    fs.String("parsers", "", "comma-separated parsers (default: all)"),
+		strategies: fs.String("strategies", "", "comma-separated strategies (default: all)"),
+		workers:    fs.String("workers", "", "comma-separated worker counts (default: GOMAXPROCS)"),
+		reads:      fs.String("read", "", "comma-separated read modes: readfile, reuse, mmap (default: readfile)"),
+		gomaxprocs: fs.String("gomaxprocs", "", "comma-separated GOMAXPROCS values for the children"),
+		gogc:       fs.String("gogc", "", "comma-separated GOGC values for the children (e.g. 100,400,off)"),
+		gomemlimit: fs.String("gomemlimit", "", "comma-separated GOMEMLIMIT values for the children (e.g. 1GiB)"),
+		builds:     fs.String("build", "", "comma-separated build variants (default: default)"),
+		corpus:     fs.String("corpus", "", "corpus folder (default: the generated default corpus)"),
+		config:     fs.String("config", "", "JSON matrix file (strict: unknown keys are errors); flags given too override it"),
+		filter:     fs.String("filter", "", "keep only cells whose name matches this regular expression"),
+		profiles:   fs.String("profile", "cpu,allocs", "profiles to take after the timed rounds: cpu,allocs,mutex,block,trace (empty: none)"),
+		out:        fs.String("out", "results", "folder for run folders"),
+		count:      fs.Int("count", 10, "samples per cell"),
+		timeout:    fs.Duration("timeout", 5*time.Minute, "limit for one sample"),
+		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
+		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
+		seed:       fs.Uint64("seed", 0, "seed for the order of cells in each round (0: random, recorded)"),
+	}
+}
+
+// matrix builds the matrix from -config and the axis flags.
+func (f *runFlags) matrix() (harness.Matrix, error) {
+	var m harness.Matrix
+	if *f.config != "" {
+		var err error
+		if m, err = harness.ReadMatrix(*f.config); err != nil {
+			return m, usageError{err}
+		}
+	}
+	set := func(dst *[]string, flag string) {
+		if v := harness.SplitList(flag); len(v) > 0 {
+			*dst = v
+		}
+	}
+	set(&m.Parsers, *f.parsers)
+	set(&m.Strategies, *f.strategies)
+	set(&m.Reads, *f.reads)
+	set(&m.GOGC, *f.gogc)
+	set(&m.GOMEMLIMIT, *f.gomemlimit)
+	set(&m.Builds, *f.builds)
+	if *f.filter != "" {
+		m.Filter = *f.filter
+	}
+	for _, axis := range []struct {
+		dst  *[]int
+		flag string
+		name string
+	}{{&m.Workers, *f.workers, "workers"}, {&m.GOMAXPROCS, *f.gomaxprocs, "gomaxprocs"}} {
+		items := harness.SplitList(axis.flag)
+		if len(items) == 0 {
+			continue
+		}
+		*axis.dst = nil
+		for _, item := range items {
+			n, err := strconv.Atoi(item)
+			if err != nil {
+				return m, usagef("-%s: %q is not a number", axis.name, item)
+			}
+			*axis.dst = append(*axis.dst, n)
+		}
+	}
+	return m, nil
+}
+
+// options builds the harness options, generating the default corpus when
+// no -corpus is given.
+func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Options, error) {
+	m, err := f.matrix()
+	if err != nil {
+		return harness.Options{}, err
+	}
+	opts := harness.Options{
+		Matrix: m, Corpus: *f.corpus, Count: *f.count, Timeout: *f.timeout,
+		Profiles: harness.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
+		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
+	}
+	if opts.Corpus == "" {
+		dir, seed, err := harness.DefaultCorpus(ctx, stderr)
+		if err != nil {
+			return opts, err
+		}
+		opts.Corpus, opts.CorpusSeed = dir, seed
+	}
+	return opts, nil
+}
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", stderr)
+	f := addRunFlags(fs)
+	report := fs.Bool("report", false, "write the markdown report after the run")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchgrid run [flags]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("run: unexpected arguments %q", fs.Args())
+	}
+	opts, err := f.options(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	if *f.dryRun {
+		return dryRun(opts, stdout)
+	}
+	dir, _, err := harness.Run(ctx, opts)
+	if dir != "" {
+		fmt.Fprintf(stderr, "results in %s\n", dir)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, dir)
+	if *report {
+		return runReport(ctx, []string{dir}, io.Discard, stderr)
+	}
+	return nil
+}
+
+func dryRun(opts harness.Options, stdout io.Writer) error {
+	stats, err := harness.CorpusStats(context.Background(), opts.Corpus)
+	if err != nil {
+		return err
+	}
+	plan, err := harness.MakePlan(opts, stats.Bytes)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, c := range plan.Cells {
+		fmt.Fprintln(stdout, c.FullName())
+	}
+	for _, u := range plan.Unavailable {
+		fmt.Fprintf(stdout, "UNAVAILABLE %s: %s\n", u.What, u.Reason)
+	}
+	fmt.Fprintf(stdout, "%d cells × %d samples = %d samples; corpus %d files, %d bytes; estimated %v\n",
+		len(plan.Cells), opts.Count, plan.Samples, stats.Files, stats.Bytes, plan.Estimate.Round(time.Second))
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0 && !strings.EqualFold(os.Getenv("TERM"), "dumb")
+}
+
+func runChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	return harness.RunChild(ctx, stdin, stdout)
+}

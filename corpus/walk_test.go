@@ -1,0 +1,181 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// makeTree creates files (relative path → contents) below root; a path
+// ending in "/" is a directory.
+func makeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for rel, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if strings.HasSuffix(rel, "/") {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// relPaths lists files relative to root, with forward slashes.
+func relPaths(t *testing.T, root string, files []File) []string {
+	t.Helper()
+	var out []string
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out
+}
+
+func TestWalk(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	makeTree(t, root, map[string]string{
+		"b.json":            "{}",
+		"a.json":            `{"events":[]}`,
+		"A.JSON":            "upper case: not an input",
+		"c.Json":            "mixed case: not an input",
+		"notes.txt":         "not an input",
+		"json":              "no extension",
+		".hidden.json":      "hidden, still an input",
+		"dir.json/in.json":  "in a directory named x.json",
+		"sub/z.json":        "z",
+		"sub/deeper/y.json": "y",
+		"sub-a/x.json":      "sorts after sub/ as a path, before it by name",
+		"empty/":            "",
+		"x.jsonl":           "ndjson: not an input",
+	})
+	makeTree(t, outside, map[string]string{"target.json": "outside", "dir/in.json": "outside"})
+	for _, l := range []struct{ target, name string }{
+		{filepath.Join(outside, "target.json"), "link.json"},    // link to a file
+		{filepath.Join(outside, "dir"), "linkdir"},              // link to a directory
+		{filepath.Join(root, "a.json"), "sub/link-inside.json"}, // link within the corpus
+		{filepath.Join(root, "missing"), "dangling.json"},       // dangling link
+		{filepath.Join(outside, "dir"), "dirlink.json"},         // directory link named x.json
+	} {
+		if err := os.Symlink(l.target, filepath.Join(root, l.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	want := []string{
+		".hidden.json",
+		"a.json",
+		"b.json",
+		"dir.json/in.json",
+		"sub/deeper/y.json",
+		"sub/z.json",
+		"sub-a/x.json",
+	}
+	files, err := List(t.Context(), root)
+	if err != nil {
+		t.Fatalf("List(%q) = %v", root, err)
+	}
+	if got := relPaths(t, root, files); !slices.Equal(got, want) {
+		t.Errorf("List(%q) = %q, want %q", root, got, want)
+	}
+	for _, f := range files {
+		info, err := os.Lstat(f.Path)
+		if err != nil || info.Size() != f.Size {
+			t.Errorf("List: %s has Size %d, lstat says %v (%v)", f.Path, f.Size, info.Size(), err)
+		}
+	}
+
+	// The root itself may be a link, and is followed.
+	link := filepath.Join(t.TempDir(), "corpus-link")
+	if err := os.Symlink(root, link); err != nil {
+		t.Fatal(err)
+	}
+	files, err = List(t.Context(), link)
+	if err != nil {
+		t.Fatalf("List(%q) = %v", link, err)
+	}
+	if got := relPaths(t, link, files); !slices.Equal(got, want) {
+		t.Errorf("List(%q) = %q, want %q", link, got, want)
+	}
+	for _, f := range files {
+		if !strings.HasPrefix(f.Path, link+string(filepath.Separator)) {
+			t.Errorf("List(%q): path %q is not below the root as given", link, f.Path)
+		}
+	}
+	// So may a root given with a trailing separator.
+	files, err = List(t.Context(), root+"/")
+	if err != nil || len(files) != len(want) {
+		t.Errorf("List(%q) = %d files, %v; want %d", root+"/", len(files), err, len(want))
+	}
+}
+
+func TestWalkErrors(t *testing.T) {
+	root := t.TempDir()
+	makeTree(t, root, map[string]string{"a.json": "", "b.json": "", "c.json": ""})
+	file := filepath.Join(root, "a.json")
+
+	for _, tc := range []struct {
+		root string
+		want string
+	}{
+		{filepath.Join(root, "missing"), "no such file"},
+		{file, "not a directory"},
+	} {
+		if _, err := List(t.Context(), tc.root); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("List(%q) = %v, want an error containing %q", tc.root, err, tc.want)
+		}
+	}
+
+	// fn's error stops the walk and is returned.
+	stop := errors.New("stop")
+	n := 0
+	err := Walk(t.Context(), root, func(File) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("Walk with fn failing = %v after %d calls, want %v after 1", err, n, stop)
+	}
+
+	// A cancelled context stops the walk.
+	ctx, cancel := context.WithCancel(t.Context())
+	n = 0
+	err = Walk(ctx, root, func(File) error { n++; cancel(); return nil })
+	if !errors.Is(err, context.Canceled) || n != 1 {
+		t.Errorf("Walk cancelled in fn = %v after %d calls, want context.Canceled after 1", err, n)
+	}
+}
+
+// TestWalkGenerated checks that the walker finds exactly the inputs that
+// Generate wrote, and not the manifest.
+func TestWalkGenerated(t *testing.T) {
+	opts := GenOptions{Files: 30, Seed: 9, Bad: 10}
+	st, dir := generate(t, opts)
+	files, err := List(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != st.Files {
+		t.Errorf("List after Generate(%+v) = %d files, want %d", opts, len(files), st.Files)
+	}
+	for _, f := range files {
+		if filepath.Base(f.Path) == ManifestName {
+			t.Errorf("List found the manifest %s", f.Path)
+		}
+	}
+}

@@ -1,0 +1,333 @@
+package harness
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"runtime/trace"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"benchgrid/corpus"
+	"benchgrid/record"
+	"benchgrid/workload"
+)
+
+// ChildSpec tells a child process what to measure. The parent sends it as
+// JSON on the child's standard input.
+type ChildSpec struct {
+	Corpus string `json:"corpus"`
+	Config Config `json:"config"`
+	// WarmupFiles is how many files, spread over the corpus, the untimed
+	// warm-up processes: enough to compile sonic's JIT, fault in code and
+	// grow worker state, not a full pass.
+	WarmupFiles int `json:"warmup_files"`
+	// Profiles, when set, asks for a profiling run instead of a timed
+	// sample: cpu, allocs, mutex, block and trace profiles written to
+	// ProfileDir, over as many passes as it takes to gather MinCPU of CPU
+	// time (at most MaxPasses).
+	Profiles   []string      `json:"profiles,omitempty"`
+	ProfileDir string        `json:"profile_dir,omitempty"`
+	MinCPU     time.Duration `json:"min_cpu,omitempty"`
+	MaxPasses  int           `json:"max_passes,omitempty"`
+}
+
+// ChildResult is what a child reports on its standard output.
+type ChildResult struct {
+	Sample    record.Sample    `json:"sample"`
+	Canonical string           `json:"canonical,omitempty"`
+	Digest    string           `json:"digest,omitempty"`
+	BadFiles  int64            `json:"bad_files"`
+	Fallbacks map[string]int64 `json:"fallbacks,omitempty"`
+	Passes    int              `json:"passes"`
+	Profiles  []record.Profile `json:"profiles,omitempty"`
+}
+
+// ProfileKinds lists the profiles a profiling run can take.
+var ProfileKinds = []string{"cpu", "allocs", "mutex", "block", "trace"}
+
+// RunChild is the body of a child process: it reads a ChildSpec from
+// stdin, measures, and writes a ChildResult as JSON to stdout. Everything
+// the parent needs to know of a failure is in the returned error, which
+// the caller prints on stderr before exiting non-zero.
+func RunChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	// Profiling never runs in timed samples: not even the runtime's
+	// default sampling of allocations.
+	runtime.MemProfileRate = 0
+	var spec ChildSpec
+	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
+		return fmt.Errorf("read child spec: %w", err)
+	}
+	proc, err := NewProcessor(spec.Config)
+	if err != nil {
+		return err
+	}
+	files, err := corpus.List(ctx, spec.Corpus)
+	if err != nil {
+		return err
+	}
+	if _, err := proc.Run(ctx, spread(files, spec.WarmupFiles)); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	var res *ChildResult
+	if len(spec.Profiles) > 0 {
+		res, err = profilePasses(ctx, proc, files, spec)
+	} else {
+		res, err = timedPass(ctx, proc, files)
+	}
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+// spread returns n files spread evenly over files.
+func spread(files []corpus.File, n int) []corpus.File {
+	if n >= len(files) {
+		return files
+	}
+	if n <= 0 {
+		return nil
+	}
+	out := make([]corpus.File, 0, n)
+	step := float64(len(files)) / float64(n)
+	for i := range n {
+		out = append(out, files[int(float64(i)*step)])
+	}
+	return out
+}
+
+// usage is a snapshot of the process's resource counters.
+type usage struct {
+	wall                  time.Time
+	user, sys             time.Duration
+	allocBytes, allocObjs uint64
+	gcCycles              uint64
+	gcPause               uint64
+	maxRSS                int64
+}
+
+var metricNames = []string{"/gc/heap/allocs:bytes", "/gc/heap/allocs:objects", "/gc/cycles/total:gc-cycles"}
+
+func snapshot() usage {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	samples := make([]metrics.Sample, len(metricNames))
+	for i, name := range metricNames {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	// runtime/metrics has GC pauses only as a histogram; MemStats has the
+	// exact total. Reading it stops the world, outside the timed region.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return usage{
+		wall:       time.Now(),
+		user:       time.Duration(ru.Utime.Nano()),
+		sys:        time.Duration(ru.Stime.Nano()),
+		allocBytes: samples[0].Value.Uint64(),
+		allocObjs:  samples[1].Value.Uint64(),
+		gcCycles:   samples[2].Value.Uint64(),
+		gcPause:    ms.PauseTotalNs,
+		maxRSS:     peakRSS(),
+	}
+}
+
+// peakRSS is the process's peak resident set size (VmHWM). getrusage's
+// ru_maxrss is no use here: Linux carries it across execve, so a child
+// would report its parent's peak whenever that is larger.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// timedPass forces a GC, then times one full pass.
+func timedPass(ctx context.Context, proc *Processor, files []corpus.File) (*ChildResult, error) {
+	runtime.GC()
+	before := snapshot()
+	tally, err := proc.Run(ctx, files)
+	after := snapshot()
+	if err != nil {
+		return nil, err
+	}
+	res := result(proc, tally)
+	res.Passes = 1
+	res.Sample = record.Sample{
+		Files:        tally.Files,
+		Bytes:        tally.Bytes,
+		WallNs:       after.wall.Sub(before.wall).Nanoseconds(),
+		UserNs:       (after.user - before.user).Nanoseconds(),
+		SysNs:        (after.sys - before.sys).Nanoseconds(),
+		AllocBytes:   int64(after.allocBytes - before.allocBytes),
+		AllocObjects: int64(after.allocObjs - before.allocObjs),
+		GCCycles:     int64(after.gcCycles - before.gcCycles),
+		GCPauseNs:    int64(after.gcPause - before.gcPause),
+		PeakRSS:      after.maxRSS,
+	}
+	return res, nil
+}
+
+func result(proc *Processor, tally *workload.Tally) *ChildResult {
+	res := &ChildResult{
+		BadFiles:  tally.BadFiles,
+		Fallbacks: tally.Fallbacks,
+		Sample:    record.Sample{Files: tally.Files, Bytes: tally.Bytes},
+	}
+	if !proc.ReadOnly() {
+		line := tally.Result().Canonical()
+		res.Canonical = string(line)
+		res.Digest = Digest(line)
+	}
+	return res
+}
+
+// Digest is the hex SHA-256 of a canonical line.
+func Digest(canonical []byte) string {
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}
+
+// profilePasses runs passes under the requested profiles until enough CPU
+// time is sampled.
+func profilePasses(ctx context.Context, proc *Processor, files []corpus.File, spec ChildSpec) (*ChildResult, error) {
+	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, k := range spec.Profiles {
+		if !slices.Contains(ProfileKinds, k) {
+			return nil, fmt.Errorf("unknown profile %q (have %v)", k, ProfileKinds)
+		}
+		want[k] = true
+	}
+	minCPU, maxPasses := spec.MinCPU, spec.MaxPasses
+	if minCPU <= 0 {
+		minCPU = time.Second
+	}
+	if maxPasses <= 0 {
+		maxPasses = 100
+	}
+	path := func(kind string) string {
+		if kind == "trace" {
+			return filepath.Join(spec.ProfileDir, "trace.out")
+		}
+		return filepath.Join(spec.ProfileDir, kind+".pprof")
+	}
+	if want["allocs"] {
+		runtime.MemProfileRate = 512 * 1024 // the runtime's default
+	}
+	if want["mutex"] {
+		runtime.SetMutexProfileFraction(5)
+	}
+	if want["block"] {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	}
+	var cpuFile *os.File
+	if want["cpu"] {
+		f, err := os.Create(path("cpu"))
+		if err != nil {
+			return nil, err
+		}
+		cpuFile = f
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+	}
+	start := snapshot()
+	var tally *workload.Tally
+	passes := 0
+	var runErr error
+	for passes < maxPasses {
+		traceThis := want["trace"] && passes == 0 // one pass: traces are large
+		var traceFile *os.File
+		if traceThis {
+			f, err := os.Create(path("trace"))
+			if err != nil {
+				runErr = err
+				break
+			}
+			traceFile = f
+			if err := trace.Start(f); err != nil {
+				f.Close()
+				runErr = fmt.Errorf("trace: %w", err)
+				break
+			}
+		}
+		tally, runErr = proc.Run(ctx, files)
+		if traceThis {
+			trace.Stop()
+			if err := traceFile.Close(); err != nil && runErr == nil {
+				runErr = err
+			}
+		}
+		if runErr != nil {
+			break
+		}
+		passes++
+		now := snapshot()
+		if now.user+now.sys-start.user-start.sys >= minCPU {
+			break
+		}
+	}
+	if cpuFile != nil {
+		pprof.StopCPUProfile()
+		if err := cpuFile.Close(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	res := result(proc, tally)
+	res.Passes = passes
+	for _, kind := range slices.Sorted(maps.Keys(want)) {
+		switch kind {
+		case "allocs", "mutex", "block":
+			if kind == "allocs" {
+				runtime.GC() // make the profile current
+			}
+			f, err := os.Create(path(kind))
+			if err != nil {
+				return nil, err
+			}
+			err = pprof.Lookup(kind).WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s profile: %w", kind, err)
+			}
+		}
+		n := passes
+		if kind == "trace" {
+			n = 1
+		}
+		res.Profiles = append(res.Profiles, record.Profile{Kind: kind, Path: path(kind), Passes: n})
+	}
+	return res, nil
+}

@@ -1,0 +1,254 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"benchgrid/corpus"
+	"benchgrid/parsers"
+	"benchgrid/strategies"
+)
+
+// A Matrix is a set of axes; every combination of their values is a Cell.
+// An empty axis takes its default. It can be kept in a config file (see
+// ReadMatrix) so that a study can be rerun.
+type Matrix struct {
+	Parsers    []string `json:"parsers,omitempty"`
+	Strategies []string `json:"strategies,omitempty"`
+	// Workers lists worker counts; 0 means GOMAXPROCS of the cell.
+	Workers []int    `json:"workers,omitempty"`
+	Reads   []string `json:"read,omitempty"`
+	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
+	// machine's default.
+	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
+	// GOGC and GOMEMLIMIT list values for those variables, as the Go
+	// runtime reads them ("100", "off"; "512MiB"); "" leaves it unset.
+	GOGC       []string `json:"gogc,omitempty"`
+	GOMEMLIMIT []string `json:"gomemlimit,omitempty"`
+	// Builds lists build variants; "" or "default" is the running binary.
+	Builds []string `json:"builds,omitempty"`
+	// Filter keeps only cells whose name matches this regular expression.
+	Filter string `json:"filter,omitempty"`
+}
+
+// ReadMatrix reads a matrix from a JSON config file. Decoding is strict:
+// an unknown key is an error, so a typo never silently changes a study.
+func ReadMatrix(path string) (Matrix, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Matrix{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var m Matrix
+	if err := dec.Decode(&m); err != nil {
+		return Matrix{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	if dec.More() {
+		return Matrix{}, fmt.Errorf("config %s: more than one JSON value", path)
+	}
+	return m, nil
+}
+
+// A Cell is one configuration of a matrix.
+type Cell struct {
+	Parser   string
+	Strategy string
+	// Workers is the worker count given to the strategy (0: GOMAXPROCS).
+	Workers    int
+	Read       corpus.ReadMode
+	GOMAXPROCS int // 0: the machine's default
+	GOGC       string
+	GOMEMLIMIT string
+	Build      string // "default" or a build variant
+}
+
+// Procs is the GOMAXPROCS the cell's child runs with.
+func (c Cell) Procs() int {
+	if c.GOMAXPROCS > 0 {
+		return c.GOMAXPROCS
+	}
+	return runtime.NumCPU()
+}
+
+// WorkersLabel is the cell's worker count as named in results: the actual
+// count, "1" for sequential and "files" for perfile, which starts a
+// goroutine per file.
+func (c Cell) WorkersLabel() string {
+	switch {
+	case c.Strategy == "sequential":
+		return "1"
+	case !strategies.UsesWorkers(c.Strategy):
+		return "files"
+	case c.Workers > 0:
+		return strconv.Itoa(c.Workers)
+	default:
+		return strconv.Itoa(c.Procs())
+	}
+}
+
+// Name is the cell's benchmark name after "BenchmarkEvents/": every axis
+// as key=value, so that `benchstat -col /parser -row /strategy` works on
+// bench.txt with no extra step. GOMAXPROCS is the name's -N suffix, as in
+// `go test -bench`, and is not part of Name.
+func (c Cell) Name() string {
+	gogc, limit := c.GOGC, c.GOMEMLIMIT
+	if gogc == "" {
+		gogc = "100" // the runtime's default
+	}
+	if limit == "" {
+		limit = "off" // the runtime's default
+	}
+	build := c.Build
+	if build == "" {
+		build = "default"
+	}
+	return fmt.Sprintf("parser=%s/strategy=%s/workers=%s/read=%s/gogc=%s/gomemlimit=%s/build=%s",
+		c.Parser, c.Strategy, c.WorkersLabel(), c.Read, gogc, limit, build)
+}
+
+// FullName is the cell's name with GOMAXPROCS, unique within a matrix.
+func (c Cell) FullName() string { return fmt.Sprintf("%s-%d", c.Name(), c.Procs()) }
+
+// Env returns the environment variables the cell's child runs with.
+func (c Cell) Env() []string {
+	var env []string
+	if c.GOGC != "" {
+		env = append(env, "GOGC="+c.GOGC)
+	}
+	if c.GOMEMLIMIT != "" {
+		env = append(env, "GOMEMLIMIT="+c.GOMEMLIMIT)
+	}
+	if c.GOMAXPROCS > 0 {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(c.GOMAXPROCS))
+	}
+	return env
+}
+
+// Config is the processing configuration of the cell.
+func (c Cell) Config() Config {
+	return Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Read: c.Read}
+}
+
+// Cells expands the matrix into its cells, in axis order, without
+// duplicates: sequential runs with one worker only and perfile ignores the
+// worker count, so each appears once per other combination.
+func (m Matrix) Cells() ([]Cell, error) {
+	m = m.withDefaults()
+	for _, p := range m.Parsers {
+		if _, err := parsers.Lookup(p); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range m.Strategies {
+		if _, err := strategies.Lookup(s, strategies.Options{}); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range m.Workers {
+		if w < 0 {
+			return nil, fmt.Errorf("workers %d: must be positive (0: GOMAXPROCS)", w)
+		}
+	}
+	for _, p := range m.GOMAXPROCS {
+		if p < 0 {
+			return nil, fmt.Errorf("gomaxprocs %d: must be positive (0: default)", p)
+		}
+	}
+	var filter *regexp.Regexp
+	if m.Filter != "" {
+		var err error
+		if filter, err = regexp.Compile(m.Filter); err != nil {
+			return nil, fmt.Errorf("filter: %w", err)
+		}
+	}
+	var cells []Cell
+	seen := map[string]bool{}
+	for _, build := range m.Builds {
+		for _, procs := range m.GOMAXPROCS {
+			for _, gogc := range m.GOGC {
+				for _, limit := range m.GOMEMLIMIT {
+					for _, read := range m.Reads {
+						mode, err := corpus.ParseReadMode(read)
+						if err != nil {
+							return nil, err
+						}
+						for _, s := range m.Strategies {
+							for _, w := range m.Workers {
+								for _, p := range m.Parsers {
+									c := Cell{Parser: p, Strategy: s, Workers: w, Read: mode,
+										GOMAXPROCS: procs, GOGC: gogc, GOMEMLIMIT: limit, Build: build}
+									if !strategies.UsesWorkers(s) {
+										c.Workers = 0
+									}
+									name := c.FullName()
+									if seen[name] || filter != nil && !filter.MatchString(name) {
+										continue
+									}
+									seen[name] = true
+									cells = append(cells, c)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(cells) == 0 {
+		return nil, fmt.Errorf("the matrix has no cells (filter %q)", m.Filter)
+	}
+	return cells, nil
+}
+
+// withDefaults fills every empty axis with its default.
+func (m Matrix) withDefaults() Matrix {
+	if len(m.Parsers) == 0 {
+		m.Parsers = parsers.Names()
+	}
+	if len(m.Strategies) == 0 {
+		m.Strategies = strategies.Names()
+	}
+	if len(m.Workers) == 0 {
+		m.Workers = []int{0}
+	}
+	if len(m.Reads) == 0 {
+		m.Reads = []string{string(corpus.ReadFile)}
+	}
+	if len(m.GOMAXPROCS) == 0 {
+		m.GOMAXPROCS = []int{0}
+	}
+	if len(m.GOGC) == 0 {
+		m.GOGC = []string{""}
+	}
+	if len(m.GOMEMLIMIT) == 0 {
+		m.GOMEMLIMIT = []string{""}
+	}
+	if len(m.Builds) == 0 {
+		m.Builds = []string{"default"}
+	}
+	for i, b := range m.Builds {
+		if b == "" {
+			m.Builds[i] = "default"
+		}
+	}
+	return m
+}
+
+// SplitList splits a comma-separated flag value, trimming spaces and
+// dropping empty items.
+func SplitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

@@ -1,0 +1,133 @@
+// Package harness runs the events workload under a configuration (parser,
+// strategy, workers, read mode) and, for a matrix of configurations,
+// measures each one in fresh child processes, checks its answer against
+// the reference, profiles it and writes the result files that reports read.
+//
+// It sits after packages corpus, workload, parsers and strategies in
+// benchgrid's flow; it knows nothing about flags, exit codes or markdown.
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"benchgrid/corpus"
+	"benchgrid/parsers"
+	"benchgrid/strategies"
+	"benchgrid/workload"
+)
+
+// A Config is one way of running the workload over a corpus.
+type Config struct {
+	Parser   string
+	Strategy string
+	// Workers is the strategy's worker count; 0 means GOMAXPROCS.
+	Workers int
+	// Readers is a pipeline's read-stage size; 0 means Workers.
+	Readers int
+	Read    corpus.ReadMode
+}
+
+// A Processor runs one Config; build it once and Run it as often as
+// needed (warm-up, timed pass, profiling passes).
+type Processor struct {
+	cfg      Config
+	parser   workload.Parser
+	strategy strategies.Strategy
+}
+
+// NewProcessor resolves cfg's names and checks that its parser can run on
+// this machine.
+func NewProcessor(cfg Config) (*Processor, error) {
+	p, err := parsers.Lookup(cfg.Parser)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.NewDecoder(); err != nil {
+		return nil, fmt.Errorf("parser %s: %w", cfg.Parser, err)
+	}
+	s, err := strategies.Lookup(cfg.Strategy, strategies.Options{Workers: cfg.Workers, Readers: cfg.Readers})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Read == "" {
+		cfg.Read = corpus.ReadFile
+	}
+	if _, err := corpus.ParseReadMode(string(cfg.Read)); err != nil {
+		return nil, err
+	}
+	return &Processor{cfg: cfg, parser: p, strategy: s}, nil
+}
+
+// ReadOnly reports whether the processor only reads files (parser none).
+func (p *Processor) ReadOnly() bool { return workload.IsReadOnly(p.parser) }
+
+// Run processes files once and returns everything counted. Bad inputs are
+// counted in the tally, not returned as errors.
+func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
+	j := &job{parser: p.parser, reader: corpus.NewReader(p.cfg.Read), readOnly: p.ReadOnly()}
+	if err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker)); err != nil {
+		return nil, err
+	}
+	var total workload.Tally
+	for _, t := range j.tallies {
+		total.Merge(t)
+	}
+	return &total, nil
+}
+
+// job is one pass's shared state: the workers' tallies, merged after the
+// strategy returns.
+type job struct {
+	parser   workload.Parser
+	reader   *corpus.Reader
+	readOnly bool
+
+	mu      sync.Mutex
+	tallies []*workload.Tally
+}
+
+func (j *job) newWorker() (strategies.Worker, error) {
+	dec, err := j.parser.NewDecoder()
+	if err != nil {
+		return nil, fmt.Errorf("parser %s: %w", j.parser.Name(), err)
+	}
+	w := &worker{job: j, dec: dec}
+	j.mu.Lock()
+	j.tallies = append(j.tallies, &w.tally)
+	j.mu.Unlock()
+	return w, nil
+}
+
+// worker is one goroutine's state: its decoder (a reused parser), its batch
+// and its tally.
+type worker struct {
+	job   *job
+	dec   workload.Decoder
+	batch workload.Batch
+	tally workload.Tally
+}
+
+func (w *worker) Read(f corpus.File) ([]byte, error) { return w.job.reader.Read(f) }
+
+func (w *worker) Release(data []byte) { w.job.reader.Release(data) }
+
+func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
+	if readErr != nil {
+		w.tally.AddBad(f.Path, f.Size, readErr, nil)
+		return nil
+	}
+	size := int64(len(data))
+	if w.job.readOnly {
+		w.tally.AddRead(size)
+		return nil
+	}
+	w.batch.Reset()
+	if err := w.dec.Decode(data, &w.batch); err != nil {
+		w.tally.AddBad(f.Path, size, err, &w.batch)
+		return nil
+	}
+	w.tally.AddGood(size, &w.batch)
+	return nil
+}

@@ -1,0 +1,598 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"benchgrid/corpus"
+	"benchgrid/parsers"
+	"benchgrid/record"
+	"benchgrid/workload"
+)
+
+// Options configure a Run.
+type Options struct {
+	Matrix Matrix
+	// Corpus is the corpus folder; CorpusSeed its generator seed, if any.
+	Corpus     string
+	CorpusSeed uint64
+	// Count is the number of samples per cell.
+	Count int
+	// Timeout bounds one sample's child process.
+	Timeout time.Duration
+	// Profiles lists the profiles taken after the timed rounds (see
+	// ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
+	// run gathers at least.
+	Profiles      []string
+	ProfileMinCPU time.Duration
+	// OutDir is the folder holding run folders (results/<timestamp>).
+	OutDir string
+	// Seed seeds the shuffled order of each round; 0 picks one.
+	Seed uint64
+	// WaitIdle waits, at most IdleLimit, before each round for other
+	// processes to leave the machine quiet.
+	WaitIdle  bool
+	IdleLimit time.Duration
+	// WarmupFiles is the size of each child's untimed warm-up; 0 picks
+	// a share of the corpus.
+	WarmupFiles int
+	// ChildCommand runs a child: the program and its arguments. By
+	// default it is this executable with the hidden subcommand "_child".
+	// ChildEnv adds environment variables to every child.
+	ChildCommand []string
+	ChildEnv     []string
+	// Progress receives progress lines; Terminal draws a progress bar
+	// instead.
+	Progress io.Writer
+	Terminal bool
+	// Now is the clock that names the run folder (tests set it).
+	Now func() time.Time
+}
+
+// CVWarnThreshold is the coefficient of variation above which a cell's
+// samples are called noisy.
+const CVWarnThreshold = 0.05
+
+// MinCountForCI is the smallest count for which benchstat can give a 95%
+// confidence interval.
+const MinCountForCI = 6
+
+// Plan is what a run would do: its cells and an estimate of its length.
+type Plan struct {
+	Cells       []Cell
+	Unavailable []record.Unavailable
+	Samples     int
+	Estimate    time.Duration
+}
+
+// MakePlan expands the matrix and drops the cells that cannot run here,
+// saying why.
+func MakePlan(opts Options, corpusBytes int64) (Plan, error) {
+	cells, err := opts.Matrix.Cells()
+	if err != nil {
+		return Plan{}, err
+	}
+	var plan Plan
+	reasons := map[string]string{}
+	for _, c := range cells {
+		reason, checked := reasons[c.Parser]
+		if !checked {
+			p, err := parsers.Lookup(c.Parser)
+			if err == nil {
+				_, err = p.NewDecoder()
+			}
+			if err != nil {
+				reason = err.Error()
+				plan.Unavailable = append(plan.Unavailable, record.Unavailable{What: "parser=" + c.Parser, Reason: reason})
+			}
+			reasons[c.Parser] = reason
+		}
+		if reason == "" {
+			plan.Cells = append(plan.Cells, c)
+		}
+	}
+	count := max(opts.Count, 1)
+	plan.Samples = len(plan.Cells) * count
+	// A rough model: process start, walk and warm-up, then a pass at a
+	// conservative 100 MB/s; profiling gathers ProfileMinCPU per cell.
+	perSample := 150*time.Millisecond + time.Duration(float64(corpusBytes)/100e6*float64(time.Second))
+	plan.Estimate = time.Duration(plan.Samples) * perSample
+	if len(opts.Profiles) > 0 {
+		plan.Estimate += time.Duration(len(plan.Cells)) * (opts.profileMinCPU()/2 + perSample)
+	}
+	return plan, nil
+}
+
+func (o Options) profileMinCPU() time.Duration {
+	if o.ProfileMinCPU > 0 {
+		return o.ProfileMinCPU
+	}
+	return time.Second
+}
+
+// ErrInterrupted is returned, wrapped, by a run stopped by its context: what
+// it measured is kept and the run is marked incomplete.
+var ErrInterrupted = errors.New("run interrupted")
+
+// Run measures every cell of opts.Matrix, Count times, in interleaved
+// rounds, then profiles each cell, writing results to a new run folder
+// under opts.OutDir after every sample. It returns the folder. A sample
+// that fails is recorded and the run goes on; a cancelled ctx stops the
+// run after the sample in flight and returns an error wrapping
+// ErrInterrupted, with everything finished kept.
+func Run(ctx context.Context, opts Options) (string, *record.Run, error) {
+	r := &runner{opts: opts}
+	return r.run(ctx)
+}
+
+type runner struct {
+	opts     Options
+	dir      string
+	rec      *record.Run
+	cells    []Cell
+	done     int // samples finished
+	total    int
+	started  time.Time
+	lastDraw time.Time
+}
+
+func (r *runner) logf(format string, args ...any) {
+	if r.opts.Progress == nil {
+		return
+	}
+	if r.opts.Terminal {
+		fmt.Fprint(r.opts.Progress, "\r\033[K")
+	}
+	fmt.Fprintf(r.opts.Progress, format+"\n", args...)
+}
+
+func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
+	o := &r.opts
+	if o.Count <= 0 {
+		o.Count = 10
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.OutDir == "" {
+		o.OutDir = "results"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.IdleLimit <= 0 {
+		o.IdleLimit = time.Minute
+	}
+	for _, p := range o.Profiles {
+		if !slices.Contains(ProfileKinds, p) {
+			return "", nil, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = rand.Uint64()
+	}
+	if len(o.ChildCommand) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", nil, fmt.Errorf("find own executable for child processes: %w", err)
+		}
+		o.ChildCommand = []string{exe, "_child"}
+	}
+
+	files, err := corpus.List(ctx, o.Corpus)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(files) == 0 {
+		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
+	}
+	stats := statsOf(files)
+	plan, err := MakePlan(*o, stats.Bytes)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, u := range plan.Unavailable {
+		r.logf("UNAVAILABLE %s: %s", u.What, u.Reason)
+	}
+	if len(plan.Cells) == 0 {
+		return "", nil, errors.New("no cell of the matrix can run on this machine")
+	}
+	r.cells = plan.Cells
+	if o.WarmupFiles <= 0 {
+		o.WarmupFiles = min(max(len(files)/30, 50), 1000)
+	}
+
+	// The reference answer: std + sequential, in this process. Its pass
+	// also warms the page cache for the rounds.
+	r.logf("reference: std + sequential over %d files (%s)", len(files), corpus.FormatBytes(stats.Bytes))
+	ref, err := reference(ctx, files)
+	if err != nil {
+		return "", nil, fmt.Errorf("reference run: %w", err)
+	}
+	refLine := ref.Result().Canonical()
+
+	r.rec = &record.Run{
+		Started: o.Now().UTC(),
+		Env:     Environment(),
+		Corpus: record.Corpus{
+			Path: o.Corpus, Files: int64(stats.Files), Bytes: stats.Bytes, Seed: o.CorpusSeed,
+			SizeP50: stats.P50, SizeP90: stats.P90, SizeP99: stats.P99, SizeMax: stats.Max,
+			Reference: strings.TrimSuffix(string(refLine), "\n"),
+			Digest:    Digest(refLine),
+			BadFiles:  ref.BadFiles,
+		},
+		Count:       o.Count,
+		ShuffleSeed: o.Seed,
+		Unavailable: plan.Unavailable,
+	}
+	for i, bad := range ref.Bad {
+		if i == maxListedBad {
+			break
+		}
+		r.rec.Corpus.Bad = append(r.rec.Corpus.Bad, record.BadInput{Path: bad.Path, Reason: bad.Reason})
+	}
+	if ref.BadFiles > 0 {
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d bad inputs were counted and skipped (see the corpus section)", ref.BadFiles))
+	}
+	if o.Count < MinCountForCI {
+		w := fmt.Sprintf("count %d is below %d: confidence intervals are not possible", o.Count, MinCountForCI)
+		r.rec.Warnings = append(r.rec.Warnings, w)
+		r.logf("warning: %s", w)
+	}
+	for _, c := range r.cells {
+		r.rec.Cells = append(r.rec.Cells, record.Cell{
+			Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Workers: c.WorkersLabel(),
+			Read: string(c.Read), GOMAXPROCS: c.Procs(), GOGC: orDefault(c.GOGC, "100"),
+			GOMEMLIMIT: orDefault(c.GOMEMLIMIT, "off"), Build: orDefault(c.Build, "default"),
+			ReadOnly: isReadOnly(c.Parser),
+		})
+	}
+	if err := r.createDir(); err != nil {
+		return "", nil, err
+	}
+	if err := r.flush(); err != nil {
+		return r.dir, r.rec, err
+	}
+
+	r.total = len(r.cells) * o.Count
+	r.started = time.Now()
+	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	interrupted := false
+rounds:
+	for round := range o.Count {
+		rd := record.Round{Index: round, LoadAvg: loadAvg()}
+		if o.WaitIdle {
+			waited, quiet := waitIdle(ctx, o.IdleLimit)
+			rd.WaitedIdleNs = waited.Nanoseconds()
+			if !quiet {
+				r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("round %d: the machine did not become quiet within %v", round, o.IdleLimit))
+			}
+		}
+		rd.OtherCPUBefore = measureOtherCPU(ctx, 250*time.Millisecond)
+		rd.Order = rng.Perm(len(r.cells))
+		r.rec.Rounds = append(r.rec.Rounds, rd)
+		before := readCPU()
+		for _, ci := range rd.Order {
+			if ctx.Err() != nil {
+				interrupted = true
+				break rounds
+			}
+			r.sample(round, ci, files)
+			r.done++
+			if err := r.flush(); err != nil {
+				return r.dir, r.rec, err
+			}
+			r.progress()
+		}
+		last := &r.rec.Rounds[len(r.rec.Rounds)-1]
+		last.OtherCPUDuring = otherCPU(before, readCPU())
+		if last.OtherCPUDuring > 0.25 || last.OtherCPUBefore > 0.25 {
+			r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("round %d: other processes used %s before and %s during the round",
+				round, describeCores(last.OtherCPUBefore), describeCores(last.OtherCPUDuring)))
+		}
+	}
+	if !interrupted && len(o.Profiles) > 0 {
+		for ci := range r.cells {
+			if ctx.Err() != nil {
+				interrupted = true
+				break
+			}
+			r.profile(ci)
+			if err := r.flush(); err != nil {
+				return r.dir, r.rec, err
+			}
+		}
+	}
+	r.noiseWarnings()
+	if interrupted {
+		r.rec.Warnings = append(r.rec.Warnings, "the run was interrupted: it is incomplete")
+		if err := r.flush(); err != nil {
+			return r.dir, r.rec, err
+		}
+		return r.dir, r.rec, fmt.Errorf("%w after %d of %d samples: results kept in %s", ErrInterrupted, r.done, r.total, r.dir)
+	}
+	r.rec.Complete = true
+	r.rec.Finished = o.Now().UTC()
+	if r.opts.Terminal && r.opts.Progress != nil {
+		fmt.Fprint(r.opts.Progress, "\r\033[K")
+	}
+	return r.dir, r.rec, r.flush()
+}
+
+// maxListedBad is how many bad inputs results list by name.
+const maxListedBad = 200
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func isReadOnly(parser string) bool {
+	p, err := parsers.Lookup(parser)
+	return err == nil && workload.IsReadOnly(p)
+}
+
+// reference computes the answer every cell is checked against.
+func reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
+	proc, err := NewProcessor(Config{Parser: "std", Strategy: "sequential"})
+	if err != nil {
+		return nil, err
+	}
+	return proc.Run(ctx, files)
+}
+
+// createDir makes results/<timestamp> and points results/latest at it.
+func (r *runner) createDir() error {
+	if err := os.MkdirAll(r.opts.OutDir, 0o755); err != nil {
+		return err
+	}
+	name := r.rec.Started.Format("20060102-150405")
+	dir := filepath.Join(r.opts.OutDir, name)
+	for i := 2; ; i++ {
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return err
+		}
+		dir = filepath.Join(r.opts.OutDir, fmt.Sprintf("%s-%d", name, i))
+	}
+	r.dir = dir
+	latest := filepath.Join(r.opts.OutDir, "latest")
+	tmp := latest + ".tmp"
+	_ = os.Remove(tmp)
+	if err := os.Symlink(filepath.Base(dir), tmp); err != nil {
+		return fmt.Errorf("link %s: %w", latest, err)
+	}
+	if err := os.Rename(tmp, latest); err != nil {
+		return fmt.Errorf("link %s: %w", latest, err)
+	}
+	return nil
+}
+
+// flush writes results.json and bench.txt, atomically.
+func (r *runner) flush() error {
+	if err := record.Write(r.dir, r.rec); err != nil {
+		return err
+	}
+	bench, err := record.Bench(r.rec)
+	if err != nil {
+		return fmt.Errorf("bench.txt: %w", err)
+	}
+	return record.WriteFileAtomic(filepath.Join(r.dir, record.BenchFile), bench)
+}
+
+// sample runs one timed sample of cell ci and records it or its failure.
+func (r *runner) sample(round, ci int, files []corpus.File) {
+	c := r.cells[ci]
+	rc := &r.rec.Cells[ci]
+	res, fail := r.child(c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	if fail == nil {
+		fail = r.check(res)
+	}
+	if fail != nil {
+		fail.Round = round
+		rc.Failures = append(rc.Failures, *fail)
+		r.logf("FAIL %s round %d: %s: %s", c.FullName(), round, fail.Kind, fail.Reason)
+		return
+	}
+	res.Sample.Round = round
+	rc.Samples = append(rc.Samples, res.Sample)
+	mergeFallbacks(rc, res.Fallbacks)
+	if !r.opts.Terminal {
+		r.logf("%d/%d %s: %s, %.1f MB/s", r.done+1, r.total, c.FullName(),
+			time.Duration(res.Sample.WallNs).Round(time.Microsecond), res.Sample.MBPerSec())
+	}
+}
+
+// check compares a child's answer with the reference.
+func (r *runner) check(res *ChildResult) *record.Failure {
+	if res.Sample.Files != r.rec.Corpus.Files {
+		return &record.Failure{Kind: record.FailMismatch,
+			Reason: fmt.Sprintf("visited %d files, the corpus has %d", res.Sample.Files, r.rec.Corpus.Files)}
+	}
+	if res.Digest == "" { // the I/O floor computes no answer
+		return nil
+	}
+	if res.Digest != r.rec.Corpus.Digest {
+		return &record.Failure{Kind: record.FailMismatch,
+			Reason: "the canonical result differs from the reference (std + sequential)",
+			Got:    strings.TrimSuffix(res.Canonical, "\n"), Want: r.rec.Corpus.Reference}
+	}
+	return nil
+}
+
+func mergeFallbacks(rc *record.Cell, fallbacks map[string]int64) {
+	for _, reason := range slices.Sorted(maps.Keys(fallbacks)) {
+		i := slices.IndexFunc(rc.Fallback, func(f record.Fallback) bool { return f.Reason == reason })
+		if i < 0 {
+			rc.Fallback = append(rc.Fallback, record.Fallback{Reason: reason, Files: fallbacks[reason]})
+		}
+	}
+}
+
+// profile runs cell ci's profiling pass.
+func (r *runner) profile(ci int) {
+	c := r.cells[ci]
+	rc := &r.rec.Cells[ci]
+	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
+	spec := ChildSpec{
+		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
+		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
+		MinCPU: r.opts.profileMinCPU(),
+	}
+	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
+	res, fail := r.child(c, spec)
+	if fail == nil {
+		fail = r.check(res)
+	}
+	if fail != nil {
+		rc.Warnings = append(rc.Warnings, fmt.Sprintf("profiling failed: %s: %s", fail.Kind, fail.Reason))
+		r.logf("FAIL profiling %s: %s", c.FullName(), fail.Reason)
+		return
+	}
+	for _, p := range res.Profiles {
+		p.Path = filepath.ToSlash(filepath.Join(rel, filepath.Base(p.Path)))
+		rc.Profiles = append(rc.Profiles, p)
+	}
+}
+
+// slug turns a cell name into a folder name.
+func slug(name string) string {
+	return strings.NewReplacer("/", "_", "=", "-").Replace(name)
+}
+
+// stderrTail is how much of a failed child's stderr is kept.
+const stderrTail = 4096
+
+// child runs one child process for cell c and decodes its result. The
+// child runs in its own process group, so a Ctrl-C at the terminal reaches
+// only the harness, which lets the sample in flight finish.
+func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
+	input, err := json.Marshal(spec)
+	if err != nil {
+		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, r.opts.ChildCommand[0], r.opts.ChildCommand[1:]...)
+	cmd.Stdin = bytes.NewReader(input)
+	var stdout bytes.Buffer
+	stderr := &tailBuffer{max: stderrTail}
+	cmd.Stdout = &stdout
+	cmd.Stderr = stderr
+	cmd.Env = append(childEnviron(), r.opts.ChildEnv...)
+	cmd.Env = append(cmd.Env, c.Env()...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	err = cmd.Run()
+	if ctx.Err() == context.DeadlineExceeded {
+		return nil, &record.Failure{Kind: record.FailTimeout,
+			Reason: fmt.Sprintf("no result within %v", r.opts.Timeout), Stderr: stderr.String()}
+	}
+	if err != nil {
+		kind := record.FailError
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && (ws.Signaled() || ws.ExitStatus() == 2) {
+				kind = record.FailCrash // a signal, or a Go panic or fatal error (exit 2)
+			}
+		}
+		return nil, &record.Failure{Kind: kind, Reason: fmt.Sprintf("child: %v: %s", err, lastLine(stderr.String())), Stderr: stderr.String()}
+	}
+	var res ChildResult
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		return nil, &record.Failure{Kind: record.FailError, Reason: fmt.Sprintf("child output: %v", err), Stderr: stderr.String()}
+	}
+	return &res, nil
+}
+
+// childEnviron is this process's environment without the variables that
+// cells set, so an inherited GOGC cannot leak into every cell.
+func childEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.buf) }
+
+// progress draws the progress bar on a terminal.
+func (r *runner) progress() {
+	if !r.opts.Terminal || r.opts.Progress == nil {
+		return
+	}
+	if time.Since(r.lastDraw) < 100*time.Millisecond && r.done < r.total {
+		return
+	}
+	r.lastDraw = time.Now()
+	const width = 30
+	filled := width * r.done / max(r.total, 1)
+	eta := "?"
+	if r.done > 0 {
+		per := time.Since(r.started) / time.Duration(r.done)
+		eta = (per * time.Duration(r.total-r.done)).Round(time.Second).String()
+	}
+	fmt.Fprintf(r.opts.Progress, "\r\033[K[%s%s] %d/%d samples, %d cells, ETA %s",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), r.done, r.total, len(r.cells), eta)
+}
+
+// noiseWarnings flags cells whose samples vary too much.
+func (r *runner) noiseWarnings() {
+	for i := range r.rec.Cells {
+		c := &r.rec.Cells[i]
+		if len(c.Samples) < 2 {
+			continue
+		}
+		cv := CoefficientOfVariation(c.Samples)
+		if cv > CVWarnThreshold {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("noisy: coefficient of variation %.1f%% (above %.0f%%)", 100*cv, 100*CVWarnThreshold))
+		}
+	}
+}

@@ -1,0 +1,371 @@
+package parsers
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+
+	"benchgrid/workload"
+)
+
+func init() { register(fastjsonParser{}) }
+
+// fastjsonParser is github.com/valyala/fastjson, used as its author
+// intends: one reused fastjson.Parser per worker, whose values alias the
+// parser's own copy of the input, read with Object.Get.
+type fastjsonParser struct{}
+
+func (fastjsonParser) Name() string { return "fastjson" }
+
+func (fastjsonParser) NewDecoder() (workload.Decoder, error) { return &fastjsonDecoder{}, nil }
+
+// fastjsonFallback is the Batch.Fallback reason for a document nested
+// deeper than fastjson.MaxDepth.
+const fastjsonFallback = "fastjson: nesting deeper than 300"
+
+// fastjsonDecoder is one worker's fastjson state.
+type fastjsonDecoder struct {
+	p fastjson.Parser
+	// raw receives a string value's source text (fastjson.Value.MarshalTo)
+	// so that it can be decoded exactly; reused for every string.
+	raw []byte
+	// strs holds the strings of the current file that had to be decoded
+	// here. It only grows during a Decode, so earlier strings stay valid
+	// even when it moves; it is reset by the next Decode.
+	strs []byte
+}
+
+// Decode parses data with fastjson and reads every event.
+//
+// fastjson checks the structure of a document (brackets, commas, colons,
+// quotes, what follows the value, whitespace, which is exactly space, tab,
+// LF and CR) but is lenient about what stands between the quotes and about
+// scalar tokens, as its source (parser.go) and tests show:
+//   - numbers are any run of [0-9.eE+-] (01, 1., .5, +1, 1.2.3, 1e), and
+//     NaN and Inf in any case, with a sign or without;
+//   - strings and member names may hold raw control characters and invalid
+//     escapes (`\x`, `\u12`), which GetStringBytes keeps as they are;
+//   - UTF-8 is not checked at all;
+//   - a lone surrogate escape decodes to its own six characters (`\ud800`
+//     stays `\ud800`), `\ud800\u0041` to U+FFFD alone (the A is lost):
+//     not as encoding/json does.
+//
+// So the file is checked with utf8.Valid and checkTokens (strings and
+// scalar tokens only: fastjson has checked the structure around them), and
+// the strings the workload reads are decoded from their source text with
+// workload.AppendUnescaped. That narrower check is exact given fastjson's
+// verdict, and cheaper than a full strictjson.Validate: on the wrapped
+// github_events.json (65 KB), 2 µs + 27 µs against 47 µs, with fastjson's
+// own parse at 35 µs.
+//
+// fastjson also refuses documents nested deeper than fastjson.MaxDepth
+// (300, counting a scalar as one more level) that encoding/json accepts up
+// to 10,000 levels: those files are decoded by decodeStd, with b.Fallback
+// saying so.
+func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
+	d.strs = d.strs[:0]
+	if !utf8.Valid(data) {
+		return errors.New("invalid UTF-8")
+	}
+	// ParseBytes copies data into the parser, which keeps the copy until
+	// the next parse: values and strings alias that copy.
+	root, err := d.p.ParseBytes(data)
+	if err != nil {
+		// fastjson accepts every valid JSON document but those nested too
+		// deep, so any other error means a bad file. The depth error is
+		// only recognised by its text; decodeStd then gives the exact
+		// verdict whatever the document holds.
+		if strings.Contains(err.Error(), "too big depth") {
+			b.Fallback = fastjsonFallback
+			return decodeStd(data, b)
+		}
+		return fmt.Errorf("fastjson: %w", err)
+	}
+	if err := checkTokens(data); err != nil {
+		return err
+	}
+	if root.Type() != fastjson.TypeObject {
+		return errors.New("top level is not an object")
+	}
+	// Member names: Object.Get compares the source text of each name
+	// first, then (when the name is not found) names unescaped by
+	// fastjson. Its decoding differs from encoding/json only for surrogate
+	// escapes, and any name holding one decodes, either way, to something
+	// with a backslash or a non-ASCII character: never to one of the
+	// workload's ASCII names. So Get matches exactly.
+	events := root.Get("events")
+	if events == nil || events.Type() != fastjson.TypeArray {
+		return errors.New(`"events" is missing or not an array`)
+	}
+	arr, _ := events.Array()
+	for i, v := range arr {
+		e, err := d.event(v)
+		if err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+		b.Add(e)
+	}
+	return nil
+}
+
+// event reads one element of "events".
+func (d *fastjsonDecoder) event(v *fastjson.Value) (workload.Event, error) {
+	if v.Type() != fastjson.TypeObject {
+		return workload.Event{}, fmt.Errorf("not an object but %s", v.Type())
+	}
+	var e workload.Event
+	var err error
+	if e.Type, err = d.str(v.Get("type")); err != nil {
+		return e, fmt.Errorf(`"type": %w`, err)
+	}
+	if e.ActorID, err = d.int(v.Get("actor", "id")); err != nil {
+		return e, fmt.Errorf(`"actor.id": %w`, err)
+	}
+	// A path Get finds nothing in a scalar, and nothing in an array for a
+	// key that is not a number.
+	if e.Repo, err = d.str(v.Get("repo", "name")); err != nil {
+		return e, fmt.Errorf(`"repo.name": %w`, err)
+	}
+	if e.CreatedAt, err = d.str(v.Get("created_at")); err != nil {
+		return e, fmt.Errorf(`"created_at": %w`, err)
+	}
+	if string(e.Type) == workload.PushEvent {
+		payload := v.Get("payload")
+		if payload == nil || payload.Type() != fastjson.TypeObject {
+			return e, errors.New(`PushEvent "payload" is missing or not an object`)
+		}
+		if e.PushSize, err = d.int(payload.Get("size")); err != nil {
+			return e, fmt.Errorf(`PushEvent "payload.size": %w`, err)
+		}
+	}
+	return e, nil
+}
+
+// int reads v as the contract's integer. For a number, MarshalTo gives
+// the literal as it stands in the source, which checkTokens has found to
+// be a valid JSON number.
+func (d *fastjsonDecoder) int(v *fastjson.Value) (int64, error) {
+	if v == nil {
+		return 0, errors.New("missing")
+	}
+	if v.Type() != fastjson.TypeNumber {
+		return 0, fmt.Errorf("%w: a %s", workload.ErrNotInteger, v.Type())
+	}
+	d.raw = v.MarshalTo(d.raw[:0])
+	return workload.ParseInt(d.raw)
+}
+
+// str returns the decoded content of the string v, exactly as
+// encoding/json decodes it. The content aliases the parser's copy of the
+// input unless it holds an escape.
+func (d *fastjsonDecoder) str(v *fastjson.Value) ([]byte, error) {
+	if v == nil {
+		return nil, errors.New("missing")
+	}
+	// Type must not be called before the source text is read: for a
+	// string it unescapes in place (fastjson's way, see Decode). GetObject
+	// and GetArray look at the type without that side effect, and spare
+	// MarshalTo a whole container.
+	if v.GetObject() != nil || v.GetArray() != nil {
+		return nil, errors.New("not a string")
+	}
+	// For a string not yet unescaped, MarshalTo gives its source text.
+	d.raw = v.MarshalTo(d.raw[:0])
+	if len(d.raw) < 2 || d.raw[0] != '"' {
+		return nil, fmt.Errorf("not a string but %.20s", d.raw)
+	}
+	raw := d.raw[1 : len(d.raw)-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		// Nothing to unescape: fastjson returns its own bytes as they are.
+		return v.StringBytes()
+	}
+	start := len(d.strs)
+	var err error
+	if d.strs, err = workload.AppendUnescaped(d.strs, raw); err != nil {
+		return nil, err
+	}
+	return d.strs[start:len(d.strs):len(d.strs)], nil
+}
+
+// checkTokens checks every string and scalar token of data: what fastjson
+// and simdjson-go let through (see their Decode methods). It does not check
+// the structure, which the parser has checked before it: outside strings it
+// expects only whitespace, structural characters and the tokens between
+// them, and each token is checked from its first byte to its last.
+//
+// Checked: strings hold no control character and only valid escapes;
+// numbers are -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and end
+// there; true, false and null are spelled so; nothing else (NaN, Inf, +1,
+// .5) stands outside strings. UTF-8 is left to utf8.Valid, which is faster
+// over the whole file.
+func checkTokens(data []byte) error {
+	for i := 0; i < len(data); {
+		c := data[i]
+		if tokenSkip[c] {
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			j, err := checkString(data, i)
+			if err != nil {
+				return err
+			}
+			i = j
+		case 't', 'f', 'n':
+			lit := "null"
+			if c == 't' {
+				lit = "true"
+			} else if c == 'f' {
+				lit = "false"
+			}
+			if !bytes.HasPrefix(data[i:], []byte(lit)) {
+				return &tokenError{i, "invalid literal"}
+			}
+			i += len(lit)
+		default:
+			j, err := checkNumber(data, i)
+			if err != nil {
+				return err
+			}
+			i = j
+		}
+	}
+	return nil
+}
+
+// tokenSkip marks the bytes checkTokens passes over outside strings:
+// whitespace and structural characters.
+var tokenSkip = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '{': true, '}': true, '[': true, ']': true, ',': true, ':': true}
+
+// A tokenError is a token that is not valid JSON.
+type tokenError struct {
+	offset int
+	msg    string
+}
+
+func (e *tokenError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.offset, e.msg)
+}
+
+// checkNumber checks the number token at data[i] and returns the offset
+// after it.
+func checkNumber(data []byte, i int) (int, error) {
+	start := i
+	if data[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case i < len(data) && '1' <= data[i] && data[i] <= '9':
+		i = skipDigits(data, i+1)
+	default:
+		return i, &tokenError{start, fmt.Sprintf("unexpected %q", data[i:min(i+1, len(data))])}
+	}
+	if i < len(data) && data[i] == '.' {
+		j := skipDigits(data, i+1)
+		if j == i+1 {
+			return i, &tokenError{start, "invalid number: no digit after the decimal point"}
+		}
+		i = j
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		j := skipDigits(data, i)
+		if j == i {
+			return i, &tokenError{start, "invalid number: no digit in the exponent"}
+		}
+		i = j
+	}
+	// The parsers take a longer run of number characters as one token
+	// (fastjson: 01, 1.2.3, 1e5e5; simdjson-go: -01.5).
+	if i < len(data) {
+		switch data[i] {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.', 'e', 'E', '+', '-':
+			return i, &tokenError{start, "invalid number"}
+		}
+	}
+	return i, nil
+}
+
+func skipDigits(data []byte, i int) int {
+	for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+// swarSpecial returns a mask of the bytes of x (little-endian) that end
+// a run of string content: control characters, quotes and backslashes.
+// Its lowest set bit is exact (the high bit of the first such byte);
+// higher bits may be spurious. Bytes from 0x80 up are content: their UTF-8
+// is checked apart.
+func swarSpecial(x uint64) uint64 {
+	// A byte below 0x20 borrows in x - 0x20 and had its high bit clear;
+	// a quote or backslash is a zero byte after the XOR.
+	control := (x - 0x20*swarOnes) &^ x
+	quote := x ^ '"'*swarOnes
+	backslash := x ^ '\\'*swarOnes
+	return (control | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash) & swarHighs
+}
+
+// checkString checks the string whose opening quote is at data[i] and
+// returns the offset after its closing quote.
+func checkString(data []byte, i int) (int, error) {
+	start := i
+	i++
+	for {
+		for len(data)-i >= 8 {
+			if m := swarSpecial(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		if i >= len(data) {
+			return i, &tokenError{start, "unterminated string"}
+		}
+		switch c := data[i]; {
+		case c == '"':
+			return i + 1, nil
+		case c == '\\':
+			if i+1 >= len(data) {
+				return i, &tokenError{start, "unterminated string"}
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
+					return i, &tokenError{i, "invalid \\u escape"}
+				}
+				i += 6
+			default:
+				return i, &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
+			}
+		case c < 0x20:
+			return i, &tokenError{i, fmt.Sprintf("control character 0x%02x in a string", c)}
+		default:
+			i++
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

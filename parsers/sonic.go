@@ -1,0 +1,322 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/bytedance/sonic"
+	"github.com/bytedance/sonic/decoder"
+
+	"benchgrid/workload"
+)
+
+func init() { register(sonicParser{}) }
+
+// sonicParser is github.com/bytedance/sonic, used the fastest way that is
+// still exact: its JIT-compiled decoder into typed structs whose leaves are
+// raw JSON values (sonicRaw), which alias the input, so a file costs a few
+// allocations whatever its size. The leaves are then read exactly as the
+// contract says: integers with workload.ParseInt, strings with
+// workload.AppendUnescaped when they hold an escape.
+type sonicParser struct{}
+
+func (sonicParser) Name() string { return "sonic" }
+
+// sonicOptions are sonic's decoder options for the workload.
+//   - OptionCaseSensitive: sonic matches member names case-insensitively
+//     by default (ASCII folding only, unlike encoding/json); with it, only
+//     the exact name, after unescaping, reaches a field.
+//   - OptionValidateString: without it sonic accepts raw control
+//     characters in strings and does not check escapes in skipped strings
+//     at all (`"\x"` is accepted).
+//
+// NoValidateJSONSkip stays off: skipped members must be validated.
+const sonicOptions = decoder.OptionCaseSensitive | decoder.OptionValidateString
+
+// sonicSkipLimit is how deep sonic nests below the value it is skipping
+// (MAX_RECURSE in its native code). Deeper documents, valid up to
+// encoding/json's 10,000 levels, fail in sonic; they are decoded by
+// decodeStd instead, with Batch.Fallback saying so.
+const sonicSkipLimit = 4096
+
+// sonicFallback is the Batch.Fallback reason for such a document.
+const sonicFallback = "sonic: nesting deeper than its skip limit of 4096 levels"
+
+var sonicSetup struct {
+	once sync.Once
+	err  error
+	// tooDeep is the error code sonic gives a document nested beyond
+	// sonicSkipLimit, found by decoding one (see sonicCalibrate).
+	tooDeep any
+}
+
+// NewDecoder compiles sonic's decoders for the workload's types (sonic
+// otherwise compiles them on first use, inside the first timed file) and
+// learns how sonic reports a document nested too deep for it.
+func (sonicParser) NewDecoder() (workload.Decoder, error) {
+	if sonic.APIKind != sonic.UseSonicJSON {
+		// On other architectures and Go versions, sonic silently falls
+		// back to encoding/json: that would not be sonic.
+		return nil, fmt.Errorf("sonic: not supported on this platform or Go version: %w", workload.ErrUnavailable)
+	}
+	sonicSetup.once.Do(func() {
+		for _, t := range []reflect.Type{reflect.TypeFor[sonicDocument](), reflect.TypeFor[sonicPush]()} {
+			if err := sonic.Pretouch(t); err != nil {
+				sonicSetup.err = fmt.Errorf("sonic: compile %v: %w", t, err)
+				return
+			}
+		}
+		sonicSetup.tooDeep, sonicSetup.err = sonicCalibrate()
+	})
+	if sonicSetup.err != nil {
+		return nil, sonicSetup.err
+	}
+	d := &sonicDecoder{dec: decoder.NewDecoder("")}
+	d.dec.SetOptions(sonicOptions)
+	return d, nil
+}
+
+// sonicCalibrate decodes a valid document nested one level deeper than
+// sonic can skip and returns the error code sonic gives it, so that Decode
+// recognises that failure without depending on sonic's internal constants.
+func sonicCalibrate() (any, error) {
+	n := sonicSkipLimit + 1
+	data := `{"events":[],"x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`
+	dec := decoder.NewDecoder(data)
+	dec.SetOptions(sonicOptions)
+	var doc sonicDocument
+	err := dec.Decode(&doc)
+	var se decoder.SyntaxError
+	if !errors.As(err, &se) {
+		// A sonic without the limit would decode it: nothing to fall back for.
+		return nil, nil
+	}
+	return se.Code, nil
+}
+
+// sonicDecoder is one worker's sonic state: a reused decoder and scratch
+// space for unescaping.
+type sonicDecoder struct {
+	dec     *decoder.Decoder
+	scratch []byte
+}
+
+type sonicDocument struct {
+	Events *[]sonicEvent `json:"events"`
+}
+
+type sonicEvent struct {
+	Type      sonicRaw   `json:"type"`
+	Actor     sonicActor `json:"actor"`
+	Repo      sonicRepo  `json:"repo"`
+	CreatedAt sonicRaw   `json:"created_at"`
+	Payload   sonicRaw   `json:"payload"`
+}
+
+type sonicActor struct {
+	ID sonicRaw `json:"id"`
+}
+
+type sonicRepo struct {
+	Name sonicRaw `json:"name"`
+}
+
+type sonicPush struct {
+	Size sonicRaw `json:"size"`
+}
+
+// sonicRaw is a JSON value's bytes, validated by sonic as it skips them.
+// sonic hands UnmarshalJSON a slice of the input itself, so keeping it
+// costs nothing. sonic does not call it for null, leaving it nil: a null
+// member reads as a missing one, which the contract treats alike for
+// every member it reads.
+type sonicRaw []byte
+
+func (r *sonicRaw) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
+}
+
+// Decode checks what sonic does not, decodes data into the typed structs,
+// then reads each event.
+//
+// sonic is lenient in three ways, each closed here:
+//   - Invalid UTF-8 is replaced with U+FFFD even with ValidateString, so
+//     the file is checked with utf8.Valid first, as decodeStd does.
+//   - Its SIMD skipping of a long string (beyond one 32-byte block) does
+//     not check escapes: `"<40 bytes>\x<40 bytes>"` in an ignored member
+//     is accepted (bytedance/sonic#938). sonicEscapesValid checks every
+//     escape of the file instead: a pass at memchr speed, several times
+//     cheaper than a full strictjson.Validate, and exact because sonic
+//     validates everything else (grammar, control characters, numbers,
+//     literals, what follows the value).
+//   - It cannot skip values nested deeper than sonicSkipLimit; such a file
+//     is decoded by decodeStd, with b.Fallback set.
+func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
+	if !utf8.Valid(data) {
+		return errors.New("invalid UTF-8")
+	}
+	if err := sonicEscapesValid(data); err != nil {
+		return err
+	}
+	// Events starts nil, so that a missing "events" stays nil: sonic
+	// allocates the slice. (Reusing one across files would save a few
+	// allocations but hide a missing member behind the reused slice.)
+	var doc sonicDocument
+	err := d.decode(unsafe.String(unsafe.SliceData(data), len(data)), &doc)
+	if err != nil {
+		if d.isTooDeep(err) {
+			b.Fallback = sonicFallback
+			return decodeStd(data, b)
+		}
+		return err
+	}
+	if doc.Events == nil {
+		return errors.New(`"events" is missing or not an array`)
+	}
+	for i := range *doc.Events {
+		e, err := d.event(&(*doc.Events)[i], b)
+		if err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+		b.Add(e)
+	}
+	return nil
+}
+
+// decode runs sonic over the whole of src, which must hold one value.
+func (d *sonicDecoder) decode(src string, v any) error {
+	d.dec.Reset(src)
+	err := d.dec.Decode(v)
+	if err == nil {
+		err = d.dec.CheckTrailings()
+	}
+	if err != nil {
+		return sonicError(err)
+	}
+	return nil
+}
+
+func (d *sonicDecoder) isTooDeep(err error) bool {
+	var se decoder.SyntaxError
+	return sonicSetup.tooDeep != nil && errors.As(err, &se) && any(se.Code) == sonicSetup.tooDeep
+}
+
+func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, error) {
+	var ev workload.Event
+	var err error
+	if ev.Type, err = d.str(e.Type, b); err != nil {
+		return ev, fmt.Errorf(`"type": %w`, err)
+	}
+	if e.Actor.ID == nil {
+		return ev, errors.New(`"actor.id" is missing`)
+	}
+	if ev.ActorID, err = workload.ParseInt(e.Actor.ID); err != nil {
+		return ev, fmt.Errorf(`"actor.id": %w`, err)
+	}
+	if ev.Repo, err = d.str(e.Repo.Name, b); err != nil {
+		return ev, fmt.Errorf(`"repo.name": %w`, err)
+	}
+	if ev.CreatedAt, err = d.str(e.CreatedAt, b); err != nil {
+		return ev, fmt.Errorf(`"created_at": %w`, err)
+	}
+	if string(ev.Type) == workload.PushEvent {
+		if e.Payload == nil {
+			return ev, errors.New(`PushEvent without "payload"`)
+		}
+		// Only a PushEvent's payload is read: decoding every payload
+		// into a struct would fail on other events' payloads, which may
+		// be anything.
+		var push sonicPush
+		if err := d.decode(unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), &push); err != nil {
+			return ev, fmt.Errorf("PushEvent payload: %w", err)
+		}
+		if push.Size == nil {
+			return ev, errors.New(`PushEvent without "payload.size"`)
+		}
+		if ev.PushSize, err = workload.ParseInt(push.Size); err != nil {
+			return ev, fmt.Errorf(`"payload.size": %w`, err)
+		}
+	}
+	return ev, nil
+}
+
+// str returns the decoded content of raw, a JSON string: its bytes in the
+// input when it has no escape, else a copy decoded as encoding/json does.
+func (d *sonicDecoder) str(raw sonicRaw, b *workload.Batch) ([]byte, error) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil, errors.New("missing or not a string")
+	}
+	s := raw[1 : len(raw)-1]
+	for _, c := range s {
+		if c == '\\' {
+			var err error
+			d.scratch, err = workload.AppendUnescaped(d.scratch[:0], s)
+			if err != nil {
+				return nil, err
+			}
+			return b.Keep(d.scratch), nil
+		}
+	}
+	return s, nil
+}
+
+// sonicEscapesValid reports the first backslash in data that does not
+// start a valid JSON escape. A backslash can only stand inside a string
+// (anywhere else sonic rejects the file), and walking from the start of
+// the file, escape by escape, finds exactly the escapes of every string.
+func sonicEscapesValid(data []byte) error {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\\')
+		if j < 0 {
+			return nil
+		}
+		i += j
+		if i+1 >= len(data) {
+			return fmt.Errorf("invalid JSON at offset %d: unterminated escape", i)
+		}
+		switch data[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i += 2
+		case 'u':
+			if len(data)-i < 6 || !isHexDigit(data[i+2]) || !isHexDigit(data[i+3]) || !isHexDigit(data[i+4]) || !isHexDigit(data[i+5]) {
+				return fmt.Errorf("invalid JSON at offset %d: invalid \\u escape", i)
+			}
+			i += 6
+		default:
+			return fmt.Errorf("invalid JSON at offset %d: invalid escape %.2q", i, data[i:i+2])
+		}
+	}
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// sonicErr is a sonic error with a one-line message: sonic's own messages
+// quote a multi-line excerpt of the input.
+type sonicErr struct {
+	msg string
+	err error
+}
+
+func (e *sonicErr) Error() string { return e.msg }
+func (e *sonicErr) Unwrap() error { return e.err }
+
+func sonicError(err error) error {
+	var se decoder.SyntaxError
+	var me decoder.MismatchTypeError
+	switch {
+	case errors.As(err, &se):
+		return &sonicErr{fmt.Sprintf("sonic: invalid JSON at offset %d: %s", se.Pos, se.Message()), err}
+	case errors.As(err, &me):
+		return &sonicErr{fmt.Sprintf("sonic: cannot decode the value at offset %d into %v", me.Pos, me.Type), err}
+	}
+	return fmt.Errorf("sonic: %w", err)
+}

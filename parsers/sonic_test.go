@@ -1,0 +1,294 @@
+package parsers
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+
+	"benchgrid/workload"
+)
+
+// sonicLong is longer than one SIMD block, so that strings holding it are
+// skipped by sonic's vectorised path, where bytedance/sonic#938 lives.
+var sonicLong = strings.Repeat("abcdefgh", 10)
+
+// sonicLeniencyCases are inputs where sonic or goccy, used naively, would
+// disagree with encoding/json. Every one is checked against decodeStd
+// (verdict and events) rather than a hard-coded answer.
+var sonicLeniencyCases = []struct {
+	name string
+	data string
+}{
+	// Escapes: sonic's SIMD skipping misses them in long strings (#938).
+	{"bad escape in short ignored string", doc(event("x", `"\x"`))},
+	{"bad escape in long ignored string", doc(event("x", `"`+sonicLong+`\x`+sonicLong+`"`))},
+	{"\\v in long ignored string", doc(event("x", `"`+sonicLong+`\v`+sonicLong+`"`))},
+	{"\\0 in long ignored string", doc(event("x", `"`+sonicLong+`\0`+sonicLong+`"`))},
+	{"bad hex in long ignored string", doc(event("x", `"`+sonicLong+`\u12G4`+sonicLong+`"`))},
+	{"short hex at end of long string", doc(event("x", `"`+sonicLong+`\u12"`))},
+	{"bad escape in long ignored key", doc(event("x", `{"`+sonicLong+`\x`+sonicLong+`":1}`))},
+	{"bad escape in long ignored payload", doc(event("payload", `{"m":"`+sonicLong+`\q`+sonicLong+`"}`))},
+	{"bad escape in long push payload", doc(push(`{"size":1,"m":"` + sonicLong + `\q` + sonicLong + `"}`))},
+	{"bad escape in long type", doc(event("type", `"`+sonicLong+`\x`+sonicLong+`"`))},
+	{"escaped backslash then x", doc(event("x", `"`+sonicLong+`\\x`+sonicLong+`"`))},
+	{"escaped quote in long string", doc(event("x", `"`+sonicLong+`\"`+sonicLong+`\\"`))},
+	{"good escapes in long strings", doc(event("type", `"`+sonicLong+`\n\u00e9\ud83d\ude80\/`+sonicLong+`"`))},
+	{"backslash outside strings", doc(event("x", `\n`))},
+	// Control characters, short and long, in every position.
+	{"control char in short ignored string", doc(event("x", "\"a\x01b\""))},
+	{"control char in long ignored string", doc(event("x", "\""+sonicLong+"\x1f"+sonicLong+"\""))},
+	{"control char in long ignored key", doc(event("x", "{\""+sonicLong+"\n"+sonicLong+"\":1}"))},
+	{"control char in type", doc(event("type", "\"a\tb\""))},
+	{"control char in long repo.name", doc(event("repo", "{\"name\":\""+sonicLong+"\x00"+sonicLong+"\"}"))},
+	{"DEL in long string", doc(event("x", "\""+sonicLong+"\x7f"+sonicLong+"\""))},
+	// UTF-8: sonic and goccy replace invalid bytes with U+FFFD.
+	{"invalid UTF-8 in type", doc(event("type", "\"\xff\""))},
+	{"invalid UTF-8 in long ignored string", doc(event("x", "\""+sonicLong+"\xc3\x28"+sonicLong+"\""))},
+	{"UTF-8 surrogate in key", doc(event("\xed\xa0\x80", "1"))},
+	{"5-byte UTF-8", doc(event("x", "\"\xf8\x88\x80\x80\x80\""))},
+	{"above U+10FFFF", doc(event("x", "\"\xf4\x90\x80\x80\""))},
+	{"non-ASCII in long strings", doc(event("repo", `{"name":"`+sonicLong+`✓😀é`+sonicLong+`"}`))},
+	// Surrogate escapes decode as encoding/json does.
+	{"lone high surrogate then pair", doc(event("type", `"\ud800\ud83d\ude80"`))},
+	{"lone high then non-surrogate", doc(event("type", `"\ud800\u0041"`))},
+	{"low then high", doc(event("type", `"\udc00\ud800"`))},
+	{"lone surrogate at end", doc(event("repo", `{"name":"a\udbff"}`))},
+	{"lone surrogate in ignored key", doc(event(`\ud800`, "1"))},
+	{"lone surrogate in key beside type", doc(`{"type\ud800":"x","type":"T","actor":{"id":1},"repo":{"name":"r"},"created_at":"c"}`)},
+	// Case folding: sonic folds ASCII, goccy's v1 API folds Unicode too.
+	{"Kelvin sign in events", `{"eventK":[]}`},
+	{"Kelvin sign beside events", `{"evenTs":[null],"events":[]}`},
+	{"long s in created_at", doc(`{"type":"T","actor":{"id":1},"repo":{"name":"r"},"created_at":"c","ſreated_at":1}`)},
+	{"upper-case ID only", doc(event("actor", `{"ID":1}`))},
+	{"PAYLOAD of a push", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"c","PAYLOAD":{"size":1}}`)},
+	{"escaped upper-case name", doc(`{"\u0054ype":"T","actor":{"id":1},"repo":{"name":"r"},"created_at":"c"}`)},
+	{"escaped exact names", doc(`{"type":"T","\u0061ctor":{"\u0069\u0064":-1},"repo":{"n\u0061me":"r"},"created_at":"c"}`)},
+	{"escaped size", doc(push(`{"s\u0069ze":4}`))},
+	// Integers.
+	{"id with exponent zero", doc(event("actor", `{"id":1e0}`))},
+	{"id with plus exponent", doc(event("actor", `{"id":1E+2}`))},
+	{"id -0.0", doc(event("actor", `{"id":-0.0}`))},
+	{"id 20 digits", doc(event("actor", `{"id":10000000000000000000}`))},
+	{"id 400 digits", doc(event("actor", `{"id":1`+strings.Repeat("0", 400)+`}`))},
+	{"size min int64", doc(push(`{"size":-9223372036854775808}`))},
+	{"size array", doc(push(`{"size":[1]}`))},
+	{"id leading zero", doc(event("actor", `{"id":07}`))},
+	// Shapes.
+	{"event string", doc(`"x"`)},
+	{"event true", doc(`true`)},
+	{"repo array", doc(event("repo", `["a/b"]`))},
+	{"repo string", doc(event("repo", `"a/b"`))},
+	{"actor empty", doc(event("actor", `{}`))},
+	{"payload string in push", doc(push(`"x"`))},
+	{"payload number in non-push", doc(event("payload", `1`))},
+	{"events twice nested", `{"x":{"events":[]}}`},
+	{"huge number ignored", doc(event("x", `1e99999`))},
+	{"whitespace everywhere", " {\n\t\"events\" :\r [ {\"type\" : \"T\" , \"actor\" : { \"id\" : 1 } , \"repo\" : { \"name\" : \"r\" } , \"created_at\" : \"c\" } ] } \n"},
+	{"vertical tab before", "\v" + doc(okEvent)},
+	{"NBSP after", doc(okEvent) + "\u00a0"},
+	{"NUL inside", `{"events":[]` + "\x00" + `}`},
+	{"unclosed", `{"events":[` + okEvent},
+	{"comment", `{"events":[]/**/}`},
+	// Depth: encoding/json's limit, and sonic's own around 4096.
+	{"depth 10000 in ignored member", doc(event("x", nest(10000-3, "1")))},
+	{"depth 10001 in ignored member", doc(event("x", nest(10001-3, "1")))},
+	{"depth 10000 in payload", doc(event("payload", nest(10000-3, "1")))},
+	{"depth 10000 in push payload", doc(push(`{"size":1,"c":` + nest(10000-4, "1") + `}`))},
+	{"depth 10001 in push payload", doc(push(`{"size":1,"c":` + nest(10001-4, "1") + `}`))},
+	{"depth 10000 at top", `{"events":[],"x":` + nest(10000-1, "") + `}`},
+	{"depth 10001 at top", `{"events":[],"x":` + nest(10001-1, "") + `}`},
+	{"depth 4096 below a member", `{"events":[],"x":` + nest(sonicSkipLimit, "") + `}`},
+	{"depth 4097 below a member", `{"events":[],"x":` + nest(sonicSkipLimit+1, "") + `}`},
+	{"deep and bad escape", `{"events":[],"x":` + nest(5000, `"\x"`) + `}`},
+	{"deep and bad event", `{"events":[null],"x":` + nest(5000, ``) + `}`},
+	{"deep objects", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "1" + strings.Repeat("}", 6000) + `}`},
+	{"deep objects with bad UTF-8", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "\"\xff\"" + strings.Repeat("}", 6000) + `}`},
+	{"deep unclosed", `{"events":[],"x":` + strings.Repeat("[", 6000) + `}`},
+}
+
+// sonicLikeStd checks that p gives data decodeStd's verdict and events.
+func sonicLikeStd(t *testing.T, p workload.Parser, name string, data []byte) {
+	t.Helper()
+	want := decodeWith(t, stdParser{}, data)
+	got := decodeWith(t, p, data)
+	if (got.err == nil) != (want.err == nil) || !equalEvents(got.events, want.events) {
+		t.Errorf("%s: %s: Decode(%.100q) = %v, want %v", p.Name(), name, data, got, want)
+	}
+}
+
+// sonicParsersUnderTest are the adapters of sonic.go and goccy.go that can
+// run here.
+func sonicParsersUnderTest(t *testing.T) []workload.Parser {
+	var ps []workload.Parser
+	for _, p := range []workload.Parser{sonicParser{}, goccyParser{}} {
+		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
+			t.Logf("%s cannot run here: %v", p.Name(), err)
+			continue
+		} else if err != nil {
+			t.Fatalf("%s: NewDecoder: %v", p.Name(), err)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func TestSonicGoccyLeniencies(t *testing.T) {
+	for _, p := range sonicParsersUnderTest(t) {
+		for _, tc := range sonicLeniencyCases {
+			sonicLikeStd(t, p, tc.name, []byte(tc.data))
+		}
+	}
+}
+
+// TestSonicFallback checks that only documents nested beyond sonic's skip
+// limit are decoded by decodeStd, and that they say so.
+func TestSonicFallback(t *testing.T) {
+	p := sonicParser{}
+	if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		data     string
+		fallback bool
+	}{
+		{doc(okEvent), false},
+		{`{"events":[],"x":` + nest(sonicSkipLimit, "") + `}`, false},
+		{`{"events":[],"x":` + nest(sonicSkipLimit+1, "") + `}`, true},
+		{doc(event("x", nest(9000, "1"))), true},
+		{doc(event("x", nest(20000, "1"))), true}, // bad, but decodeStd said so
+		{`{"events":[],"x":` + nest(5000, `"\x"`) + `}`, false},
+	} {
+		got := decodeWith(t, p, []byte(tc.data))
+		if (got.fallback != "") != tc.fallback {
+			t.Errorf("Decode(%.60q) fallback = %q, want fallback %v", tc.data, got.fallback, tc.fallback)
+		}
+		if got.fallback != "" && got.fallback != sonicFallback {
+			t.Errorf("Decode(%.60q) fallback = %q, want %q", tc.data, got.fallback, sonicFallback)
+		}
+	}
+}
+
+// sonicTestdata returns the real documents of the module cache: simdjson-go's
+// test data and encoding/json's, decompressed, by file name.
+func sonicTestdata(t testing.TB) map[string][]byte {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMODCACHE", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("go env: %v", err)
+	}
+	dirs := strings.Fields(string(out))
+	if len(dirs) != 2 {
+		t.Fatalf("go env GOMODCACHE GOROOT = %q", out)
+	}
+	modcache, goroot := dirs[0], dirs[1]
+	var files []string
+	for _, pattern := range []string{
+		filepath.Join(modcache, "github.com/minio/simdjson-go@v0.4.5/testdata/*.json.zst"),
+		filepath.Join(goroot, "src/encoding/json/internal/jsontest/testdata/*.json.zst"),
+	} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no test data in the module cache or GOROOT")
+	}
+	zr, err := zstd.NewReader(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	docs := make(map[string][]byte)
+	for _, f := range files {
+		compressed, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := zr.DecodeAll(compressed, nil)
+		if err != nil {
+			t.Fatalf("decompress %s: %v", f, err)
+		}
+		docs[filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+strings.TrimSuffix(filepath.Base(f), ".zst")] = data
+	}
+	return docs
+}
+
+// sonicGitHubEvents is simdjson-go's github_events.json, a real array of
+// GitHub events, wrapped as a good file of the workload.
+func sonicGitHubEvents(t testing.TB) []byte {
+	t.Helper()
+	data, ok := sonicTestdata(t)["simdjson-go@v0.4.5/github_events.json"]
+	if !ok {
+		t.Skip("github_events.json.zst not found")
+	}
+	return sonicWrap(`{"events":`, data, `}`)
+}
+
+func sonicWrap(before string, data []byte, after string) []byte {
+	return append(append([]byte(before), data...), after...)
+}
+
+// TestSonicGoccyRealDocuments checks real documents as they are, as the
+// events array, and as an ignored member.
+func TestSonicGoccyRealDocuments(t *testing.T) {
+	docs := sonicTestdata(t)
+	ps := sonicParsersUnderTest(t)
+	for name, data := range docs {
+		for _, in := range []struct {
+			how  string
+			data []byte
+		}{
+			{"as is", data},
+			{"as events", sonicWrap(`{"events":`, data, `}`)},
+			{"ignored", sonicWrap(`{"events":[],"x":`, data, `}`)},
+		} {
+			if hasDuplicateNames(in.data) {
+				continue
+			}
+			for _, p := range ps {
+				sonicLikeStd(t, p, name+" "+in.how, in.data)
+			}
+		}
+	}
+	// The wrapped GitHub events must be good, with every event.
+	for _, p := range ps {
+		got := decodeWith(t, p, sonicGitHubEvents(t))
+		if got.err != nil || len(got.events) == 0 {
+			t.Errorf("%s: Decode(github_events) = %v, want good", p.Name(), got.err)
+		}
+	}
+}
+
+func BenchmarkDecodeSonic(b *testing.B) {
+	data := sonicGitHubEvents(b)
+	for _, p := range []workload.Parser{sonicParser{}, stdParser{}} {
+		b.Run("parser="+p.Name(), func(b *testing.B) { benchmarkDecodeSonicGoccy(b, p, data) })
+	}
+}
+
+// benchmarkDecodeSonicGoccy times p's decoder on data, as one worker would
+// use it.
+func benchmarkDecodeSonicGoccy(b *testing.B, p workload.Parser, data []byte) {
+	dec, err := p.NewDecoder()
+	if errors.Is(err, workload.ErrUnavailable) {
+		b.Skip(err)
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	var batch workload.Batch
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		batch.Reset()
+		if err := dec.Decode(data, &batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

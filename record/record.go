@@ -1,0 +1,264 @@
+// Package record defines the result files of a benchgrid run: the schema
+// of results.json, its atomic writing and its reading. The harness writes
+// them; reports read them, and need nothing else, so a results folder copied
+// from another machine can be reported on anywhere.
+//
+// It sits between package harness and package reports in benchgrid's flow.
+package record
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// SchemaVersion is the version of the results.json layout.
+const SchemaVersion = 1
+
+// File names inside a run folder.
+const (
+	ResultsFile = "results.json"
+	BenchFile   = "bench.txt"
+	ProfilesDir = "profiles"
+	ReportFile  = "report.md"
+)
+
+// A Run is everything one `benchgrid run` measured: the single input of a
+// report.
+type Run struct {
+	Version int `json:"version"`
+	// Complete is false while the run is going on and when it was
+	// interrupted; what it holds was measured all the same.
+	Complete bool      `json:"complete"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Env      Env       `json:"env"`
+	Corpus   Corpus    `json:"corpus"`
+	// Count is the number of samples asked for per cell.
+	Count int `json:"count"`
+	// ShuffleSeed seeds the order of cells within each round.
+	ShuffleSeed uint64  `json:"shuffle_seed"`
+	Cells       []Cell  `json:"cells"`
+	Rounds      []Round `json:"rounds"`
+	// Warnings are run-wide problems that did not stop the run.
+	Warnings []string `json:"warnings,omitempty"`
+	// Unavailable lists cells that could not run on this machine, with
+	// the reason (say, a parser that needs a CPU feature).
+	Unavailable []Unavailable `json:"unavailable,omitempty"`
+}
+
+// Env is the machine and build the run measured on.
+type Env struct {
+	GOOS         string `json:"goos"`
+	GOARCH       string `json:"goarch"`
+	CPU          string `json:"cpu"`
+	NumCPU       int    `json:"num_cpu"`
+	GoVersion    string `json:"go_version"`
+	GOEXPERIMENT string `json:"goexperiment"`
+	// Modules maps a parser's module path to its version.
+	Modules map[string]string `json:"modules"`
+	// Commit is the project's VCS revision, with "+dirty" when modified.
+	Commit  string  `json:"commit"`
+	LoadAvg float64 `json:"load_avg"`
+	// Benchgrid's command line.
+	Args []string `json:"args"`
+}
+
+// Corpus describes the measured corpus and the reference answer on it.
+type Corpus struct {
+	Path  string `json:"path"`
+	Files int64  `json:"files"`
+	Bytes int64  `json:"bytes"`
+	// Seed is the generator seed when the corpus was generated, else 0.
+	Seed uint64 `json:"seed,omitempty"`
+	// SizeP50 … SizeMax are file-size percentiles in bytes.
+	SizeP50 int64 `json:"size_p50"`
+	SizeP90 int64 `json:"size_p90"`
+	SizeP99 int64 `json:"size_p99"`
+	SizeMax int64 `json:"size_max"`
+	// Reference is the canonical line of std + sequential, against which
+	// every sample is checked, and Digest its SHA-256.
+	Reference string `json:"reference"`
+	Digest    string `json:"digest"`
+	// BadFiles counts the bad inputs; Bad lists them (up to a limit)
+	// with their reasons: they were skipped, not run failures.
+	BadFiles int64      `json:"bad_files"`
+	Bad      []BadInput `json:"bad,omitempty"`
+}
+
+// A BadInput is an input the workload counted as bad.
+type BadInput struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// A Cell is one configuration of the matrix and everything measured of it.
+type Cell struct {
+	// Name is the cell's benchmark name without the "BenchmarkEvents/"
+	// prefix, e.g. "parser=sonic/strategy=pool/workers=2/read=readfile".
+	Name       string `json:"name"`
+	Parser     string `json:"parser"`
+	Strategy   string `json:"strategy"`
+	Workers    string `json:"workers"`
+	Read       string `json:"read"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	GOGC       string `json:"gogc"`
+	GOMEMLIMIT string `json:"gomemlimit"`
+	Build      string `json:"build"`
+	// ReadOnly marks the I/O floor (parser none): no answer to check.
+	ReadOnly bool       `json:"read_only,omitempty"`
+	Samples  []Sample   `json:"samples"`
+	Failures []Failure  `json:"failures,omitempty"`
+	Profiles []Profile  `json:"profiles,omitempty"`
+	Warnings []string   `json:"warnings,omitempty"`
+	Fallback []Fallback `json:"fallbacks,omitempty"`
+}
+
+// A Sample is one timed pass over the corpus in a fresh child process.
+type Sample struct {
+	Round        int   `json:"round"`
+	WallNs       int64 `json:"wall_ns"`
+	UserNs       int64 `json:"user_ns"`
+	SysNs        int64 `json:"sys_ns"`
+	AllocBytes   int64 `json:"alloc_bytes"`
+	AllocObjects int64 `json:"alloc_objects"`
+	GCCycles     int64 `json:"gc_cycles"`
+	GCPauseNs    int64 `json:"gc_pause_ns"`
+	PeakRSS      int64 `json:"peak_rss_bytes"`
+	Files        int64 `json:"files"`
+	Bytes        int64 `json:"bytes"`
+}
+
+// CPUNs is the sample's user plus system CPU time.
+func (s Sample) CPUNs() int64 { return s.UserNs + s.SysNs }
+
+// MBPerSec is the sample's throughput in megabytes (10^6) per second.
+func (s Sample) MBPerSec() float64 {
+	if s.WallNs <= 0 {
+		return 0
+	}
+	return float64(s.Bytes) / 1e6 / (float64(s.WallNs) / 1e9)
+}
+
+// FilesPerSec is the sample's throughput in files per second.
+func (s Sample) FilesPerSec() float64 {
+	if s.WallNs <= 0 {
+		return 0
+	}
+	return float64(s.Files) / (float64(s.WallNs) / 1e9)
+}
+
+// Failure kinds.
+const (
+	FailCrash    = "crash"    // the child exited abnormally
+	FailTimeout  = "timeout"  // the child exceeded -timeout
+	FailMismatch = "mismatch" // the child computed a different answer
+	FailError    = "error"    // the child reported an error
+)
+
+// A Failure is a sample that produced no data point, and why.
+type Failure struct {
+	Round  int    `json:"round"`
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+	// Stderr is the tail of the child's standard error.
+	Stderr string `json:"stderr,omitempty"`
+	// Got and Want are the canonical lines of a mismatch.
+	Got  string `json:"got,omitempty"`
+	Want string `json:"want,omitempty"`
+}
+
+// A Profile is a profile file of a cell, relative to the run folder.
+type Profile struct {
+	Kind string `json:"kind"` // cpu, allocs, mutex, block, trace
+	Path string `json:"path"`
+	// Passes is the number of passes over the corpus it covers.
+	Passes int `json:"passes"`
+}
+
+// A Fallback counts files an adapter decoded another way (see
+// workload.Batch.Fallback).
+type Fallback struct {
+	Reason string `json:"reason"`
+	Files  int64  `json:"files"`
+}
+
+// A Round is one pass over every cell, in shuffled order.
+type Round struct {
+	Index int `json:"index"`
+	// Order lists cell indexes in the order they ran.
+	Order []int `json:"order"`
+	// LoadAvg is the 1-minute load average before the round.
+	LoadAvg float64 `json:"load_avg"`
+	// OtherCPUBefore and OtherCPUDuring are the CPU time other processes
+	// used, in cores (0 = idle machine, 1 = one core busy), just before
+	// and during the round.
+	OtherCPUBefore float64 `json:"other_cpu_before"`
+	OtherCPUDuring float64 `json:"other_cpu_during"`
+	// WaitedIdleNs is how long -wait-idle waited before the round.
+	WaitedIdleNs int64 `json:"waited_idle_ns,omitempty"`
+}
+
+// An Unavailable configuration could not run here.
+type Unavailable struct {
+	What   string `json:"what"`
+	Reason string `json:"reason"`
+}
+
+// Read reads dir's results.json.
+func Read(dir string) (*Run, error) {
+	path := filepath.Join(dir, ResultsFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Run
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if r.Version != SchemaVersion {
+		return nil, fmt.Errorf("read %s: schema version %d, want %d", path, r.Version, SchemaVersion)
+	}
+	return &r, nil
+}
+
+// Write writes r as dir's results.json, atomically: a reader sees the old
+// file or the new one, never a torn one.
+func Write(dir string, r *Run) error {
+	r.Version = SchemaVersion
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	return WriteFileAtomic(filepath.Join(dir, ResultsFile), append(data, '\n'))
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder, synced and renamed over path.
+func WriteFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

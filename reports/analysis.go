@@ -1,0 +1,399 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"benchgrid/record"
+	"golang.org/x/perf/benchmath"
+)
+
+// analysis is everything the report says, computed once from a run.
+type analysis struct {
+	run  *record.Run
+	opts Options
+	thr  benchmath.Thresholds
+	// cells are in results.json order; ranked holds those with samples,
+	// fastest first.
+	cells  []*cellStat
+	ranked []*cellStat
+	// varying lists the axes with more than one value among the cells.
+	varying        []axis
+	baseline, best *cellStat
+	// naive is true when the baseline is the naive std + perfile cell.
+	naive      bool
+	naiveCells int
+	effects    []effect
+}
+
+func analyze(run *record.Run, opts Options) *analysis {
+	a := &analysis{run: run, opts: opts, thr: benchmath.Thresholds{CompareAlpha: opts.Alpha}}
+	for i := range run.Cells {
+		a.cells = append(a.cells, newCellStat(&run.Cells[i], opts.Confidence, &a.thr))
+	}
+	for _, c := range a.cells {
+		if c.hasSamples() {
+			a.ranked = append(a.ranked, c)
+		}
+	}
+	slices.SortStableFunc(a.ranked, func(x, y *cellStat) int {
+		return cmp.Or(cmp.Compare(x.median(), y.median()), strings.Compare(x.Name, y.Name))
+	})
+	for _, ax := range axes {
+		seen := map[string]bool{}
+		for _, c := range a.cells {
+			seen[c.value(ax)] = true
+		}
+		if len(seen) > 1 {
+			a.varying = append(a.varying, ax)
+		}
+	}
+	a.findFloors()
+	a.findBaselineAndBest()
+	a.effects = a.axisEffects()
+	return a
+}
+
+// findFloors gives every cell the parser=none cell of its strategy and
+// read mode, preferring the one that matches it on the most other axes.
+func (a *analysis) findFloors() {
+	for _, c := range a.cells {
+		if c.ReadOnly {
+			continue
+		}
+		bestScore := -1
+		for _, f := range a.ranked {
+			if !f.ReadOnly || f.Strategy != c.Strategy || f.Read != c.Read {
+				continue
+			}
+			score := 0
+			for _, ax := range axes {
+				if ax.value(f.Cell) == ax.value(c.Cell) {
+					score++
+				}
+			}
+			if score > bestScore {
+				c.floor, bestScore = f, score
+			}
+		}
+	}
+}
+
+// findBaselineAndBest picks the best configuration (the fastest cell
+// without a digest mismatch) and the naive baseline: a std + perfile cell,
+// the one agreeing with the best on the most other axes (ties: the slowest),
+// so that the improvement is not inflated by unrelated knobs; with no such
+// cell, the slowest std cell; with no std cell, the slowest cell.
+func (a *analysis) findBaselineAndBest() {
+	var std, any *cellStat
+	var naive []*cellStat
+	for _, c := range a.ranked { // fastest first: the last match is the slowest
+		if !c.eligible() {
+			continue
+		}
+		if a.best == nil {
+			a.best = c
+		}
+		any = c
+		if c.Parser == "std" {
+			std = c
+			if c.Strategy == "perfile" {
+				naive = append(naive, c)
+			}
+		}
+	}
+	var pick *cellStat
+	most := -1
+	for _, c := range naive {
+		if n := len(axes) - len(differing(c, a.best)); n >= most {
+			pick, most = c, n
+		}
+	}
+	a.baseline = cmp.Or(pick, std, any)
+	a.naive = pick != nil
+	a.naiveCells = len(naive)
+}
+
+// An effect is how much one axis moves the wall time.
+type effect struct {
+	ax axis
+	// fast and slow are the fastest and the slowest level; runnerUp the
+	// second fastest (nil with two levels).
+	fast, slow, runnerUp *cellStat
+	levels               int
+	// ratio is slow's median over fast's.
+	ratio     float64
+	cmp       benchmath.Comparison // fast vs slow
+	cmpRunner benchmath.Comparison // fast vs runnerUp
+	marginal  bool                 // levels are each level's best cell, not a slice through the best
+	heldAxes  []axis               // the other varying axes, held at the best's values
+}
+
+// levels returns the fastest eligible cell per value of ax among cs,
+// fastest first.
+func levels(cs []*cellStat, ax axis) []*cellStat {
+	var out []*cellStat
+	seen := map[string]bool{}
+	for _, c := range cs { // cs is ranked fastest first
+		if v := c.value(ax); !seen[v] {
+			seen[v] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// axisEffects ranks the varying axes by effect size: the ratio of the
+// slowest level's median to the fastest's, holding the other axes at the
+// best configuration's values. When the matrix has no such slice (it is not
+// full-factorial there), the best cell of each level stands in.
+func (a *analysis) axisEffects() []effect {
+	if a.best == nil {
+		return nil
+	}
+	var effects []effect
+	for _, ax := range a.varying {
+		var held []axis
+		for _, o := range a.varying {
+			if o.name != ax.name {
+				held = append(held, o)
+			}
+		}
+		var slice, all []*cellStat
+		for _, c := range a.ranked {
+			if !c.eligible() {
+				continue
+			}
+			all = append(all, c)
+			if a.sameExcept(c, a.best, ax) {
+				slice = append(slice, c)
+			}
+		}
+		lv, marginal := levels(slice, ax), false
+		if len(lv) < 2 {
+			lv, marginal = levels(all, ax), true
+		}
+		if len(lv) < 2 {
+			continue
+		}
+		e := effect{
+			ax: ax, fast: lv[0], slow: lv[len(lv)-1], levels: len(lv),
+			marginal: marginal, heldAxes: held,
+		}
+		e.ratio = e.slow.median() / e.fast.median()
+		e.cmp = compare(e.fast, e.slow, &a.thr)
+		if len(lv) > 2 {
+			e.runnerUp = lv[1]
+			e.cmpRunner = compare(e.fast, e.runnerUp, &a.thr)
+		}
+		effects = append(effects, e)
+	}
+	slices.SortStableFunc(effects, func(x, y effect) int { return cmp.Compare(y.ratio, x.ratio) })
+	return effects
+}
+
+// sameExcept reports whether x and y agree on every axis but ax.
+func (a *analysis) sameExcept(x, y *cellStat, ax axis) bool {
+	for _, o := range axes {
+		if o.name != ax.name && o.value(x.Cell) != o.value(y.Cell) {
+			return false
+		}
+	}
+	return true
+}
+
+// significant reports whether c rejects the null hypothesis at alpha.
+func (a *analysis) significant(c benchmath.Comparison) bool { return c.P < a.opts.Alpha }
+
+// differing lists the axes on which x and y differ.
+func differing(x, y *cellStat) []axis {
+	var out []axis
+	for _, ax := range axes {
+		if x.value(ax) != y.value(ax) {
+			out = append(out, ax)
+		}
+	}
+	return out
+}
+
+// factors describes what changed from the baseline to the best, e.g.
+// "parser std→sonic, strategy perfile→pool".
+func (a *analysis) factors() string {
+	var parts []string
+	for _, ax := range differing(a.baseline, a.best) {
+		parts = append(parts, fmt.Sprintf("%s %s→%s", ax.name, a.baseline.value(ax), a.best.value(ax)))
+	}
+	if len(parts) == 0 {
+		return "none (the baseline is the best)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+var ordinals = []string{"the largest factor", "the second-largest factor", "the third-largest factor", "the fourth-largest factor"}
+
+// prose names each axis in a sentence.
+var prose = map[string]string{
+	"parser": "parser", "strategy": "strategy", "workers": "worker count", "read": "read mode",
+	"gogc": "GOGC setting", "gomemlimit": "GOMEMLIMIT setting", "gomaxprocs": "GOMAXPROCS setting", "build": "build",
+}
+
+// level names c's value of ax in a sentence: bare for the parser and the
+// strategy ("sonic"), as a setting otherwise ("workers=4").
+func level(c *cellStat, ax axis) string {
+	if ax.name == "parser" || ax.name == "strategy" {
+		return c.value(ax)
+	}
+	return ax.name + "=" + c.value(ax)
+}
+
+// context says what an effect held fixed.
+func (e effect) context() string {
+	if e.marginal {
+		return "comparing the fastest cell at each level"
+	}
+	if len(e.heldAxes) == 0 {
+		return ""
+	}
+	return "under " + strings.ReplaceAll(settings(e.fast, e.heldAxes), ", ", "/")
+}
+
+// sentence turns the effect ranked at rank into a finding.
+func (a *analysis) effectSentence(e effect, rank int) string {
+	ctx := e.context()
+	if ctx != "" {
+		ctx = " " + ctx
+	}
+	fast, slow := level(e.fast, e.ax), level(e.slow, e.ax)
+	if !a.significant(e.cmp) {
+		return fmt.Sprintf("The %s matters little here: %s vs %s ~%s (%s).",
+			prose[e.ax.name], fast, slow, ctx, fmtP(e.cmp))
+	}
+	ord := "a smaller factor"
+	if rank < len(ordinals) {
+		ord = ordinals[rank]
+	}
+	s := fmt.Sprintf("The %s is %s: %s is %s than %s%s (%s)",
+		prose[e.ax.name], ord, fast, fmtSpeed(e.ratio), slow, ctx, fmtP(e.cmp))
+	if e.runnerUp != nil && !a.significant(e.cmpRunner) {
+		s += fmt.Sprintf(", but %s vs %s ~ (%s)", fast, level(e.runnerUp, e.ax), fmtP(e.cmpRunner))
+	}
+	return s + "."
+}
+
+// findings returns three to six plain sentences drawn from the data.
+func (a *analysis) findings() []string {
+	var out []string
+	if a.best == nil {
+		return []string{"No configuration produced a usable sample, so nothing can be compared."}
+	}
+	if a.best != a.baseline {
+		c := compare(a.baseline, a.best, &a.thr)
+		iv := a.improvement()
+		verdict := fmt.Sprintf("%s than", fmtSpeed(a.baseline.median()/a.best.median()))
+		if !a.significant(c) {
+			verdict = "not significantly different from (~)"
+		}
+		out = append(out, fmt.Sprintf("Overall, the best configuration (%s) is %s the baseline (%s), 95%% CI %s (%s).",
+			a.best.Name, verdict, a.baseline.Name, fmtInterval(iv), fmtP(c)))
+	} else {
+		out = append(out, fmt.Sprintf("The baseline (%s) is also the fastest configuration: nothing tried beat it.", a.best.Name))
+	}
+	for i, e := range a.effects {
+		if i == 3 {
+			break
+		}
+		out = append(out, a.effectSentence(e, i))
+	}
+	if f := a.best.floor; f != nil {
+		k := a.best.median() / f.median()
+		out = append(out, fmt.Sprintf("Reading alone (%s) takes %s; the best configuration takes %s that floor, so %.0f%% of its wall time goes to parsing and aggregating rather than reading.",
+			f.Name, fmtDur(f.median()), fmtRatio(k), 100*(1-1/k)))
+	}
+	var mism, crash []string
+	for _, c := range a.cells {
+		kinds := map[string]bool{}
+		for _, f := range c.Failures {
+			kinds[f.Kind] = true
+		}
+		if kinds[record.FailMismatch] {
+			mism = append(mism, c.Name)
+		} else if len(c.Failures) > 0 {
+			crash = append(crash, c.Name)
+		}
+	}
+	if len(mism) > 0 && len(out) < 6 {
+		out = append(out, fmt.Sprintf("%d configuration(s) computed a WRONG answer (digest mismatch) and are excluded from the ranking however fast they ran: %s.",
+			len(mism), strings.Join(mism, ", ")))
+	}
+	if len(crash) > 0 && len(out) < 6 {
+		out = append(out, fmt.Sprintf("%d configuration(s) lost samples to crashes, timeouts or errors: %s.",
+			len(crash), strings.Join(crash, ", ")))
+	}
+	if len(out) > 6 {
+		out = out[:6]
+	}
+	return out
+}
+
+// improvement returns the confidence interval of baseline/best.
+func (a *analysis) improvement() interval {
+	return bootstrapRatio(a.baseline.wall, a.best.wall, a.opts.Confidence, a.opts.Resamples, a.opts.Seed)
+}
+
+// A failedOpt is a change that made things significantly slower.
+type failedOpt struct {
+	what    string
+	cell    *cellStat
+	against *cellStat
+	ratio   float64 // cell's median over against's
+	cmp     benchmath.Comparison
+}
+
+// failedOptimizations lists the changes from the best configuration, one
+// axis at a time, that made it significantly slower (except changes back
+// to the baseline's value, which the axis ranking covers), then the cells
+// significantly slower than the baseline.
+func (a *analysis) failedOptimizations() []failedOpt {
+	if a.best == nil {
+		return nil
+	}
+	var out []failedOpt
+	seen := map[*cellStat]bool{}
+	for _, c := range a.ranked {
+		if !c.eligible() || c == a.best {
+			continue
+		}
+		d := differing(c, a.best)
+		if len(d) != 1 || c.value(d[0]) == a.baseline.value(d[0]) {
+			continue
+		}
+		cm := compare(a.best, c, &a.thr)
+		if a.significant(cm) && c.median() > a.best.median() {
+			ax := d[0]
+			out = append(out, failedOpt{
+				what: fmt.Sprintf("%s=%s instead of %s=%s (the best)", ax.name, c.value(ax), ax.name, a.best.value(ax)),
+				cell: c, against: a.best, ratio: c.median() / a.best.median(), cmp: cm,
+			})
+			seen[c] = true
+		}
+	}
+	for _, c := range a.ranked {
+		if !c.eligible() || c == a.baseline || seen[c] {
+			continue
+		}
+		cm := compare(a.baseline, c, &a.thr)
+		if a.significant(cm) && c.median() > a.baseline.median() {
+			var parts []string
+			for _, ax := range differing(c, a.baseline) {
+				parts = append(parts, ax.name+"="+c.value(ax))
+			}
+			out = append(out, failedOpt{
+				what: strings.Join(parts, ", ") + " (vs the baseline)",
+				cell: c, against: a.baseline, ratio: c.median() / a.baseline.median(), cmp: cm,
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,311 @@
+package reports
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// A chart is a rendered image and the file name it is written under.
+type chart struct {
+	file, alt string
+	data      []byte
+}
+
+// render draws p in the given format ("png" or "svg"), with legend (when
+// not empty) in a margin to the right of the plot, where it hides no data.
+func render(p *plot.Plot, legend *plot.Legend, w, h vg.Length, format string) ([]byte, error) {
+	var cv vg.CanvasWriterTo
+	switch format {
+	case "png":
+		cv = vgimg.PngCanvas{Canvas: vgimg.New(w, h)}
+	case "svg":
+		cv = vgsvg.New(w, h)
+	default:
+		return nil, fmt.Errorf("render chart: unknown format %q", format)
+	}
+	dc := draw.New(cv)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	var lw vg.Length
+	if legend != nil {
+		lw = legend.Rectangle(dc).Size().X + vg.Points(12)
+	}
+	p.Draw(draw.Crop(dc, 0, -lw, 0, 0))
+	if legend != nil {
+		legend.Top, legend.Left = true, true
+		legend.Draw(draw.Crop(dc, w-lw+vg.Points(6), 0, 0, -p.Title.TextStyle.Height(p.Title.Text)-p.Title.Padding-vg.Points(6)))
+	}
+	var buf bytes.Buffer
+	if _, err := cv.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("render chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// bars draws one bar per point, centred on x, width wide in data units:
+// unlike plotter.BarChart, whose offsets are in canvas units, its bars line
+// up with error bars drawn at the same x.
+type bars struct {
+	xs, ys []float64
+	width  float64
+	color  color.Color
+}
+
+func (b *bars) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	for i := range b.xs {
+		x0, x1 := trX(b.xs[i]-b.width/2), trX(b.xs[i]+b.width/2)
+		y0, y1 := trY(0), trY(b.ys[i])
+		pts := []vg.Point{{X: x0, Y: y0}, {X: x0, Y: y1}, {X: x1, Y: y1}, {X: x1, Y: y0}}
+		c.FillPolygon(b.color, c.ClipPolygonY(pts))
+		c.StrokeLines(plotter.DefaultLineStyle, c.ClipLinesY(append(pts, pts[0]))...)
+	}
+}
+
+func (b *bars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), 0, 0
+	for i := range b.xs {
+		xmin = min(xmin, b.xs[i]-b.width/2)
+		xmax = max(xmax, b.xs[i]+b.width/2)
+		ymin, ymax = min(ymin, b.ys[i]), max(ymax, b.ys[i])
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+func (b *bars) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Min.Y}}
+	c.FillPolygon(b.color, c.ClipPolygonY(pts))
+}
+
+// xyErrs feeds plotter.NewYErrorBars.
+type xyErrs struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// errorBar returns the distances from a throughput summary's centre to
+// its CI bounds, zero where the interval is infinite (too few samples).
+func errorBar(c *cellStat) (lo, hi float64) {
+	s := c.mbpsS
+	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) || math.IsNaN(s.Lo) || math.IsNaN(s.Hi) {
+		return 0, 0
+	}
+	return s.Center - s.Lo, s.Hi - s.Center
+}
+
+// distinct returns the distinct values of ax among cs, in first-seen order.
+func distinct(cs []*cellStat, ax axis) []string {
+	var out []string
+	for _, c := range cs {
+		if v := c.value(ax); !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// throughputChart draws grouped bars: one group per parser, one bar per
+// strategy, each the fastest cell of that parser and strategy, with the
+// 95% CI of its median throughput as error bars.
+func (a *analysis) throughputChart(format string) (*chart, error) {
+	var cs []*cellStat
+	for _, c := range a.cells {
+		if c.hasSamples() {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	parsers, strategies := distinct(cs, axes[0]), distinct(cs, axes[1])
+	slices.Sort(parsers)
+	slices.Sort(strategies)
+	best := map[[2]string]*cellStat{}
+	for _, c := range a.ranked { // fastest first
+		k := [2]string{c.Parser, c.Strategy}
+		if best[k] == nil {
+			best[k] = c
+		}
+	}
+	p := newPlot("Throughput by parser and strategy (fastest cell of each; 95% CI)", "parser", "throughput (MB/s)")
+	legend := plot.NewLegend()
+	width := 0.8 / float64(len(strategies))
+	var top float64
+	for si, s := range strategies {
+		b := &bars{width: width, color: plotutil.Color(si)}
+		var pts plotter.XYs
+		var errs plotter.YErrors
+		for pi, pa := range parsers {
+			c := best[[2]string{pa, s}]
+			if c == nil {
+				continue
+			}
+			x := float64(pi) + (float64(si)-float64(len(strategies)-1)/2)*width
+			b.xs, b.ys = append(b.xs, x), append(b.ys, c.mbpsS.Center)
+			lo, hi := errorBar(c)
+			pts = append(pts, plotter.XY{X: x, Y: c.mbpsS.Center})
+			errs = append(errs, struct{ Low, High float64 }{lo, hi})
+			top = max(top, c.mbpsS.Center+hi)
+		}
+		if len(b.xs) == 0 {
+			continue
+		}
+		p.Add(b)
+		legend.Add("strategy="+s, b)
+		eb, err := plotter.NewYErrorBars(xyErrs{pts, errs})
+		if err != nil {
+			return nil, fmt.Errorf("throughput chart: %w", err)
+		}
+		p.Add(eb)
+	}
+	p.NominalX(parsers...)
+	p.X.Min, p.X.Max = -0.5, float64(len(parsers))-0.5
+	p.Y.Min, p.Y.Max = 0, top*1.05
+	w := vg.Length(max(7, 1.2*float64(len(parsers))+3)) * vg.Inch
+	data, err := render(p, &legend, w, 4*vg.Inch, format)
+	if err != nil {
+		return nil, err
+	}
+	return &chart{file: "report-throughput." + format, alt: "Throughput per parser and strategy", data: data}, nil
+}
+
+// workersChart draws throughput against workers, one line per strategy,
+// for the best configuration's parser, each point the fastest such cell.
+// It returns nil when fewer than two numeric worker counts ran.
+func (a *analysis) workersChart(format string) (*chart, error) {
+	if a.best == nil {
+		return nil, nil
+	}
+	type point struct {
+		w int
+		c *cellStat
+	}
+	lines := map[string][]point{}
+	workers := map[int]bool{}
+	for _, c := range a.ranked { // fastest first
+		if c.Parser != a.best.Parser || c.mismatch {
+			continue
+		}
+		w, err := strconv.Atoi(c.Workers)
+		if err != nil || w <= 0 {
+			continue
+		}
+		if !slices.ContainsFunc(lines[c.Strategy], func(p point) bool { return p.w == w }) {
+			lines[c.Strategy] = append(lines[c.Strategy], point{w, c})
+			workers[w] = true
+		}
+	}
+	if len(workers) < 2 {
+		return nil, nil
+	}
+	var strategies []string
+	for s := range lines {
+		strategies = append(strategies, s)
+	}
+	slices.Sort(strategies)
+	p := newPlot(fmt.Sprintf("Throughput against workers (parser=%s; fastest cell per point; 95%% CI)", a.best.Parser),
+		"workers", "throughput (MB/s)")
+	legend := plot.NewLegend()
+	var top float64
+	maxW := 0
+	for i, s := range strategies {
+		pts := lines[s]
+		slices.SortFunc(pts, func(x, y point) int { return cmp.Compare(x.w, y.w) })
+		var xys plotter.XYs
+		var errs plotter.YErrors
+		for _, pt := range pts {
+			lo, hi := errorBar(pt.c)
+			xys = append(xys, plotter.XY{X: float64(pt.w), Y: pt.c.mbpsS.Center})
+			errs = append(errs, struct{ Low, High float64 }{lo, hi})
+			top = max(top, pt.c.mbpsS.Center+hi)
+			maxW = max(maxW, pt.w)
+		}
+		l, sc, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return nil, fmt.Errorf("workers chart: %w", err)
+		}
+		l.Color, sc.Color = plotutil.Color(i), plotutil.Color(i)
+		sc.Shape = plotutil.Shape(i)
+		eb, err := plotter.NewYErrorBars(xyErrs{xys, errs})
+		if err != nil {
+			return nil, fmt.Errorf("workers chart: %w", err)
+		}
+		eb.Color = plotutil.Color(i)
+		p.Add(l, sc, eb)
+		legend.Add("strategy="+s, l, sc)
+	}
+	p.X.Min, p.X.Max = 0, float64(maxW)+0.5
+	p.Y.Min, p.Y.Max = 0, top*1.05
+	data, err := render(p, &legend, 7*vg.Inch, 4*vg.Inch, format)
+	if err != nil {
+		return nil, err
+	}
+	return &chart{file: "report-workers." + format, alt: "Throughput against workers", data: data}, nil
+}
+
+// categoryChart draws, per cell with a CPU profile, the share of CPU time
+// of each category as horizontal stacked bars.
+func categoryChart(rows []categoryRow, labels []string, format string) (*chart, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	p := newPlot("Where the CPU time goes (share of profiled CPU time)", "share of CPU time (%)", "")
+	legend := plot.NewLegend()
+	var prev *plotter.BarChart
+	n := len(rows)
+	for cat := range numCategories {
+		vals := make(plotter.Values, n)
+		for i, r := range rows {
+			// The first row is drawn at the top.
+			vals[n-1-i] = r.pct[cat]
+		}
+		b, err := plotter.NewBarChart(vals, vg.Points(14))
+		if err != nil {
+			return nil, fmt.Errorf("category chart: %w", err)
+		}
+		b.Horizontal = true
+		b.Color = plotutil.Color(int(cat))
+		b.LineStyle.Width = vg.Points(0.5)
+		if prev != nil {
+			b.StackOn(prev)
+		}
+		prev = b
+		p.Add(b)
+		legend.Add(cat.String(), b)
+	}
+	names := make([]string, n)
+	for i := range labels {
+		names[n-1-i] = labels[i]
+	}
+	p.NominalY(names...)
+	p.X.Min, p.X.Max = 0, 100
+	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
+	h := vg.Length(max(2.2, 0.35*float64(n)+1.2)) * vg.Inch
+	data, err := render(p, &legend, 9*vg.Inch, h, format)
+	if err != nil {
+		return nil, err
+	}
+	return &chart{file: "report-cpu." + format, alt: "CPU time by category", data: data}, nil
+}

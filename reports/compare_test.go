@@ -1,0 +1,78 @@
+package reports
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"benchgrid/record"
+)
+
+func TestCompareGolden(t *testing.T) {
+	md, regressed, err := Compare(t.Context(), filepath.Join("testdata", "run"), filepath.Join("testdata", "new"), CompareOptions{})
+	if err != nil {
+		t.Fatalf("Compare: %v", err)
+	}
+	golden(t, "compare.golden", md)
+	want := []string{"parser=sonic/strategy=pool/workers=4/read=readfile"}
+	if !slices.Equal(regressed, want) {
+		t.Errorf("Compare regressed = %q, want %q", regressed, want)
+	}
+	md2, _, err := Compare(t.Context(), filepath.Join("testdata", "run"), filepath.Join("testdata", "new"), CompareOptions{})
+	if err != nil || string(md) != string(md2) {
+		t.Errorf("two comparisons of the same runs differ (err %v)", err)
+	}
+}
+
+func TestCompareRegression(t *testing.T) {
+	scaled := func(name string, factor float64) record.Cell {
+		c := mkCell("sonic", "pool", 100*factor, false)
+		c.Name = name
+		return c
+	}
+	tests := []struct {
+		name      string
+		factor    float64 // new median over old
+		opts      CompareOptions
+		regressed bool
+	}{
+		{"10% slower", 1.10, CompareOptions{}, true},
+		{"3% slower, under the 5% threshold", 1.03, CompareOptions{}, false},
+		{"3% slower, 2% threshold", 1.03, CompareOptions{Threshold: 0.02}, true},
+		{"10% faster", 0.90, CompareOptions{}, false},
+		{"unchanged", 1.0, CompareOptions{}, false},
+		{"10% slower, alpha so small nothing is significant", 1.10, CompareOptions{Alpha: 1e-9}, false},
+	}
+	for _, tt := range tests {
+		oldRun := &record.Run{Cells: []record.Cell{scaled("x", 1)}}
+		newRun := &record.Run{Cells: []record.Cell{scaled("x", tt.factor)}}
+		_, regressed := compareRuns("old", "new", oldRun, newRun, tt.opts.withDefaults())
+		if got := len(regressed) == 1; got != tt.regressed {
+			t.Errorf("%s: regressed = %v, want %v", tt.name, got, tt.regressed)
+		}
+	}
+
+	// A single sample can never show a significant change.
+	one := func(ms float64) record.Run {
+		return record.Run{Cells: []record.Cell{{Name: "x", Samples: []record.Sample{{WallNs: int64(ms * 1e6)}}}}}
+	}
+	o, n := one(100), one(200)
+	if _, regressed := compareRuns("old", "new", &o, &n, CompareOptions{}.withDefaults()); len(regressed) != 0 {
+		t.Errorf("single samples 100ms → 200ms: regressed = %q, want none", regressed)
+	}
+}
+
+func TestCompareErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := Compare(t.Context(), dir, filepath.Join("testdata", "new"), CompareOptions{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Compare(empty old) = %v, want a not-exist error", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, record.ResultsFile), []byte(`{"version": 99}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Compare(t.Context(), filepath.Join("testdata", "run"), dir, CompareOptions{}); err == nil {
+		t.Errorf("Compare(new of schema 99) = nil error, want one")
+	}
+}

@@ -1,0 +1,257 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"benchgrid/record"
+	"github.com/google/pprof/profile"
+)
+
+// A category is a kind of work CPU time is attributed to.
+type category int
+
+// The categories, in the order reports list them.
+const (
+	catIO        category = iota // file I/O and system calls
+	catJSON                      // JSON parsing and validation
+	catAggregate                 // aggregating events: the tally, maps
+	catGC                        // garbage collection
+	catSched                     // scheduler, channels, locks
+	catOther                     // anything else
+	numCategories
+)
+
+var categoryNames = [numCategories]string{
+	catIO:        "file I/O & syscalls",
+	catJSON:      "JSON parse & validate",
+	catAggregate: "aggregation",
+	catGC:        "GC",
+	catSched:     "scheduler & channels",
+	catOther:     "other",
+}
+
+// String returns the category's name as the report prints it.
+func (c category) String() string {
+	if c < 0 || c >= numCategories {
+		return fmt.Sprintf("category(%d)", int(c))
+	}
+	return categoryNames[c]
+}
+
+// categoryRules map function-name prefixes to categories. A function
+// belongs to the first rule with a matching prefix.
+var categoryRules = []struct {
+	cat      category
+	prefixes []string
+}{
+	{catIO, []string{
+		"syscall.", "os.", "internal/poll.", "internal/syscall/", "internal/runtime/syscall",
+		"golang.org/x/sys/unix.", "runtime.entersyscall", "runtime.exitsyscall", "runtime.reentersyscall",
+		"io/fs.", "path/filepath.", "io.ReadAll", "io.ReadFull", "bufio.", "benchgrid/corpus.",
+	}},
+	{catJSON, []string{
+		"encoding/json.", "github.com/bytedance/sonic", "github.com/valyala/fastjson",
+		"github.com/minio/simdjson-go", "github.com/goccy/go-json", "github.com/json-iterator/go",
+		"github.com/buger/jsonparser", "github.com/tidwall/gjson", "benchgrid/workload/strictjson",
+		"benchgrid/parsers", "benchgrid/workload.ParseInt", "benchgrid/workload.AppendUnescaped",
+		"unicode/utf8.", "unicode/utf16.",
+	}},
+	{catAggregate, []string{
+		"benchgrid/workload.(*Tally)", "runtime.map", "internal/runtime/maps.",
+	}},
+	{catGC, []string{
+		"runtime.gc", "runtime.scan", "runtime.mark", "runtime.greyobject", "runtime.findObject",
+		"runtime.wbBuf", "gcWriteBarrier", "runtime.tryDeferToSpanScan", "runtime.bgsweep", "runtime.sweepone", "runtime.bgscavenge",
+		"runtime.(*gcWork)", "runtime.(*gcControllerState)", "runtime.(*gcCPULimiterState)",
+		"runtime.(*mspan).sweep", "runtime.(*sweepLocked)", "runtime.(*spanQueue)",
+		"runtime.(*spanInlineMarkBits)", "runtime.(*scavengerState)", "runtime.(*mheap).reclaim",
+	}},
+	{catSched, []string{
+		"runtime.schedule", "runtime.findRunnable", "runtime.findrunnable", "runtime.park_m",
+		"runtime.gopark", "runtime.goready", "runtime.ready", "runtime.chansend", "runtime.chanrecv",
+		"runtime.chanparkcommit", "runtime.closechan", "runtime.selectgo", "runtime.sellock",
+		"runtime.selunlock", "runtime.send", "runtime.recv", "runtime.futex", "runtime.lock",
+		"runtime.unlock", "runtime.notesleep", "runtime.notewakeup", "runtime.mcall", "runtime.mPark",
+		"runtime.stopm", "runtime.startm", "runtime.wakep", "runtime.handoffp", "runtime.stealWork",
+		"runtime.runq", "runtime.globrunq", "runtime.checkTimers", "runtime.netpoll", "runtime.usleep",
+		"runtime.osyield", "runtime.procyield", "runtime.semacquire", "runtime.semrelease",
+		"runtime.gosched", "runtime.goschedImpl", "runtime.newproc", "runtime.goexit0",
+		"runtime.gdestroy", "runtime.casgstatus", "runtime.execute", "runtime.resetspinning",
+		"sync.(*Mutex)", "sync.(*RWMutex)", "sync.(*WaitGroup)", "sync.(*Cond)", "sync.runtime_",
+		"internal/sync.", "golang.org/x/sync/",
+	}},
+}
+
+// categorize returns the category of the function named fn, and false when
+// no rule matches it.
+func categorize(fn string) (category, bool) {
+	for _, r := range categoryRules {
+		for _, p := range r.prefixes {
+			if strings.HasPrefix(fn, p) {
+				return r.cat, true
+			}
+		}
+	}
+	return catOther, false
+}
+
+// frames returns a sample's function names from leaf to root, inlined
+// frames included (a location lists its lines innermost first).
+func frames(s *profile.Sample) []string {
+	var out []string
+	for _, loc := range s.Location {
+		for _, ln := range loc.Line {
+			if ln.Function != nil && ln.Function.Name != "" {
+				out = append(out, ln.Function.Name)
+			}
+		}
+	}
+	return out
+}
+
+// attribute returns the CPU time of p by category, in the profile's
+// sample unit (nanoseconds for Go CPU profiles). Each sample goes to the
+// category of its innermost (leaf-most) frame that matches a rule, scanning
+// from leaf to root: runtime.memmove under encoding/json counts as JSON,
+// runtime.futex under the scheduler as scheduler. Samples with no matching
+// frame count as other.
+func attribute(p *profile.Profile) [numCategories]int64 {
+	var out [numCategories]int64
+	vi := valueIndex(p)
+	for _, s := range p.Sample {
+		if vi >= len(s.Value) {
+			continue
+		}
+		cat := catOther
+		for _, fn := range frames(s) {
+			if c, ok := categorize(fn); ok {
+				cat = c
+				break
+			}
+		}
+		out[cat] += s.Value[vi]
+	}
+	return out
+}
+
+// valueIndex returns the index of the CPU time among p's sample values:
+// the "cpu" type, else the last one.
+func valueIndex(p *profile.Profile) int {
+	for i, st := range p.SampleType {
+		if st.Type == "cpu" {
+			return i
+		}
+	}
+	return max(0, len(p.SampleType)-1)
+}
+
+// A funcStat is one function's flat and cumulative time.
+type funcStat struct {
+	name      string
+	flat, cum int64
+}
+
+// topFuncs returns the n functions with the most flat time, most first,
+// ties by cumulative time then name.
+func topFuncs(p *profile.Profile, n int) (fs []funcStat, total int64) {
+	vi := valueIndex(p)
+	flat, cum := map[string]int64{}, map[string]int64{}
+	for _, s := range p.Sample {
+		if vi >= len(s.Value) {
+			continue
+		}
+		v := s.Value[vi]
+		total += v
+		fr := frames(s)
+		if len(fr) == 0 {
+			fr = []string{"(unknown)"}
+		}
+		flat[fr[0]] += v
+		seen := map[string]bool{}
+		for _, f := range fr {
+			if !seen[f] {
+				seen[f] = true
+				cum[f] += v
+			}
+		}
+	}
+	for name, c := range cum {
+		fs = append(fs, funcStat{name, flat[name], c})
+	}
+	slices.SortFunc(fs, func(a, b funcStat) int {
+		return cmp.Or(cmp.Compare(b.flat, a.flat), cmp.Compare(b.cum, a.cum), strings.Compare(a.name, b.name))
+	})
+	return fs[:min(n, len(fs))], total
+}
+
+// cellProfile is a cell's CPU profiles, merged.
+type cellProfile struct {
+	cell   *cellStat
+	prof   *profile.Profile // nil when none could be read
+	passes int
+	// problems are missing or unreadable profiles.
+	problems []string
+}
+
+// loadProfiles reads every cell's CPU profiles. Missing and unreadable
+// files are problems to report, not errors.
+func loadProfiles(runDir string, cells []*cellStat) []*cellProfile {
+	var out []*cellProfile
+	for _, c := range cells {
+		cp := &cellProfile{cell: c}
+		var ps []*profile.Profile
+		for _, pr := range c.Profiles {
+			if pr.Kind != "cpu" {
+				continue
+			}
+			p, err := readProfile(filepath.Join(runDir, filepath.FromSlash(pr.Path)))
+			if err != nil {
+				cp.problems = append(cp.problems, fmt.Sprintf("%s: %v", pr.Path, err))
+				continue
+			}
+			ps = append(ps, p)
+			cp.passes += pr.Passes
+		}
+		if len(ps) > 0 {
+			p, err := profile.Merge(ps)
+			if err != nil {
+				cp.problems = append(cp.problems, fmt.Sprintf("merge CPU profiles: %v", err))
+			} else {
+				cp.prof = p
+			}
+		}
+		out = append(out, cp)
+	}
+	return out
+}
+
+func readProfile(path string) (*profile.Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("missing")
+		}
+		return nil, err
+	}
+	defer f.Close()
+	p, err := profile.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	return p, nil
+}
+
+// hasCPUProfile reports whether c names a CPU profile.
+func hasCPUProfile(c *record.Cell) bool {
+	for _, p := range c.Profiles {
+		if p.Kind == "cpu" {
+			return true
+		}
+	}
+	return false
+}

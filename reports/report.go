@@ -1,0 +1,460 @@
+// Package reports turns the result files of a benchgrid run into a
+// markdown report with charts — what is faster, by how much, how sure, and
+// why — and compares two runs.
+//
+// It sits last in benchgrid's flow (corpus → workload/parsers → strategies
+// → harness → reports), after the harness, and reads only the result files
+// (results.json and the profiles it names, see package record): a results
+// folder copied from another machine can be reported on anywhere.
+// Statistics are benchstat's (golang.org/x/perf/benchmath: medians, their
+// confidence intervals, Mann-Whitney U tests), and the same input always
+// gives the same bytes.
+package reports
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"benchgrid/record"
+)
+
+// Options tunes a report. The zero value is ready to use.
+type Options struct {
+	// Alpha is the significance level of comparisons; 0 means 0.05.
+	Alpha float64
+	// Confidence is the level of confidence intervals; 0 means 0.95.
+	Confidence float64
+	// Resamples is the number of bootstrap resamples behind the CI of
+	// a speedup; 0 means 10000.
+	Resamples int
+	// Seed seeds the bootstrap, which is what makes it deterministic;
+	// 0 means 1.
+	Seed uint64
+	// ChartFormat is "png" or "svg"; "" means png. Both render to the
+	// same bytes every time on one machine; svg is text, so it is also the
+	// same across architectures and reviewable in a diff.
+	ChartFormat string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Alpha == 0 {
+		o.Alpha = 0.05
+	}
+	if o.Confidence == 0 {
+		o.Confidence = 0.95
+	}
+	if o.Resamples == 0 {
+		o.Resamples = 10000
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.ChartFormat == "" {
+		o.ChartFormat = "png"
+	}
+	return o
+}
+
+// noisyCV is the coefficient of variation above which a cell is noisy.
+const noisyCV = 0.05
+
+// busyOtherCPU is the CPU, in cores, other processes may use during a
+// round before the report calls the round disturbed.
+const busyOtherCPU = 0.25
+
+// maxBadListed bounds the bad inputs the report lists.
+const maxBadListed = 20
+
+// Write reads runDir's results.json and the profiles it names and writes
+// runDir/report.md, with its charts beside it.
+func Write(ctx context.Context, runDir string, opts Options) error {
+	run, err := record.Read(runDir)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	md, charts, err := build(ctx, runDir, run, opts)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", runDir, err)
+	}
+	for _, c := range charts {
+		if err := record.WriteFileAtomic(filepath.Join(runDir, c.file), c.data); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if err := record.WriteFileAtomic(filepath.Join(runDir, record.ReportFile), md); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// build renders the report and its charts in memory.
+func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([]byte, []*chart, error) {
+	opts = opts.withDefaults()
+	if opts.ChartFormat != "svg" && opts.ChartFormat != "png" {
+		return nil, nil, fmt.Errorf("chart format %q: want svg or png", opts.ChartFormat)
+	}
+	a := analyze(run, opts)
+	var b strings.Builder
+	var charts []*chart
+	b.WriteString("# benchgrid report\n\n")
+	fmt.Fprintf(&b, "Run started %s", run.Started.UTC().Format("2006-01-02 15:04:05 MST"))
+	if !run.Finished.IsZero() {
+		fmt.Fprintf(&b, ", finished %s", run.Finished.UTC().Format("2006-01-02 15:04:05 MST"))
+	}
+	fmt.Fprintf(&b, "; %d cells, %d samples asked per cell.", len(run.Cells), run.Count)
+	if !run.Complete {
+		b.WriteString(" **The run is incomplete**: it was interrupted or is still going; what follows covers what was measured.")
+	}
+	b.WriteString("\n\n")
+
+	a.writeSummary(&b)
+	a.writeEnvironment(&b)
+	a.writeMatrix(&b)
+	a.writeComparisons(&b)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	cpu, err := a.writeProfiles(ctx, &b, runDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cpu != nil {
+		charts = append(charts, cpu)
+	}
+	b.WriteString("## Charts\n\n")
+	tc, err := a.throughputChart(opts.ChartFormat)
+	if err != nil {
+		return nil, nil, err
+	}
+	wc, err := a.workersChart(opts.ChartFormat)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range []*chart{tc, wc} {
+		if c != nil {
+			charts = append(charts, c)
+			fmt.Fprintf(&b, "![%s](%s)\n\n", c.alt, c.file)
+		}
+	}
+	if tc == nil {
+		b.WriteString("No cell has samples: nothing to chart.\n\n")
+	} else {
+		b.WriteString("Bars are the fastest cell of each parser × strategy; error bars are the 95% CI of its median throughput (none with fewer than 6 samples, where the interval is unbounded). Parser none is the reading floor.")
+		if wc == nil {
+			b.WriteString(" The matrix has fewer than two worker counts, so there is no workers chart.")
+		}
+		b.WriteString("\n")
+	}
+	return []byte(b.String()), charts, nil
+}
+
+func (a *analysis) writeSummary(b *strings.Builder) {
+	b.WriteString("## Summary\n\n")
+	if a.best == nil {
+		b.WriteString("No configuration produced a usable sample: nothing to summarize. See the warnings below.\n\n")
+		return
+	}
+	base, best := a.baseline, a.best
+	iv := a.improvement()
+	c := compare(base, best, &a.thr)
+	t := table{head: []string{"", "Configuration", "Median time", "Throughput", "Improvement¹", "Factors that made the difference"}}
+	t.add("Baseline²", base.Name, fmtDur(base.median())+" "+fmtCI(base.wallS), fmtRate(base.mbpsS.Center)+" MB/s", "1×", "")
+	impr := "**" + fmtSpeed(base.median()/best.median()) + "** " + fmtInterval(iv) + " (" + fmtP(c) + ")"
+	if !a.significant(c) {
+		impr = "~ " + fmtRatio(base.median()/best.median()) + " " + fmtInterval(iv) + " (" + fmtP(c) + ")"
+	}
+	if best == base {
+		impr = "—"
+	}
+	t.add("**Best**", "**"+best.Name+"**", "**"+fmtDur(best.median())+"** "+fmtCI(best.wallS), "**"+fmtRate(best.mbpsS.Center)+" MB/s**", impr, a.factors())
+	t.write(b)
+	fmt.Fprintf(b, "¹ Baseline median over best median, with its %.0f%% confidence interval by percentile bootstrap of the ratio of medians (%d resamples of each cell's wall times, seed %d); the p-value is benchstat's Mann-Whitney U test. \"~\" means not significant at α=%g.\n",
+		100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, a.opts.Alpha)
+	if a.naive {
+		b.WriteString("² The naive baseline: parser std, strategy perfile")
+		if a.naiveCells > 1 {
+			fmt.Fprintf(b, " (of the %d such cells, the one agreeing with the best on the most other axes, so that other knobs do not inflate the improvement)", a.naiveCells)
+		}
+		b.WriteString(".")
+	} else {
+		b.WriteString("² No std + perfile cell ran, so the baseline is the slowest std cell (or, with no std cell, the slowest cell).")
+	}
+	b.WriteString(" The best configuration is the cell with the lowest median wall time among those that answered correctly (no digest mismatch).\n\n")
+
+	b.WriteString("### Findings\n\n")
+	for _, f := range a.findings() {
+		fmt.Fprintf(b, "- %s\n", f)
+	}
+	b.WriteString("\n")
+
+	if len(a.effects) > 0 {
+		b.WriteString("### Factors ranked by effect\n\n")
+		b.WriteString("Effect is the slowest level's median wall time over the fastest's, holding the other axes at the best configuration's values; where the matrix has no such slice, the fastest cell of each level stands in (marked *marginal*).\n\n")
+		t := table{head: []string{"Rank", "Axis", "Fastest", "Slowest", "Effect", "Significance", "Levels", "Held at"}}
+		for i, e := range a.effects {
+			sig := fmtP(e.cmp)
+			if !a.significant(e.cmp) {
+				sig = "~ (" + sig + ")"
+			}
+			held := settings(e.fast, e.heldAxes)
+			if e.marginal {
+				held = "*marginal*"
+			}
+			t.add(fmt.Sprint(i+1), e.ax.name, e.fast.value(e.ax)+" ("+fmtDur(e.fast.median())+")",
+				e.slow.value(e.ax)+" ("+fmtDur(e.slow.median())+")", fmtRatio(e.ratio), sig, fmt.Sprint(e.levels), cellText(held))
+		}
+		t.write(b)
+	}
+
+	b.WriteString("### Against the reading floor\n\n")
+	floored := 0
+	ft := table{head: []string{"Configuration", "Median time", "Floor (parser=none)", "Floor time", "× floor"}}
+	for _, c := range a.ranked {
+		if c.floor == nil {
+			continue
+		}
+		floored++
+		name := c.Name
+		if c.mismatch {
+			name += " **(MISMATCH)**"
+		}
+		ft.add(name, fmtDur(c.median()), c.floor.Name, fmtDur(c.floor.median()), fmtRatio(c.median()/c.floor.median()))
+	}
+	if floored == 0 {
+		b.WriteString("No parser=none cell ran, so there is no reading floor to compare with.\n\n")
+	} else {
+		b.WriteString("Each configuration as a multiple of the time to only read the same files (parser none) with the same strategy and read mode: what parsing and aggregating cost on top of I/O.\n\n")
+		ft.write(b)
+	}
+
+	b.WriteString("### Failed optimizations\n\n")
+	fails := a.failedOptimizations()
+	if len(fails) == 0 {
+		b.WriteString("None: no change from the best configuration, and no configuration compared with the baseline, was significantly slower.\n\n")
+		return
+	}
+	b.WriteString("Changes that made things significantly slower: one axis changed from the best configuration (other than back to the baseline's value), or any configuration slower than the baseline.\n\n")
+	for _, f := range fails {
+		fmt.Fprintf(b, "- %s: %s is %s slower than %s (%s vs %s, %s).\n",
+			f.what, f.cell.Name, fmtRatio(f.ratio), f.against.Name, fmtDur(f.cell.median()), fmtDur(f.against.median()), fmtP(f.cmp))
+	}
+	b.WriteString("\n")
+}
+
+func (a *analysis) writeEnvironment(b *strings.Builder) {
+	run := a.run
+	env := run.Env
+	b.WriteString("## Environment and corpus\n\n")
+	t := table{head: []string{"", ""}}
+	t.add("Machine", cellText(fmt.Sprintf("%s/%s, %s, %d CPUs, load average %.2f", env.GOOS, env.GOARCH, env.CPU, env.NumCPU, env.LoadAvg)))
+	t.add("Go", cellText(env.GoVersion))
+	t.add("GOEXPERIMENT", cellText(cmpOr(env.GOEXPERIMENT, "(none)")))
+	t.add("Commit", cellText(cmpOr(env.Commit, "(unknown)")))
+	for _, m := range slices.Sorted(maps.Keys(env.Modules)) {
+		t.add("Module", code(m+" "+env.Modules[m]))
+	}
+	if len(env.Args) > 0 {
+		t.add("Command", code(strings.Join(env.Args, " ")))
+	}
+	co := run.Corpus
+	corpus := fmt.Sprintf("%s: %d files, %s (%d bytes)", cmpOr(co.Path, "(unnamed)"), co.Files, fmtBytes(float64(co.Bytes)), co.Bytes)
+	if co.Seed != 0 {
+		corpus += fmt.Sprintf(", generated with seed %d", co.Seed)
+	}
+	t.add("Corpus", cellText(corpus))
+	t.add("File sizes", fmt.Sprintf("p50 %s, p90 %s, p99 %s, max %s",
+		fmtBytes(float64(co.SizeP50)), fmtBytes(float64(co.SizeP90)), fmtBytes(float64(co.SizeP99)), fmtBytes(float64(co.SizeMax))))
+	t.add("Bad inputs", fmt.Sprintf("%d (skipped by the workload, not failures)", co.BadFiles))
+	if co.Digest != "" {
+		t.add("Reference digest", code(co.Digest))
+	}
+	t.add("Samples", fmt.Sprintf("%d per cell asked, %d rounds, shuffle seed %d", run.Count, len(run.Rounds), run.ShuffleSeed))
+	status := "complete"
+	if !run.Complete {
+		status = "**INCOMPLETE** (interrupted or still running)"
+	}
+	t.add("Run", status)
+	t.write(b)
+	if co.Reference != "" {
+		b.WriteString("Reference answer (std + sequential):\n\n```\n" + strings.TrimRight(co.Reference, "\n") + "\n```\n\n")
+	}
+	if len(co.Bad) > 0 {
+		fmt.Fprintf(b, "Bad inputs (skipped), %d of %d listed:\n\n", min(len(co.Bad), maxBadListed), co.BadFiles)
+		for _, bad := range co.Bad[:min(len(co.Bad), maxBadListed)] {
+			fmt.Fprintf(b, "- %s: %s\n", code(bad.Path), bad.Reason)
+		}
+		b.WriteString("\n")
+	}
+	a.writeWarnings(b)
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (a *analysis) writeWarnings(b *strings.Builder) {
+	run := a.run
+	b.WriteString("### Warnings\n\n")
+	n := 0
+	warn := func(format string, args ...any) {
+		n++
+		fmt.Fprintf(b, "- "+format+"\n", args...)
+	}
+	// Mismatches first and loudly: a wrong answer invalidates a cell.
+	var mismatches strings.Builder
+	for _, c := range a.cells {
+		for _, f := range c.Failures {
+			if f.Kind != record.FailMismatch {
+				continue
+			}
+			fmt.Fprintf(&mismatches, "#### ⚠ DIGEST MISMATCH: %s, round %d\n\n", c.Name, f.Round)
+			if f.Reason != "" {
+				fmt.Fprintf(&mismatches, "%s\n\n", f.Reason)
+			}
+			fmt.Fprintf(&mismatches, "```\ngot:  %s\nwant: %s\n```\n\n", strings.TrimRight(f.Got, "\n"), strings.TrimRight(f.Want, "\n"))
+		}
+	}
+	if mismatches.Len() > 0 {
+		b.WriteString("**⚠ DIGEST MISMATCHES: these configurations computed a different answer from the reference. Their timings are not comparable and they are excluded from the baseline, the best and the factor ranking.**\n\n")
+		b.WriteString(mismatches.String())
+	}
+	for _, w := range run.Warnings {
+		warn("%s", w)
+	}
+	// Fallbacks are grouped by reason: adapters tend to fall back the same
+	// way under every strategy.
+	var fbReasons []string
+	fbCells := map[string][]string{}
+	for _, c := range a.cells {
+		// Repeated failures of a cell are grouped by kind, reason and stderr.
+		type failKey struct{ kind, reason, stderr string }
+		var keys []failKey
+		rounds := map[failKey][]string{}
+		for _, f := range c.Failures {
+			if f.Kind == record.FailMismatch {
+				continue
+			}
+			k := failKey{f.Kind, f.Reason, lastLines(f.Stderr, 3)}
+			if rounds[k] == nil {
+				keys = append(keys, k)
+			}
+			rounds[k] = append(rounds[k], fmt.Sprint(f.Round))
+		}
+		for _, k := range keys {
+			rs := rounds[k]
+			msg := fmt.Sprintf("**%s** in %s, round %s: %s", strings.ToUpper(k.kind), c.Name, rs[0], k.reason)
+			if len(rs) > 1 {
+				msg = fmt.Sprintf("**%s** ×%d in %s, rounds %s: %s", strings.ToUpper(k.kind), len(rs), c.Name, strings.Join(rs, ", "), k.reason)
+			}
+			if k.stderr != "" {
+				msg += " — stderr: " + code(k.stderr)
+			}
+			warn("%s", msg)
+		}
+		if !c.hasSamples() {
+			warn("%s has no successful sample.", c.Name)
+		} else if c.n() < a.run.Count {
+			warn("%s has %d of %d samples.", c.Name, c.n(), a.run.Count)
+		}
+		if c.n() > 1 && c.cv > noisyCV {
+			warn("Noisy: %s has a coefficient of variation of %.1f%% (over %.0f%%).", c.Name, 100*c.cv, 100*noisyCV)
+		}
+		for _, w := range c.Warnings {
+			warn("%s: %s", c.Name, w)
+		}
+		for _, fb := range c.Fallback {
+			if fbCells[fb.Reason] == nil {
+				fbReasons = append(fbReasons, fb.Reason)
+			}
+			fbCells[fb.Reason] = append(fbCells[fb.Reason], fmt.Sprintf("%s (%d files)", c.Name, fb.Files))
+		}
+	}
+	for _, r := range fbReasons {
+		warn("Adapter fallback, %s: %s", r, strings.Join(fbCells[r], ", "))
+	}
+	for _, r := range run.Rounds {
+		if r.OtherCPUDuring > busyOtherCPU || r.OtherCPUBefore > busyOtherCPU {
+			warn("Round %d was disturbed: other processes used %.2f cores before and %.2f during it (load average %.2f).",
+				r.Index, r.OtherCPUBefore, r.OtherCPUDuring, r.LoadAvg)
+		}
+	}
+	for _, u := range run.Unavailable {
+		warn("Unavailable: %s: %s", u.What, u.Reason)
+	}
+	if n == 0 && mismatches.Len() == 0 {
+		b.WriteString("None.\n")
+	}
+	b.WriteString("\n")
+}
+
+// lastLines returns the last n non-empty lines of s, joined by " ⏎ ".
+func lastLines(s string, n int) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines[max(0, len(lines)-n):], " ⏎ ")
+}
+
+func (a *analysis) writeMatrix(b *strings.Builder) {
+	b.WriteString("## Matrix\n\n")
+	fmt.Fprintf(b, "One row per cell, fastest first. Medians over samples; wall time ± the %.0f%% CI as benchstat prints it (∞ with too few samples); × floor is the multiple of the parser=none cell of the same strategy and read mode; B/op, allocs/op and GC cycles are per pass over the corpus.\n\n", 100*a.opts.Confidence)
+	t := table{head: []string{"Cell", "n", "Wall time", "MB/s", "× floor", "CPU time", "B/op", "allocs/op", "GC cycles", "Peak RSS", "Notes"}}
+	for _, c := range a.ranked {
+		floor := "—"
+		if c.floor != nil {
+			floor = fmtRatio(c.median() / c.floor.median())
+		} else if c.ReadOnly {
+			floor = "floor"
+		}
+		var notes []string
+		if c.mismatch {
+			notes = append(notes, "**MISMATCH**")
+		}
+		if c == a.best {
+			notes = append(notes, "best")
+		}
+		if c == a.baseline {
+			notes = append(notes, "baseline")
+		}
+		if k := len(c.Failures); k > 0 {
+			notes = append(notes, fmt.Sprintf("%d failed", k))
+		}
+		if c.n() > 1 && c.cv > noisyCV {
+			notes = append(notes, fmt.Sprintf("noisy (CV %.0f%%)", 100*c.cv))
+		}
+		t.add(c.Name, fmt.Sprint(c.n()), fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), floor,
+			fmtDur(c.cpu), fmtBytes(c.allocB), fmtCount(c.allocN), fmtCount(c.gc), fmtBytes(c.rss), strings.Join(notes, ", "))
+	}
+	t.write(b)
+	var failed []*cellStat
+	for _, c := range a.cells {
+		if !c.hasSamples() {
+			failed = append(failed, c)
+		}
+	}
+	if len(failed) > 0 {
+		b.WriteString("Cells without a single successful sample:\n\n")
+		ft := table{head: []string{"Cell", "Failures"}}
+		for _, c := range failed {
+			var why []string
+			for _, f := range c.Failures {
+				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, f.Kind, f.Reason))
+			}
+			if len(why) == 0 {
+				why = append(why, "no sample recorded")
+			}
+			ft.add(c.Name, cellText(strings.Join(why, "; ")))
+		}
+		ft.write(b)
+	}
+}

@@ -1,0 +1,196 @@
+package reports
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+
+	"benchgrid/record"
+	"golang.org/x/perf/benchmath"
+)
+
+// An axis is one dimension of the matrix.
+type axis struct {
+	name  string
+	value func(c *record.Cell) string
+}
+
+// axes lists the matrix dimensions in the order reports name them.
+var axes = []axis{
+	{"parser", func(c *record.Cell) string { return c.Parser }},
+	{"strategy", func(c *record.Cell) string { return c.Strategy }},
+	{"workers", func(c *record.Cell) string { return c.Workers }},
+	{"read", func(c *record.Cell) string { return c.Read }},
+	{"gogc", func(c *record.Cell) string { return c.GOGC }},
+	{"gomemlimit", func(c *record.Cell) string { return c.GOMEMLIMIT }},
+	{"gomaxprocs", func(c *record.Cell) string {
+		if c.GOMAXPROCS == 0 {
+			return ""
+		}
+		return strconv.Itoa(c.GOMAXPROCS)
+	}},
+	{"build", func(c *record.Cell) string { return c.Build }},
+}
+
+func axisByName(name string) axis {
+	for _, a := range axes {
+		if a.name == name {
+			return a
+		}
+	}
+	panic("reports: no axis " + name)
+}
+
+// A cellStat is a cell and the statistics of its samples.
+type cellStat struct {
+	*record.Cell
+	// wall holds the wall times in nanoseconds and mbps the throughputs,
+	// both sorted ascending.
+	wall, mbps []float64
+	wallS      benchmath.Summary
+	mbpsS      benchmath.Summary
+	// Medians of the other measurements.
+	cpu, allocB, allocN, gc, rss float64
+	// cv is the coefficient of variation of the wall times.
+	cv       float64
+	mismatch bool
+	// floor is the parser=none cell of the same strategy and read, if any.
+	floor *cellStat
+}
+
+func (c *cellStat) n() int              { return len(c.wall) }
+func (c *cellStat) median() float64     { return c.wallS.Center }
+func (c *cellStat) hasSamples() bool    { return len(c.wall) > 0 }
+func (c *cellStat) value(a axis) string { return a.value(c.Cell) }
+
+// eligible reports whether c can be a baseline, a best or a level of an
+// axis: it ran, it computes an answer, and that answer was never wrong.
+func (c *cellStat) eligible() bool { return c.hasSamples() && !c.ReadOnly && !c.mismatch }
+
+func newCellStat(c *record.Cell, confidence float64, thr *benchmath.Thresholds) *cellStat {
+	s := &cellStat{Cell: c}
+	var cpu, ab, an, gc, rss []float64
+	for _, x := range c.Samples {
+		s.wall = append(s.wall, float64(x.WallNs))
+		s.mbps = append(s.mbps, x.MBPerSec())
+		cpu = append(cpu, float64(x.CPUNs()))
+		ab = append(ab, float64(x.AllocBytes))
+		an = append(an, float64(x.AllocObjects))
+		gc = append(gc, float64(x.GCCycles))
+		rss = append(rss, float64(x.PeakRSS))
+	}
+	for _, f := range c.Failures {
+		if f.Kind == record.FailMismatch {
+			s.mismatch = true
+		}
+	}
+	if len(s.wall) == 0 {
+		return s
+	}
+	s.wallS = benchmath.AssumeNothing.Summary(benchmath.NewSample(s.wall, thr), confidence)
+	s.mbpsS = benchmath.AssumeNothing.Summary(benchmath.NewSample(s.mbps, thr), confidence)
+	s.cpu, s.allocB, s.allocN, s.gc, s.rss = median(cpu), median(ab), median(an), median(gc), median(rss)
+	s.cv = cv(s.wall)
+	return s
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(xs)
+	m := len(xs) / 2
+	if len(xs)%2 == 1 {
+		return xs[m]
+	}
+	return (xs[m-1] + xs[m]) / 2
+}
+
+// cv returns the sample standard deviation of xs over their mean.
+func cv(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	mean := sum / float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	if mean == 0 {
+		return 0
+	}
+	return math.Sqrt(ss/float64(len(xs)-1)) / mean
+}
+
+// compare runs benchstat's test (Mann-Whitney U) on the wall times of a
+// and b.
+func compare(a, b *cellStat, thr *benchmath.Thresholds) benchmath.Comparison {
+	return benchmath.AssumeNothing.Compare(
+		benchmath.NewSample(slices.Clone(a.wall), thr),
+		benchmath.NewSample(slices.Clone(b.wall), thr))
+}
+
+// An interval is a confidence interval of a ratio; ok is false when the
+// samples are too small to have one.
+type interval struct {
+	lo, hi float64
+	ok     bool
+}
+
+// overlaps reports whether two intervals share a point.
+func (iv interval) overlaps(o interval) bool { return iv.lo <= o.hi && o.lo <= iv.hi }
+
+// bootstrapRatio returns a percentile-bootstrap confidence interval of
+// median(num)/median(den): both samples are resampled with replacement
+// resamples times from a generator seeded with seed, so the same input
+// always gives the same interval. Samples with fewer than two values have
+// no interval.
+func bootstrapRatio(num, den []float64, confidence float64, resamples int, seed uint64) interval {
+	if len(num) < 2 || len(den) < 2 || resamples < 1 {
+		return interval{}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x62656e6368677264)) // "benchgrd"
+	ratios := make([]float64, resamples)
+	bn, bd := make([]float64, len(num)), make([]float64, len(den))
+	for i := range ratios {
+		for j := range bn {
+			bn[j] = num[rng.IntN(len(num))]
+		}
+		for j := range bd {
+			bd[j] = den[rng.IntN(len(den))]
+		}
+		ratios[i] = median(bn) / median(bd)
+	}
+	slices.Sort(ratios)
+	tail := (1 - confidence) / 2
+	lo := int(math.Floor(tail * float64(resamples)))
+	hi := int(math.Ceil((1-tail)*float64(resamples))) - 1
+	lo, hi = max(0, min(lo, resamples-1)), max(0, min(hi, resamples-1))
+	return interval{ratios[lo], ratios[hi], true}
+}
+
+// label names a cell by the values of the given axes, joined by "/"; it
+// is the short form charts use.
+func label(c *cellStat, as []axis) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, c.value(a))
+	}
+	return strings.Join(parts, "/")
+}
+
+// settings names a cell by "axis=value" pairs of the given axes.
+func settings(c *cellStat, as []axis) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, a.name+"="+c.value(a))
+	}
+	return strings.Join(parts, ", ")
+}

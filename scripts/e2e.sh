@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# End to end, as a user would: build, generate a small corpus with
+# adversarial inputs, check that every parser × strategy × read mode prints
+# the same canonical line, run a small matrix through the harness, read its
+# bench.txt with benchstat, open a profile with pprof, and render the report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+bin="$work/benchgrid"
+go build -o "$bin" ./cmd/benchgrid
+
+corpus="$work/corpus"
+"$bin" corpus gen -dir "$corpus" -files 300 -seed 5 -bad 40
+"$bin" corpus describe "$corpus"
+
+want=$("$bin" process -parser std -strategy sequential "$corpus")
+echo "reference: $want"
+configs=0
+for parser in std sonic fastjson simdjson goccy; do
+  for strategy in sequential pool pipeline perfile errgroup atomic; do
+    for read in readfile reuse mmap; do
+      got=$("$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -workers 3 "$corpus")
+      if [ "$got" != "$want" ]; then
+        echo "MISMATCH parser=$parser strategy=$strategy read=$read:"
+        echo "  got  $got"
+        echo "  want $want"
+        exit 1
+      fi
+      configs=$((configs + 1))
+    done
+  done
+done
+echo "all $configs configurations printed the reference line"
+
+# Usage errors exit 2 with a message naming the problem.
+set +e
+"$bin" process -parser nosuch "$corpus" 2>"$work/err"; code=$?
+set -e
+[ "$code" = 2 ] && grep -q 'unknown parser "nosuch"' "$work/err" || { echo "unknown parser: exit $code: $(cat "$work/err")"; exit 1; }
+
+out="$work/results"
+"$bin" run -corpus "$corpus" -out "$out" -count 2 -parsers std,sonic,none -strategies sequential,pool \
+  -profile cpu,allocs -seed 7 -report
+for f in results.json bench.txt report.md; do
+  [ -s "$out/latest/$f" ] || { echo "missing $out/latest/$f"; exit 1; }
+done
+go tool benchstat -col /parser -row /strategy "$out/latest/bench.txt" | tee "$work/grid"
+grep -q 'sonic' "$work/grid" && grep -q 'pool' "$work/grid" || { echo "benchstat grid lacks parser columns or strategy rows"; exit 1; }
+profile=$(find "$out/latest/profiles" -name cpu.pprof | head -1)
+go tool pprof -top "$profile" | head -15 | tee "$work/top"
+grep -q 'flat%' "$work/top" || { echo "pprof could not read $profile"; exit 1; }
+grep -q '## Summary' "$out/latest/report.md" || { echo "report has no summary"; exit 1; }
+echo "e2e: ok"

@@ -1,0 +1,145 @@
+package strategies
+
+import (
+	"context"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNames(t *testing.T) {
+	want := []string{"sequential", "pool", "pipeline", "perfile", "errgroup", "atomic"}
+	if got := Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %q, want %q", got, want)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	opts := Options{Workers: 3, Readers: 2}
+	tests := []struct {
+		name string
+		want Strategy
+	}{
+		{"sequential", Sequential{}},
+		{"pool", Pool{Workers: 3}},
+		{"pipeline", Pipeline{Workers: 3, Readers: 2}},
+		{"perfile", PerFile{}},
+		{"errgroup", Errgroup{Workers: 3}},
+		{"atomic", Atomic{Workers: 3}},
+	}
+	for _, tt := range tests {
+		got, err := Lookup(tt.name, opts)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Lookup(%q, %+v) = %#v, %v, want %#v, nil", tt.name, opts, got, err, tt.want)
+		}
+	}
+}
+
+func TestLookupErrors(t *testing.T) {
+	_, err := Lookup("threads", Options{})
+	if err == nil || !strings.Contains(err.Error(), `"threads"`) || !strings.Contains(err.Error(), "pipeline") {
+		t.Errorf(`Lookup("threads") = %v, want an error naming it and the known strategies`, err)
+	}
+	for _, opts := range []Options{{Workers: -1}, {Readers: -1}} {
+		if _, err := Lookup("pool", opts); err == nil {
+			t.Errorf(`Lookup("pool", %+v) = nil error, want one`, opts)
+		}
+	}
+}
+
+func TestUsesWorkers(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"sequential", false},
+		{"pool", true},
+		{"pipeline", true},
+		{"perfile", false},
+		{"errgroup", true},
+		{"atomic", true},
+		{"threads", false},
+	}
+	for _, tt := range tests {
+		if got := UsesWorkers(tt.name); got != tt.want {
+			t.Errorf("UsesWorkers(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	for _, name := range Names() {
+		if !slices.ContainsFunc(tests, func(tt struct {
+			name string
+			want bool
+		}) bool {
+			return tt.name == name
+		}) {
+			t.Errorf("UsesWorkers(%q) not tested", name)
+		}
+	}
+}
+
+// TestZeroWorkers checks that 0 workers, and so the zero value, means one
+// worker per GOMAXPROCS.
+func TestZeroWorkers(t *testing.T) {
+	const procs = 3
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	files := testFiles(100)
+	tests := []struct {
+		s    Strategy
+		made int64 // Workers the strategy makes with GOMAXPROCS = procs
+	}{
+		{Pool{}, procs},
+		{Pipeline{}, 2 * procs},
+		{Pipeline{Workers: 1}, 2},
+		{Pipeline{Readers: 1}, procs + 1},
+		{Atomic{}, procs},
+	}
+	for _, tt := range tests {
+		w := newFakeWork(files)
+		if err := tt.s.Run(t.Context(), files, w); err != nil {
+			t.Errorf("%#v.Run = %v", tt.s, err)
+		}
+		w.check(t, true)
+		if got := w.made.Load(); got != tt.made {
+			t.Errorf("%#v made %d Workers, want %d", tt.s, got, tt.made)
+		}
+	}
+	// Errgroup makes Workers lazily: check the limit instead.
+	for _, name := range Names() {
+		if !UsesWorkers(name) {
+			continue
+		}
+		s, err := Lookup(name, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newFakeWork(files)
+		if err := s.Run(t.Context(), files, w); err != nil {
+			t.Errorf("%s.Run = %v", name, err)
+		}
+		w.check(t, true)
+		checkLimits(t, w, procs, strategyLimits[name])
+	}
+}
+
+// TestSequentialOrder checks that Sequential keeps the files' order.
+func TestSequentialOrder(t *testing.T) {
+	files := testFiles(100)
+	var got []string
+	w := newFakeWork(files)
+	w.process = func(i int, _ int64) error {
+		got = append(got, files[i].Path)
+		return nil
+	}
+	if err := (Sequential{}).Run(context.Background(), files, w); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	want := make([]string, len(files))
+	for i, f := range files {
+		want[i] = f.Path
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Sequential processed %q…, want the files' order", got[:min(5, len(got))])
+	}
+}
