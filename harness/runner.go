@@ -26,6 +26,12 @@ import (
 // Options configure a Run.
 type Options struct {
 	Matrix Matrix
+	// Cells, when set, is the exact list of cells to measure, in place of
+	// Matrix's cross product (a study measures chosen configurations).
+	Cells []Cell
+	// Builder builds the variants that cells name in Build; without one,
+	// only the default build (this binary) can run.
+	Builder Builder
 	// Corpus is the corpus folder; CorpusSeed its generator seed, if any.
 	Corpus     string
 	CorpusSeed uint64
@@ -80,29 +86,38 @@ type Plan struct {
 
 // MakePlan expands the matrix and drops the cells that cannot run here,
 // saying why.
+//
+// Parsers are checked in this process for the default build; a cell of
+// another build variant is checked when that variant is built (see
+// Builder), since a variant may have adapters this binary lacks.
 func MakePlan(opts Options, corpusBytes int64) (Plan, error) {
-	cells, err := opts.Matrix.Cells()
-	if err != nil {
-		return Plan{}, err
+	cells := opts.Cells
+	if len(cells) == 0 {
+		var err error
+		if cells, err = opts.Matrix.Cells(); err != nil {
+			return Plan{}, err
+		}
 	}
 	var plan Plan
-	reasons := map[string]string{}
+	availability := ParserAvailability()
+	reported := map[string]bool{}
 	for _, c := range cells {
-		reason, checked := reasons[c.Parser]
-		if !checked {
-			p, err := parsers.Lookup(c.Parser)
-			if err == nil {
-				_, err = p.NewDecoder()
-			}
-			if err != nil {
-				reason = err.Error()
+		if !isDefaultBuild(c.Build) {
+			plan.Cells = append(plan.Cells, c)
+			continue
+		}
+		reason, known := availability[c.Parser]
+		if !known {
+			return Plan{}, fmt.Errorf("unknown parser %q (have %v)", c.Parser, parsers.Names())
+		}
+		if reason != "" {
+			if !reported[c.Parser] {
+				reported[c.Parser] = true
 				plan.Unavailable = append(plan.Unavailable, record.Unavailable{What: "parser=" + c.Parser, Reason: reason})
 			}
-			reasons[c.Parser] = reason
+			continue
 		}
-		if reason == "" {
-			plan.Cells = append(plan.Cells, c)
-		}
+		plan.Cells = append(plan.Cells, c)
 	}
 	count := max(opts.Count, 1)
 	plan.Samples = len(plan.Cells) * count
@@ -114,6 +129,41 @@ func MakePlan(opts Options, corpusBytes int64) (Plan, error) {
 		plan.Estimate += time.Duration(len(plan.Cells)) * (opts.profileMinCPU()/2 + perSample)
 	}
 	return plan, nil
+}
+
+// setDefaults fills in the zero fields that have defaults.
+func (o *Options) setDefaults() {
+	if o.Count <= 0 {
+		o.Count = 10
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.OutDir == "" {
+		o.OutDir = "results"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.IdleLimit <= 0 {
+		o.IdleLimit = time.Minute
+	}
+	if o.Seed == 0 {
+		o.Seed = rand.Uint64()
+	}
+}
+
+// setChildCommand defaults the child command to this executable.
+func (o *Options) setChildCommand() error {
+	if len(o.ChildCommand) > 0 {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own executable for child processes: %w", err)
+	}
+	o.ChildCommand = []string{exe, "_child"}
+	return nil
 }
 
 func (o Options) profileMinCPU() time.Duration {
@@ -140,6 +190,7 @@ func Run(ctx context.Context, opts Options) (string, *record.Run, error) {
 
 type runner struct {
 	opts     Options
+	binaries map[string]string // build variant → its binary
 	dir      string
 	rec      *record.Run
 	cells    []Cell
@@ -161,35 +212,14 @@ func (r *runner) logf(format string, args ...any) {
 
 func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 	o := &r.opts
-	if o.Count <= 0 {
-		o.Count = 10
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Minute
-	}
-	if o.OutDir == "" {
-		o.OutDir = "results"
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.IdleLimit <= 0 {
-		o.IdleLimit = time.Minute
-	}
+	o.setDefaults()
 	for _, p := range o.Profiles {
 		if !slices.Contains(ProfileKinds, p) {
 			return "", nil, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
 		}
 	}
-	if o.Seed == 0 {
-		o.Seed = rand.Uint64()
-	}
-	if len(o.ChildCommand) == 0 {
-		exe, err := os.Executable()
-		if err != nil {
-			return "", nil, fmt.Errorf("find own executable for child processes: %w", err)
-		}
-		o.ChildCommand = []string{exe, "_child"}
+	if err := o.setChildCommand(); err != nil {
+		return "", nil, err
 	}
 
 	files, err := corpus.List(ctx, o.Corpus)
@@ -211,6 +241,14 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, errors.New("no cell of the matrix can run on this machine")
 	}
 	r.cells = plan.Cells
+	builds, unavailable, err := r.buildVariants(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	plan.Unavailable = append(plan.Unavailable, unavailable...)
+	if len(r.cells) == 0 {
+		return "", nil, errors.New("no cell of the matrix can run on this machine")
+	}
 	if o.WarmupFiles <= 0 {
 		o.WarmupFiles = min(max(len(files)/30, 50), 1000)
 	}
@@ -237,6 +275,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		Count:       o.Count,
 		ShuffleSeed: o.Seed,
 		Unavailable: plan.Unavailable,
+		Builds:      builds,
 	}
 	for i, bad := range ref.Bad {
 		if i == maxListedBad {
@@ -491,7 +530,11 @@ func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, r.opts.ChildCommand[0], r.opts.ChildCommand[1:]...)
+	command := r.opts.ChildCommand
+	if b, ok := r.binaries[c.Build]; ok {
+		command = []string{b, "_child"}
+	}
+	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout bytes.Buffer
 	stderr := &tailBuffer{max: stderrTail}

@@ -47,6 +47,18 @@ type Run struct {
 	// Unavailable lists cells that could not run on this machine, with
 	// the reason (say, a parser that needs a CPU feature).
 	Unavailable []Unavailable `json:"unavailable,omitempty"`
+	// Builds lists the binaries the cells ran in: the default build and
+	// each build variant, with its build settings.
+	Builds []Build `json:"builds,omitempty"`
+}
+
+// A Build is a binary that cells ran in.
+type Build struct {
+	Name   string `json:"name"`
+	Binary string `json:"binary,omitempty"`
+	// Settings are its debug.ReadBuildInfo settings (GOEXPERIMENT, -pgo,
+	// GOAMD64, …) and notes of the variant (the PGO profile used).
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // Env is the machine and build the run measured on.

@@ -25,12 +25,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+
+	"benchgrid/harness"
 )
 
 func main() {
@@ -98,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCompare(ctx, rest, stdout, stderr)
 	case "_child": // hidden: one sample, run by the harness in a fresh process
 		return runChild(ctx, os.Stdin, stdout)
+	case "_parsers": // hidden: which parsers this binary can run, as JSON
+		return json.NewEncoder(stdout).Encode(harness.ParserAvailability())
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
