@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"benchgrid/harness"
+)
+
+// update rewrites the files that scripts compare against (cmp stdout
+// want.txt) with what the command printed, for review in git diff.
+var update = flag.Bool("update", false, "rewrite the expected files inside testdata/script/*.txtar")
+
+// TestMain makes this test binary double as the benchgrid command: testscript
+// hard-links (or copies) it into a $PATH folder as "benchgrid", and
+// testscript.Main dispatches on the base name of os.Args[0].
+//
+// `benchgrid run` starts each sample as `os.Executable() _child`. On Linux
+// os.Executable is /proc/self/exe, which names the link the process was
+// started through, so the child is `…/bin/benchgrid _child` and dispatches
+// like any script command. Where os.Executable resolves to the test binary
+// itself (another OS, or a copy testscript could not link), the child would
+// be `benchgrid.test _child`, and go test's main would run every test in it
+// instead of one sample, whose output the harness would fail to decode.
+// go test never passes "_child" as the first argument, so dispatching on it
+// here makes the child work either way.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "_child" {
+		benchgridMain()
+	}
+	testscript.Main(m, map[string]func(){"benchgrid": benchgridMain})
+}
+
+// benchgridMain is main's body, copied rather than shared so that main.go
+// stays as it is; keep the two in step.
+func benchgridMain() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "benchgrid:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script: each is a
+// txtar archive whose comment is a script of benchgrid commands and checks
+// on their exit status, stdout, stderr and files (see the testscript
+// package documentation). Besides testscript's own commands and conditions,
+// scripts can use
+//
+//	status N PROG [ARGS...]  run PROG and fail unless it exits with status N
+//	[parser:NAME]            NAME is a parser this binary can run
+func TestScripts(t *testing.T) {
+	availability := harness.ParserAvailability()
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		UpdateScripts:       *update,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
+		Condition: func(cond string) (bool, error) {
+			name, ok := strings.CutPrefix(cond, "parser:")
+			if !ok {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			reason, known := availability[name]
+			if !known {
+				return false, fmt.Errorf("condition %q: unknown parser", cond)
+			}
+			return reason == "", nil
+		},
+	})
+}
+
+// cmdStatus implements `status N PROG [ARGS...]`. testscript's `! exec`
+// only says that a command failed; the exit status is part of benchgrid's
+// interface (1 failure, 2 usage), so scripts check it exactly. stdout and
+// stderr stay available to the commands that follow.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! status")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: status N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: %q is not an exit status", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = exitErr.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}

@@ -1,0 +1,96 @@
+package harness
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"benchgrid/corpus"
+	"benchgrid/parsers"
+	"benchgrid/strategies"
+)
+
+var benchCorpus = flag.String("corpus", "", "corpus for BenchmarkEvents (default: a generated 2,000-file corpus)")
+
+var (
+	benchFilesOnce sync.Once
+	benchFiles     []corpus.File
+	benchErr       error
+)
+
+// loadBenchCorpus lists the benchmark corpus, generating the default one
+// on first use.
+func loadBenchCorpus(b *testing.B) []corpus.File {
+	benchFilesOnce.Do(func() {
+		dir := *benchCorpus
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "benchgrid-bench-")
+			if err != nil {
+				benchErr = err
+				return
+			}
+			dir = filepath.Join(tmp, "corpus")
+			if _, benchErr = corpus.Generate(context.Background(), corpus.GenOptions{Dir: dir, Files: 2000, Seed: 1, Bad: 40}); benchErr != nil {
+				return
+			}
+		}
+		benchFiles, benchErr = corpus.List(context.Background(), dir)
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchFiles
+}
+
+// BenchmarkEvents processes the whole corpus once per op under every
+// parser × strategy, named so that `benchstat -col /parser -row /strategy`
+// reads the output. For the harness's fresh-process, interleaved
+// measurement use `benchgrid run`; this is the quick in-process view.
+func BenchmarkEvents(b *testing.B) {
+	files := loadBenchCorpus(b)
+	var size int64
+	for _, f := range files {
+		size += f.Size
+	}
+	ref, err := reference(b.Context(), files)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := string(ref.Result().Canonical())
+	for _, parser := range parsers.Names() {
+		if p, _ := parsers.Lookup(parser); p != nil {
+			if _, err := p.NewDecoder(); err != nil {
+				continue // test adapters and unavailable parsers
+			}
+		}
+		for _, strategy := range strategies.Names() {
+			b.Run(fmt.Sprintf("parser=%s/strategy=%s", parser, strategy), func(b *testing.B) {
+				proc, err := NewProcessor(Config{Parser: parser, Strategy: strategy})
+				if err != nil {
+					b.Skip(err)
+				}
+				// Untimed: warms the JIT and page cache, and checks the answer.
+				tally, err := proc.Run(b.Context(), files)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !proc.ReadOnly() {
+					if got := string(tally.Result().Canonical()); got != want {
+						b.Fatalf("parser=%s strategy=%s computed\n%s\nwant\n%s", parser, strategy, got, want)
+					}
+				}
+				b.SetBytes(size)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := proc.Run(b.Context(), files); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
