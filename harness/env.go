@@ -1,9 +1,12 @@
 package harness
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"benchgrid/record"
 )
@@ -33,7 +36,7 @@ func Environment() record.Env {
 	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return env
+		info = &debug.BuildInfo{}
 	}
 	for _, dep := range info.Deps {
 		for _, m := range parserModules {
@@ -53,6 +56,10 @@ func Environment() record.Env {
 			env.GOEXPERIMENT = s.Value
 		}
 	}
+	if revision == "" {
+		// Built with -buildvcs=false (as GOFLAGS may say): ask git.
+		revision, modified = gitRevision()
+	}
 	if len(revision) > 12 {
 		revision = revision[:12]
 	}
@@ -64,4 +71,19 @@ func Environment() record.Env {
 		env.GOEXPERIMENT = "default"
 	}
 	return env
+}
+
+// gitRevision returns the working tree's commit and whether it has
+// uncommitted changes ("true"), or "" when git cannot tell.
+func gitRevision() (revision, modified string) {
+	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return "", ""
+	}
+	revision = strings.TrimSpace(string(out))
+	status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	if err == nil && len(bytes.TrimSpace(status)) > 0 {
+		modified = "true"
+	}
+	return revision, modified
 }

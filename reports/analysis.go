@@ -308,8 +308,13 @@ func (a *analysis) findings() []string {
 	}
 	if f := a.best.floor; f != nil {
 		k := a.best.median() / f.median()
-		out = append(out, fmt.Sprintf("Reading alone (%s) takes %s; the best configuration takes %s that floor, so %.0f%% of its wall time goes to parsing and aggregating rather than reading.",
-			f.Name, fmtDur(f.median()), fmtRatio(k), 100*(1-1/k)))
+		if k >= 1 {
+			out = append(out, fmt.Sprintf("Reading alone (%s) takes %s; the best configuration takes %s that floor, so %.0f%% of its wall time goes to parsing and aggregating rather than reading.",
+				f.Name, fmtDur(f.median()), fmtRatio(k), 100*(1-1/k)))
+		} else {
+			out = append(out, fmt.Sprintf("Reading alone (%s) measured %s, slower than the best configuration (%s that floor): the floor's samples are too noisy here to say what share of the time parsing takes.",
+				f.Name, fmtDur(f.median()), fmtRatio(k)))
+		}
 	}
 	var mism, crash []string
 	for _, c := range a.cells {

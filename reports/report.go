@@ -62,9 +62,6 @@ func (o Options) withDefaults() Options {
 // noisyCV is the coefficient of variation above which a cell is noisy.
 const noisyCV = 0.05
 
-// busyOtherCPU is the CPU, in cores, other processes may use during a
-// round before the report calls the round disturbed.
-const busyOtherCPU = 0.25
 
 // maxBadListed bounds the bad inputs the report lists.
 const maxBadListed = 20
@@ -363,9 +360,6 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		} else if c.n() < a.run.Count {
 			warn("%s has %d of %d samples.", c.Name, c.n(), a.run.Count)
 		}
-		if c.n() > 1 && c.cv > noisyCV {
-			warn("Noisy: %s has a coefficient of variation of %.1f%% (over %.0f%%).", c.Name, 100*c.cv, 100*noisyCV)
-		}
 		for _, w := range c.Warnings {
 			warn("%s: %s", c.Name, w)
 		}
@@ -378,12 +372,6 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 	}
 	for _, r := range fbReasons {
 		warn("Adapter fallback, %s: %s", r, strings.Join(fbCells[r], ", "))
-	}
-	for _, r := range run.Rounds {
-		if r.OtherCPUDuring > busyOtherCPU || r.OtherCPUBefore > busyOtherCPU {
-			warn("Round %d was disturbed: other processes used %.2f cores before and %.2f during it (load average %.2f).",
-				r.Index, r.OtherCPUBefore, r.OtherCPUDuring, r.LoadAvg)
-		}
 	}
 	for _, u := range run.Unavailable {
 		warn("Unavailable: %s: %s", u.What, u.Reason)
