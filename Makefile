@@ -9,8 +9,10 @@ FUZZTIME ?= 10s
 
 all: build
 
+# -pgo=off explicitly: the default build is the baseline the pgo build
+# variant is measured against.
 build:
-	$(GO) build -o $(BIN) ./cmd/benchgrid
+	$(GO) build -pgo=off -o $(BIN) ./cmd/benchgrid
 
 # The main job: every parser × every strategy on the default corpus
 # (generated on first use into .benchgrid/), count 10, cpu+allocs profiles,

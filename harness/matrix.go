@@ -151,6 +151,11 @@ func (m Matrix) Cells() ([]Cell, error) {
 			return nil, err
 		}
 	}
+	for _, b := range m.Builds {
+		if err := CheckBuildVariant(b); err != nil {
+			return nil, err
+		}
+	}
 	for _, w := range m.Workers {
 		if w < 0 {
 			return nil, fmt.Errorf("workers %d: must be positive (0: GOMAXPROCS)", w)

@@ -17,6 +17,9 @@ import (
 
 func init() { register(jsonv2Parser{}) }
 
+// jsonv2Built reports whether this build has the real jsonv2 adapter.
+const jsonv2Built = true
+
 // jsonv2Parser is encoding/json/v2, the standard library's next JSON API,
 // present only in a build with GOEXPERIMENT=jsonv2 (the jsonv2 build
 // variant; elsewhere jsonv2_stub.go registers it as unavailable). Its

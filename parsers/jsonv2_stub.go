@@ -14,6 +14,9 @@ import (
 // reason, instead of failing or silently skipping it.
 func init() { register(jsonv2Stub{}) }
 
+// jsonv2Built reports whether this build has the real jsonv2 adapter.
+const jsonv2Built = false
+
 type jsonv2Stub struct{}
 
 func (jsonv2Stub) Name() string { return "jsonv2" }

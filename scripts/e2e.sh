@@ -51,4 +51,19 @@ profile=$(find "$out/latest/profiles" -name cpu.pprof | head -1)
 go tool pprof -top "$profile" | head -15 | tee "$work/top"
 grep -q 'flat%' "$work/top" || { echo "pprof could not read $profile"; exit 1; }
 grep -q '## Summary' "$out/latest/report.md" || { echo "report has no summary"; exit 1; }
+# Ctrl-C: the run stops after the sample in flight, keeps what finished and
+# is marked incomplete.
+"$bin" run -corpus "$corpus" -out "$work/int" -count 50 -parsers std -strategies pool -profile "" 2>"$work/int.log" &
+pid=$!
+for _ in $(seq 100); do
+  [ -f "$work/int/latest/results.json" ] && grep -q '"wall_ns"' "$work/int/latest/results.json" && break
+  sleep 0.1
+done
+kill -INT "$pid"
+set +e
+wait "$pid"; code=$?
+set -e
+[ "$code" = 1 ] || { echo "interrupted run exited $code, want 1"; cat "$work/int.log"; exit 1; }
+grep -q '"complete": false' "$work/int/latest/results.json" || { echo "interrupted run not marked incomplete"; exit 1; }
+grep -q 'run interrupted' "$work/int.log" || { echo "no interruption message"; cat "$work/int.log"; exit 1; }
 echo "e2e: ok"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ type runFlags struct {
 	timeout                               *time.Duration
 	waitIdle, dryRun                      *bool
 	seed                                  *uint64
+	pgoProfile                            *string
 }
 
 func addRunFlags(fs interface {
@@ -38,7 +40,7 @@ func addRunFlags(fs interface {
 		gomaxprocs: fs.String("gomaxprocs", "", "comma-separated GOMAXPROCS values for the children"),
 		gogc:       fs.String("gogc", "", "comma-separated GOGC values for the children (e.g. 100,400,off)"),
 		gomemlimit: fs.String("gomemlimit", "", "comma-separated GOMEMLIMIT values for the children (e.g. 1GiB)"),
-		builds:     fs.String("build", "", "comma-separated build variants (default: default)"),
+		builds:     fs.String("build", "", "comma-separated build variants: "+strings.Join(harness.BuildVariants, ", ")+" (default: default)"),
 		corpus:     fs.String("corpus", "", "corpus folder (default: the generated default corpus)"),
 		config:     fs.String("config", "", "JSON matrix file (strict: unknown keys are errors); flags given too override it"),
 		filter:     fs.String("filter", "", "keep only cells whose name matches this regular expression"),
@@ -49,6 +51,7 @@ func addRunFlags(fs interface {
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
 		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
 		seed:       fs.Uint64("seed", 0, "seed for the order of cells in each round (0: random, recorded)"),
+		pgoProfile: fs.String("pgo-profile", "", "CPU profile for the pgo build variant (default: profile the pgo cells' configurations first)"),
 	}
 }
 
@@ -114,6 +117,12 @@ func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Optio
 			return opts, err
 		}
 		opts.Corpus, opts.CorpusSeed = dir, seed
+	}
+	// Wired after the corpus is known: the PGO profiler copies opts.
+	opts.Builder = &harness.GoBuilder{
+		PGOProfile: *f.pgoProfile,
+		Profiler:   harness.PGOProfiler(opts, filepath.Join(opts.OutDir, "pgo")),
+		Log:        stderr,
 	}
 	return opts, nil
 }

@@ -33,8 +33,10 @@ var update = flag.Bool("update", false, "rewrite the expected files inside testd
 // itself (another OS, or a copy testscript could not link), the child would
 // be `benchgrid.test _child`, and go test's main would run every test in it
 // instead of one sample, whose output the harness would fail to decode.
-// go test never passes "_child" as the first argument, so dispatching on it
-// here makes the child work either way.
+// Tests that call run in-process (TestStudyEndToEnd) are in that second
+// case: their os.Executable is this test binary, and without the dispatch
+// below each child would run the tests again, recursively. go test never
+// passes "_child" as the first argument, so dispatching on it is safe.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "_child" {
 		benchgridMain()
@@ -52,6 +54,25 @@ func benchgridMain() {
 		fmt.Fprintln(os.Stderr, "benchgrid:", err)
 	}
 	os.Exit(exitCode(err))
+}
+
+// TestChildDispatch checks the fallback in TestMain: the test binary
+// started under its own name as `_child` acts as benchgrid's child (which
+// here fails to read its empty spec) instead of running the tests.
+func TestChildDispatch(t *testing.T) {
+	// Without the fallback the child would run this test again, and so on:
+	// the variable stops that recursion at one level.
+	const guard = "BENCHGRID_TEST_CHILD_DISPATCH"
+	if os.Getenv(guard) != "" {
+		t.Skip("running as the child of TestChildDispatch")
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "_child")
+	cmd.Env = append(os.Environ(), guard+"=1")
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 || !strings.HasPrefix(string(out), "benchgrid: read child spec: ") {
+		t.Errorf("%s _child with no input: %v, output:\n%s\nwant exit status 1 and \"benchgrid: read child spec: …\"", os.Args[0], err, out)
+	}
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: each is a

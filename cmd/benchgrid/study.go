@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"benchgrid/corpus"
+	"benchgrid/harness"
+	"benchgrid/record"
+	"benchgrid/reports"
+	"benchgrid/study"
+)
+
+// The -quick corpus: generated on first use beside the default corpus.
+const (
+	quickCorpusFiles = 1500
+	quickCorpusSeed  = 1
+	quickCorpusBad   = 20
+	quickCount       = 6
+)
+
+// runStudy is `benchgrid study`: forward selection from the naive program
+// to the fastest configuration, one change at a time, into
+// results/study-<timestamp>, with study.md, preset.json and every step's
+// run folder and report.
+func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("study", stderr)
+	corpusDir := fs.String("corpus", "", "corpus folder (default: the generated default corpus, or the quick one with -quick)")
+	quick := fs.Bool("quick", false, fmt.Sprintf("a quick study: a generated corpus of %d files and -count %d", quickCorpusFiles, quickCount))
+	count := fs.Int("count", 10, "samples per configuration in every step")
+	out := fs.String("out", "results", "folder for the study folder")
+	seed := fs.Uint64("seed", 0, "seed for the order of cells in each step's rounds (0: random, recorded)")
+	timeout := fs.Duration("timeout", 5*time.Minute, "limit for one sample")
+	minGain := fs.Float64("min-gain", study.DefaultMinGain, "smallest gain adopted, as a fraction of the median (0.01: 1% faster)")
+	profiles := fs.String("profile", "cpu,allocs", "profiles of the final step's configurations (empty: none)")
+	noBuilds := fs.Bool("no-builds", false, "skip the candidates that need a build variant (jsonv2, goamd64v3, nogreenteagc) and the PGO round")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchgrid study [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [flags]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("study: unexpected arguments %q", fs.Args())
+	}
+	if *count < 1 {
+		return usagef("study: -count %d: must be at least 1", *count)
+	}
+	if *minGain < 0 || *minGain >= 1 {
+		return usagef("study: -min-gain %v: must be in [0, 1)", *minGain)
+	}
+	if *quick && !flagSet(fs, "count") {
+		*count = quickCount
+	}
+
+	hopts := harness.Options{
+		Corpus: *corpusDir, Timeout: *timeout, Seed: *seed,
+		Progress: stderr, Terminal: isTerminal(stderr),
+	}
+	var err error
+	switch {
+	case hopts.Corpus != "":
+	case *quick:
+		hopts.Corpus, hopts.CorpusSeed, err = quickCorpus(ctx, stderr)
+	default:
+		hopts.Corpus, hopts.CorpusSeed, err = harness.DefaultCorpus(ctx, stderr)
+	}
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	dir, err := study.NewDir(*out, started)
+	if err != nil {
+		return err
+	}
+	hopts.OutDir = dir
+	sopts := study.Options{
+		Dir: dir, Count: *count, Criteria: study.Criteria{MinGain: *minGain},
+		Profiles: harness.SplitList(*profiles), Progress: stderr,
+	}
+	if *noBuilds {
+		sopts.NoBuilds = "-no-builds was given"
+	} else {
+		hopts.Builder = newBuilder(hopts, dir, stderr)
+	}
+	fmt.Fprintf(stderr, "study in %s: corpus %s, %d samples per configuration\n", dir, hopts.Corpus, *count)
+
+	st, err := study.Run(ctx, &study.Harness{Options: hopts}, sopts)
+	if st != nil {
+		// Write the reports even when interrupted: they are quick, and
+		// what was measured deserves them.
+		if rerr := writeStudyReports(context.WithoutCancel(ctx), dir, st, stderr); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	fmt.Fprintf(stderr, "study took %v; report in %s\n", time.Since(started).Round(time.Second), filepath.Join(dir, record.StudyReportFile))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, dir)
+	return nil
+}
+
+// newBuilder is the builder of the study's build variants: benchgrid built
+// from its sources with the go command, the pgo variant from a CPU profile
+// of the final configuration, kept in the study folder.
+func newBuilder(opts harness.Options, studyDir string, log io.Writer) harness.Builder {
+	return &harness.GoBuilder{
+		Profiler: harness.PGOProfiler(opts, filepath.Join(studyDir, "pgo")),
+		Log:      log,
+	}
+}
+
+// writeStudyReports writes each step's run report and study.md. A step
+// whose report fails is a warning: study.md is what matters.
+func writeStudyReports(ctx context.Context, dir string, st *record.Study, stderr io.Writer) error {
+	for _, s := range st.Steps {
+		if s.Run == "" {
+			continue
+		}
+		runDir := s.Run
+		if !filepath.IsAbs(runDir) {
+			runDir = filepath.Join(dir, runDir)
+		}
+		if err := reports.Write(ctx, runDir, reports.Options{}); err != nil {
+			fmt.Fprintf(stderr, "warning: %v\n", err)
+		}
+	}
+	return reports.WriteStudy(ctx, dir)
+}
+
+// quickCorpus returns the -quick corpus, generating it first when it is
+// missing or incomplete.
+func quickCorpus(ctx context.Context, stderr io.Writer) (string, uint64, error) {
+	dir := filepath.Join(harness.DefaultCorpusRoot, fmt.Sprintf("quick-f%d-s%d-b%d", quickCorpusFiles, quickCorpusSeed, quickCorpusBad))
+	marker := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(marker); err == nil {
+		return dir, quickCorpusSeed, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", 0, fmt.Errorf("remove incomplete corpus %s: %w", dir, err)
+	}
+	fmt.Fprintf(stderr, "generating the quick corpus in %s (%d files, seed %d, %d adversarial inputs)\n",
+		dir, quickCorpusFiles, quickCorpusSeed, quickCorpusBad)
+	if _, err := corpus.Generate(ctx, corpus.GenOptions{Dir: dir, Files: quickCorpusFiles, Seed: quickCorpusSeed, Bad: quickCorpusBad}); err != nil {
+		return "", 0, err
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		return "", 0, err
+	}
+	return dir, quickCorpusSeed, nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -1,0 +1,547 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"debug/buildinfo"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/sys/cpu"
+)
+
+// BuildVariants lists the build variants a matrix's build axis may name,
+// "default" first. Each is benchgrid built from this module's sources with
+// one knob changed, so that its cells differ from the default build's by
+// that knob alone (see BuildVariantDocs):
+//
+//   - default: the running binary, not rebuilt.
+//   - jsonv2: GOEXPERIMENT=jsonv2. encoding/json is reimplemented on
+//     encoding/json/v2 (so the std adapter measures v1's API on v2's
+//     engine), and the jsonv2 adapter, which uses encoding/json/v2
+//     itself, exists only in this build.
+//   - pgo: profile-guided optimization, `go build -pgo=FILE`, from
+//     GoBuilder.PGOProfile or, without one, a CPU profile of the variant's
+//     own cells taken by GoBuilder.Profiler.
+//   - goamd64v3: GOAMD64=v3 (AVX2, BMI1/2, FMA, LZCNT, MOVBE…); only on an
+//     amd64 CPU that has those features.
+//   - nogreenteagc: GOEXPERIMENT=nogreenteagc, the garbage collector that
+//     preceded Go 1.26's default Green Tea collector, as a control.
+//
+// Every variant but pgo is built with -pgo=off, so that a default.pgo
+// never slips in.
+var BuildVariants = []string{"default", "jsonv2", "pgo", "goamd64v3", "nogreenteagc"}
+
+// BuildVariantDocs describes each of BuildVariants in one line, for help
+// texts and reports.
+var BuildVariantDocs = map[string]string{
+	"default":      "the running binary, not rebuilt",
+	"jsonv2":       "GOEXPERIMENT=jsonv2: encoding/json on the v2 engine, plus the jsonv2 adapter (encoding/json/v2)",
+	"pgo":          "go build -pgo=FILE, from -pgo-profile or a CPU profile of the variant's own cells",
+	"goamd64v3":    "GOAMD64=v3: AVX2, BMI1/2, FMA, LZCNT, MOVBE (amd64 CPUs that have them)",
+	"nogreenteagc": "GOEXPERIMENT=nogreenteagc: the garbage collector before Green Tea, as a control",
+}
+
+// CheckBuildVariant returns an error, naming the known variants, when name
+// is not one of BuildVariants or a combination of them joined by "+"
+// ("jsonv2+pgo": PGO on top of the jsonv2 build). "" is the default build.
+func CheckBuildVariant(name string) error {
+	_, err := variantSpecOf(name)
+	return err
+}
+
+// variantSpecOf returns the spec of a variant or a "+" combination of them.
+func variantSpecOf(name string) (variantSpec, error) {
+	if name == "" || name == "default" {
+		return variantSpec{}, nil
+	}
+	var spec variantSpec
+	seen := map[string]bool{}
+	for part := range strings.SplitSeq(name, "+") {
+		one, ok := variantSpecs[part]
+		if !ok || seen[part] {
+			return variantSpec{}, fmt.Errorf("unknown build variant %q (have %s, or several joined by +)", name, strings.Join(BuildVariants, ", "))
+		}
+		seen[part] = true
+		if one.goexperiment != "" {
+			if spec.goexperiment != "" {
+				spec.goexperiment += ","
+			}
+			spec.goexperiment += one.goexperiment
+		}
+		if one.goamd64 != "" {
+			spec.goamd64 = one.goamd64
+		}
+		spec.pgo = spec.pgo || one.pgo
+	}
+	return spec, nil
+}
+
+// variantSpec is how one variant differs from a plain `go build`.
+type variantSpec struct {
+	goexperiment string // GOEXPERIMENT, set exactly ("" for none)
+	goamd64      string // GOAMD64 when set; inherited otherwise
+	pgo          bool   // built with a profile instead of -pgo=off
+}
+
+var variantSpecs = map[string]variantSpec{
+	"jsonv2":       {goexperiment: "jsonv2"},
+	"pgo":          {pgo: true},
+	"goamd64v3":    {goamd64: "v3"},
+	"nogreenteagc": {goexperiment: "nogreenteagc"},
+}
+
+// BenchgridModule is the module path of benchgrid's sources, which
+// FindModuleDir looks for.
+const BenchgridModule = "benchgrid"
+
+// FindModuleDir walks up from start to the directory whose go.mod declares
+// the benchgrid module. Not finding one (a binary run outside its source
+// tree) is an error wrapping ErrVariantUnavailable: no variant can be
+// built.
+func FindModuleDir(start string) (string, error) {
+	dir, err := filepath.Abs(start)
+	if err != nil {
+		return "", fmt.Errorf("find the benchgrid module: %w", err)
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && modfile.ModulePath(data) == BenchgridModule {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod of module %s in %s or above: build variants need benchgrid's source tree: %w",
+				BenchgridModule, start, ErrVariantUnavailable)
+		}
+		dir = parent
+	}
+}
+
+// A GoBuilder is the Builder that builds a variant's benchgrid binary with
+// the go command from the module's sources, once: binaries are cached
+// under CacheDir, keyed by the toolchain, the variant's environment and
+// flags, the PGO profile's bytes and the sources. Its zero value finds the
+// module from the working directory (or, failing that, from the running
+// executable's) and caches in the module's .benchgrid/builds.
+//
+// Build does not change the GoBuilder; builds of different variants may
+// run at once.
+type GoBuilder struct {
+	// ModuleDir holds benchgrid's go.mod; "" finds it (see FindModuleDir).
+	ModuleDir string
+	// CacheDir holds the built binaries; "" is ModuleDir/.benchgrid/builds.
+	CacheDir string
+	// PGOProfile is the CPU profile the pgo variant is built with. When it
+	// is "", Profiler takes one.
+	PGOProfile string
+	// Profiler takes a CPU profile of cells (the pgo variant's own, run in
+	// the default build) and returns the profile's path. The command wires
+	// it to ProfileConfigs, see PGOProfiler.
+	Profiler func(ctx context.Context, cells []Cell) (string, error)
+	// Log receives a line per build and the go command's messages; nil
+	// discards them.
+	Log io.Writer
+	// GoCommand is the go command; "" is `go` on PATH or, without one, the
+	// go of the GOROOT this binary was built with.
+	GoCommand string
+	// CheckGOAMD64V3 reports why this machine cannot run GOAMD64=v3 code,
+	// or nil when it can; nil means checking GOARCH and the CPU's features
+	// (tests substitute their own).
+	CheckGOAMD64V3 func() error
+}
+
+var _ Builder = (*GoBuilder)(nil)
+
+// Build builds the variant's binary, or finds it in the cache, and returns
+// it with its build settings (debug/buildinfo of the binary) plus the notes
+// benchgrid.variant, benchgrid.build-key (the cache entry) and
+// benchgrid.pgo-profile (the profile's path and SHA-256, or "off"). A
+// variant that cannot be built or run here (no source tree, a CPU lacking
+// features, an experiment the toolchain does not know, no PGO profile) is
+// an error wrapping ErrVariantUnavailable with the reason; an unknown
+// variant name or a failing build is any other error.
+func (b *GoBuilder) Build(ctx context.Context, variant string, cells []Cell) (BuiltVariant, error) {
+	if err := CheckBuildVariant(variant); err != nil {
+		return BuiltVariant{}, err
+	}
+	if isDefaultBuild(variant) {
+		exe, err := os.Executable()
+		if err != nil {
+			return BuiltVariant{}, fmt.Errorf("build default: %w", err)
+		}
+		settings := BuildSettings()
+		settings["benchgrid.variant"] = "default"
+		return BuiltVariant{Binary: exe, Settings: settings}, nil
+	}
+	spec, _ := variantSpecOf(variant) // checked above
+	bv, err := b.build(ctx, variant, spec, cells)
+	if err != nil {
+		return BuiltVariant{}, fmt.Errorf("build %s: %w", variant, err)
+	}
+	return bv, nil
+}
+
+func (b *GoBuilder) build(ctx context.Context, variant string, spec variantSpec, cells []Cell) (BuiltVariant, error) {
+	if spec.goamd64 == "v3" {
+		check := b.CheckGOAMD64V3
+		if check == nil {
+			check = checkGOAMD64V3
+		}
+		if err := check(); err != nil {
+			return BuiltVariant{}, fmt.Errorf("%w: %w", err, ErrVariantUnavailable)
+		}
+	}
+	moduleDir, err := b.moduleDir()
+	if err != nil {
+		return BuiltVariant{}, err
+	}
+	cacheDir := b.CacheDir
+	if cacheDir == "" {
+		cacheDir = filepath.Join(moduleDir, ".benchgrid", "builds")
+	}
+	goCmd, err := b.goCommand()
+	if err != nil {
+		return BuiltVariant{}, err
+	}
+	// The binary's settings show -pgo only when a profile was used, so the
+	// note says "off" explicitly for the others.
+	notes := map[string]string{"benchgrid.variant": variant, "benchgrid.pgo-profile": "off"}
+	pgoFlag, profile := "-pgo=off", []byte(nil)
+	if spec.pgo {
+		path, err := b.pgoProfile(ctx, cells)
+		if err != nil {
+			return BuiltVariant{}, err
+		}
+		if profile, err = os.ReadFile(path); err != nil {
+			return BuiltVariant{}, fmt.Errorf("PGO profile: %w", err)
+		}
+		sum := sha256.Sum256(profile)
+		pgoFlag = "-pgo=" + path
+		notes["benchgrid.pgo-profile"] = path + " sha256:" + hex.EncodeToString(sum[:])
+	}
+	env := variantEnv(os.Environ(), spec)
+	args := []string{"build", pgoFlag, "-o", "OUT", "./cmd/benchgrid"}
+
+	// The key covers what decides the binary: the toolchain and its
+	// effective settings under the variant's environment (go env, which
+	// also rejects an unknown GOEXPERIMENT at once), the flags, the
+	// profile and the sources.
+	goEnv, err := runGo(ctx, goCmd, moduleDir, env, "env", "-json",
+		"GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOAMD64", "GOEXPERIMENT", "GOFLAGS",
+		"CGO_ENABLED", "CC", "CGO_CFLAGS", "CGO_LDFLAGS", "GOTOOLCHAIN")
+	if err != nil {
+		return BuiltVariant{}, err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "benchgrid build key 1\n%s\n%q\n%d\n", goEnv, args, len(profile))
+	h.Write(profile)
+	if err := hashSources(h, moduleDir); err != nil {
+		return BuiltVariant{}, err
+	}
+	key := variant + "-" + hex.EncodeToString(h.Sum(nil))[:24]
+	notes["benchgrid.build-key"] = key
+	binary := filepath.Join(cacheDir, key, "benchgrid")
+
+	if _, err := os.Stat(binary); err == nil {
+		b.logf("build %s: cached %s", variant, binary)
+	} else if err := b.compile(ctx, goCmd, moduleDir, env, args, binary); err != nil {
+		return BuiltVariant{}, err
+	}
+	settings, err := binarySettings(binary)
+	if err != nil {
+		return BuiltVariant{}, err
+	}
+	for k, v := range notes {
+		settings[k] = v
+	}
+	return BuiltVariant{Binary: binary, Settings: settings}, nil
+}
+
+// compile runs go build into a fresh folder beside the cache entry and
+// renames it into place, so that an interrupted or concurrent build never
+// leaves a partial binary under the key.
+func (b *GoBuilder) compile(ctx context.Context, goCmd, moduleDir string, env, args []string, binary string) error {
+	entry := filepath.Dir(binary)
+	if err := os.MkdirAll(filepath.Dir(entry), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(entry), ".tmp-"+filepath.Base(entry)+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	args = slices.Clone(args)
+	args[slices.Index(args, "OUT")] = filepath.Join(tmp, filepath.Base(binary))
+	b.logf("build: %s (in %s)", strings.Join(slices.Concat(variantOnly(env), []string{"go"}, args), " "), moduleDir)
+	start := time.Now()
+	out, err := runGo(ctx, goCmd, moduleDir, env, args...)
+	if len(out) > 0 && b.Log != nil {
+		b.Log.Write(out)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, entry); err != nil {
+		if _, statErr := os.Stat(binary); statErr != nil {
+			return fmt.Errorf("store build: %w", err)
+		}
+		// Another build of the same key won the race: use its binary.
+	}
+	b.logf("build: done in %v: %s", time.Since(start).Round(time.Millisecond), binary)
+	return nil
+}
+
+// runGo runs the go command and returns its combined output. A failure is
+// an error with the output's last line; one that says this toolchain
+// cannot build the variant here (an unknown GOEXPERIMENT) wraps
+// ErrVariantUnavailable.
+func runGo(ctx context.Context, goCmd, dir string, env []string, args ...string) ([]byte, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		if unavailableBuild(stderr.String()) {
+			return nil, fmt.Errorf("%s: %w", lastLine(stderr.String()), ErrVariantUnavailable)
+		}
+		// A compile error's first lines name the package and the place.
+		msg := strings.TrimSpace(stderr.String())
+		if lines := strings.Split(msg, "\n"); len(lines) > 10 {
+			msg = strings.Join(append(lines[:10], "…"), "\n")
+		}
+		return nil, fmt.Errorf("go %s: %v: %s", args[0], err, msg)
+	}
+	if args[0] == "build" {
+		return append(stdout.Bytes(), stderr.Bytes()...), nil
+	}
+	return stdout.Bytes(), nil
+}
+
+// unavailableBuild reports whether the go command's messages say the
+// variant cannot be built by this toolchain, rather than that the build
+// is broken.
+func unavailableBuild(stderr string) bool {
+	return strings.Contains(stderr, "unknown GOEXPERIMENT") ||
+		strings.Contains(stderr, "invalid GOAMD64") ||
+		strings.Contains(stderr, "unsupported GOOS/GOARCH")
+}
+
+// variantEnv is env with the variant's settings. GOEXPERIMENT is set
+// exactly, not appended to, so that no experiment of the caller's leaks
+// into a variant; GOOS and GOARCH are this machine's, which runs the
+// binary.
+func variantEnv(env []string, spec variantSpec) []string {
+	override := map[string]string{
+		"GOEXPERIMENT": spec.goexperiment,
+		"GOOS":         runtime.GOOS,
+		"GOARCH":       runtime.GOARCH,
+	}
+	if spec.goamd64 != "" {
+		override["GOAMD64"] = spec.goamd64
+	}
+	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		_, ok := override[k]
+		return ok
+	})
+	for _, k := range []string{"GOEXPERIMENT", "GOOS", "GOARCH", "GOAMD64"} {
+		if v, ok := override[k]; ok {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+// variantOnly is the variant's part of env, for the log.
+func variantOnly(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if k, v, _ := strings.Cut(kv, "="); k == "GOEXPERIMENT" && v != "" || k == "GOAMD64" {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// hashSources writes to h the path and contents of every file that goes
+// into the build: *.go files but tests, go.mod and go.sum. Folders the go
+// command ignores (.git, _x, testdata) are skipped, as are the project's
+// own output folders (.benchgrid, results).
+func hashSources(h hash.Hash, root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") ||
+				name == "testdata" || name == "results") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !(name == "go.mod" || name == "go.sum" ||
+			strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(data))
+		h.Write(data)
+		return nil
+	})
+}
+
+// binarySettings reads a binary's build settings as BuildSettings does
+// for the running one.
+func binarySettings(binary string) (map[string]string, error) {
+	info, err := buildinfo.ReadFile(binary)
+	if err != nil {
+		return nil, fmt.Errorf("read build settings: %w", err)
+	}
+	out := map[string]string{"go": info.GoVersion}
+	for _, s := range info.Settings {
+		out[s.Key] = s.Value
+	}
+	return out, nil
+}
+
+// moduleDir is ModuleDir or the module found from the working directory or,
+// failing that, from the running executable.
+func (b *GoBuilder) moduleDir() (string, error) {
+	if b.ModuleDir != "" {
+		return FindModuleDir(b.ModuleDir)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find the benchgrid module: %w", err)
+	}
+	dir, err := FindModuleDir(wd)
+	if err == nil {
+		return dir, nil
+	}
+	if exe, exeErr := os.Executable(); exeErr == nil {
+		if dir, exeErr := FindModuleDir(filepath.Dir(exe)); exeErr == nil {
+			return dir, nil
+		}
+	}
+	return "", err
+}
+
+// goCommand resolves GoCommand.
+func (b *GoBuilder) goCommand() (string, error) {
+	if b.GoCommand != "" {
+		return b.GoCommand, nil
+	}
+	if path, err := exec.LookPath("go"); err == nil {
+		return path, nil
+	}
+	//lint:ignore SA1019 the build-time GOROOT is the fallback we want: benchgrid is built without -trimpath.
+	if root := runtime.GOROOT(); root != "" {
+		path := filepath.Join(root, "bin", "go")
+		if _, err := os.Stat(path); err == nil {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("no go command on PATH or in GOROOT: %w", ErrVariantUnavailable)
+}
+
+// pgoProfile returns the absolute path of the PGO profile: PGOProfile, or
+// one that Profiler takes of cells.
+func (b *GoBuilder) pgoProfile(ctx context.Context, cells []Cell) (string, error) {
+	path := b.PGOProfile
+	if path == "" {
+		if b.Profiler == nil {
+			return "", fmt.Errorf("no PGO profile: give one (GoBuilder.PGOProfile) or a Profiler to take one: %w", ErrVariantUnavailable)
+		}
+		if len(cells) == 0 {
+			return "", fmt.Errorf("no PGO profile given and no cells to profile: %w", ErrVariantUnavailable)
+		}
+		b.logf("build pgo: profiling %d cells for the PGO profile", len(cells))
+		var err error
+		if path, err = b.Profiler(ctx, cells); err != nil {
+			return "", fmt.Errorf("take PGO profile: %w", err)
+		}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("PGO profile: %w", err)
+	}
+	return abs, nil
+}
+
+// PGOProfiler returns a GoBuilder.Profiler that profiles cells with
+// ProfileConfigs under opts, writing each merged profile to a new file in
+// dir.
+func PGOProfiler(opts Options, dir string) func(ctx context.Context, cells []Cell) (string, error) {
+	return func(ctx context.Context, cells []Cell) (string, error) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		f, err := os.CreateTemp(dir, "pgo-*.pprof")
+		if err != nil {
+			return "", err
+		}
+		path := f.Name()
+		f.Close()
+		if err := ProfileConfigs(ctx, opts, cells, path); err != nil {
+			os.Remove(path)
+			return "", err
+		}
+		return path, nil
+	}
+}
+
+// checkGOAMD64V3 reports why this machine cannot run GOAMD64=v3 code: the
+// x86-64-v3 level's features, those the runtime of a v3 binary checks at
+// start-up (and v2's, which v3 includes).
+func checkGOAMD64V3() error {
+	if runtime.GOARCH != "amd64" {
+		return fmt.Errorf("GOAMD64=v3 needs an amd64 machine, this is %s", runtime.GOARCH)
+	}
+	return missingV3Features(cpu.X86.HasAVX, cpu.X86.HasAVX2, cpu.X86.HasBMI1, cpu.X86.HasBMI2,
+		cpu.X86.HasF16C, cpu.X86.HasFMA, cpu.X86.HasLZCNT, cpu.X86.HasMOVBE, cpu.X86.HasOSXSAVE,
+		cpu.X86.HasCX16, cpu.X86.HasPOPCNT, cpu.X86.HasSSE3, cpu.X86.HasSSSE3, cpu.X86.HasSSE41, cpu.X86.HasSSE42)
+}
+
+// v3Features names missingV3Features's arguments, in order.
+var v3Features = []string{"AVX", "AVX2", "BMI1", "BMI2", "F16C", "FMA", "LZCNT", "MOVBE", "OSXSAVE",
+	"CX16", "POPCNT", "SSE3", "SSSE3", "SSE4.1", "SSE4.2"}
+
+func missingV3Features(has ...bool) error {
+	var missing []string
+	for i, ok := range has {
+		if !ok {
+			missing = append(missing, v3Features[i])
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("GOAMD64=v3 needs CPU features this machine lacks: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (b *GoBuilder) logf(format string, args ...any) {
+	if b.Log != nil {
+		fmt.Fprintf(b.Log, format+"\n", args...)
+	}
+}

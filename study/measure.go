@@ -1,0 +1,78 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"benchgrid/harness"
+	"benchgrid/record"
+)
+
+// Harness is the Measurer of a real study: each measurement is one
+// harness.Run of an explicit cell list, whose run folder is renamed after
+// the step (step-1, …, final) inside Options.OutDir, the study folder.
+type Harness struct {
+	// Options is the template of every run: corpus, timeout, builder,
+	// progress. Cells, Count and Profiles are set per run; a non-zero
+	// Seed is offset by the run's number, so each run has its own order
+	// and the study can be repeated.
+	Options harness.Options
+	runs    uint64
+}
+
+// Measure runs cells, interleaved, as the run folder OutDir/name. A build
+// variant that fails to build makes its cells unavailable rather than
+// stopping the study.
+func (h *Harness) Measure(ctx context.Context, name string, cells []harness.Cell, count int, profiles []string) (*record.Run, string, error) {
+	o := h.Options
+	o.Matrix = harness.Matrix{}
+	o.Cells, o.Count, o.Profiles = cells, count, profiles
+	if o.Seed != 0 {
+		o.Seed += h.runs
+	}
+	h.runs++
+	if o.Builder != nil {
+		o.Builder = lenientBuilder{o.Builder}
+	}
+	dir, run, err := harness.Run(ctx, o)
+	if dir != "" {
+		dir = rename(o.OutDir, dir, name)
+	}
+	if err != nil {
+		return run, dir, fmt.Errorf("run %s: %w", name, err)
+	}
+	return run, dir, nil
+}
+
+// rename moves the harness's timestamped run folder to outDir/name and
+// drops the "latest" link the harness pointed at it; if the name is taken
+// the folder keeps its own.
+func rename(outDir, dir, name string) string {
+	to := filepath.Join(outDir, name)
+	if _, err := os.Lstat(to); err == nil {
+		return dir
+	}
+	if err := os.Rename(dir, to); err != nil {
+		return dir
+	}
+	latest := filepath.Join(outDir, "latest")
+	if target, err := os.Readlink(latest); err == nil && target == filepath.Base(dir) {
+		os.Remove(latest)
+	}
+	return to
+}
+
+// lenientBuilder turns a build failure into an unavailable variant: in a
+// study, one candidate that cannot be built is a finding, not the end.
+type lenientBuilder struct{ harness.Builder }
+
+func (b lenientBuilder) Build(ctx context.Context, variant string, cells []harness.Cell) (harness.BuiltVariant, error) {
+	bv, err := b.Builder.Build(ctx, variant, cells)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, harness.ErrVariantUnavailable) {
+		err = fmt.Errorf("%w: %w", harness.ErrVariantUnavailable, err)
+	}
+	return bv, err
+}
