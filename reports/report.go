@@ -62,7 +62,6 @@ func (o Options) withDefaults() Options {
 // noisyCV is the coefficient of variation above which a cell is noisy.
 const noisyCV = 0.05
 
-
 // maxBadListed bounds the bad inputs the report lists.
 const maxBadListed = 20
 
