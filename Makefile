@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/benchgrid
 FUZZTIME ?= 10s
 
-.PHONY: all build bench test test-short lint fuzz e2e clean
+.PHONY: all build bench study study-quick test test-short lint fuzz e2e clean
 
 all: build
 
@@ -21,6 +21,14 @@ bench: build
 	$(BIN) run -report $(BENCHFLAGS)
 	@echo "report: results/latest/report.md"
 	@echo "compare: $(GO) tool benchstat -col /parser -row /strategy results/latest/bench.txt"
+
+# The optimization study: from the naive program (std parser, goroutine per
+# file) to the fastest configuration, one change at a time.
+study: build
+	$(BIN) study $(STUDYFLAGS)
+
+study-quick: build
+	$(BIN) study -quick $(STUDYFLAGS)
 
 # Everything CI checks: formatting, vet, staticcheck, the race-enabled
 # tests (fuzz seeds included), a short fuzz of every fuzz target, and an

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"benchgrid/harness"
 	"benchgrid/record"
@@ -39,13 +40,27 @@ func (h *Harness) Measure(ctx context.Context, name string, cells []harness.Cell
 	}
 	dir, run, err := harness.Run(ctx, o)
 	if dir != "" {
-		dir = rename(o.OutDir, dir, name)
+		renamed := rename(o.OutDir, dir, name)
+		if err != nil && renamed != dir {
+			err = &movedError{err: err, msg: strings.ReplaceAll(err.Error(), dir, renamed)}
+		}
+		dir = renamed
 	}
 	if err != nil {
 		return run, dir, fmt.Errorf("run %s: %w", name, err)
 	}
 	return run, dir, nil
 }
+
+// movedError is a run's error whose message names the run folder by its
+// new name.
+type movedError struct {
+	err error
+	msg string
+}
+
+func (e *movedError) Error() string { return e.msg }
+func (e *movedError) Unwrap() error { return e.err }
 
 // rename moves the harness's timestamped run folder to outDir/name and
 // drops the "latest" link the harness pointed at it; if the name is taken

@@ -223,6 +223,7 @@ func (s *study) selection(ctx context.Context, index int, remaining []record.Stu
 	switch {
 	case interrupted:
 		step.Decision = "interrupted: nothing adopted from an incomplete step"
+		unadopt(step.Trials)
 		return step, -1, gone, err
 	case serr != nil:
 		step.Decision = "stopped: " + serr.Error()
@@ -354,6 +355,7 @@ func (s *study) final(ctx context.Context) error {
 	switch {
 	case interrupted:
 		step.Decision = "interrupted: PGO not adopted from an incomplete step"
+		unadopt(step.Trials)
 	case serr != nil:
 		step.Complete = true
 		step.Decision = "stopped: " + serr.Error()
@@ -384,6 +386,13 @@ func (s *study) final(ctx context.Context) error {
 		s.estimate()
 	}
 	return err
+}
+
+// unadopt clears the adopted mark of trials whose step is not decided.
+func unadopt(trials []record.StudyTrial) {
+	for i := range trials {
+		trials[i].Adopted = false
+	}
 }
 
 // result compares the baseline and the optimized configuration as

@@ -63,7 +63,8 @@ type fakeMeasurer struct {
 	model func(harness.Cell) float64
 	calls []string
 	cells [][]harness.Cell
-	// interruptAt names the run that is cut short, after one round.
+	// interruptAt names the run that is cut short, a round before its
+	// end: enough samples for its clear gains to be significant.
 	interruptAt string
 	cancel      context.CancelFunc
 }
@@ -75,7 +76,7 @@ func (f *fakeMeasurer) Measure(ctx context.Context, name string, cells []harness
 	run := &record.Run{Count: count, Corpus: record.Corpus{Path: "corpus", Files: 100, Bytes: 1 << 20}}
 	rounds := count
 	if name == f.interruptAt {
-		rounds = 1
+		rounds = count - 1
 	}
 	for _, c := range cells {
 		if c.Parser == "simdjson" && isDefaultBuild(c.Build) {
@@ -95,7 +96,7 @@ func (f *fakeMeasurer) Measure(ctx context.Context, name string, cells []harness
 	}
 	if name == f.interruptAt {
 		f.cancel()
-		return run, dir, fmt.Errorf("%w after 1 of %d rounds", harness.ErrInterrupted, count)
+		return run, dir, fmt.Errorf("%w after %d of %d rounds", harness.ErrInterrupted, rounds, count)
 	}
 	return run, dir, nil
 }
@@ -385,6 +386,14 @@ func TestInterrupted(t *testing.T) {
 	}
 	if got.Complete || len(got.Steps) != 2 || !got.Steps[0].Complete || got.Steps[1].Complete {
 		t.Fatalf("study.json: complete %v, %d steps, want incomplete with step 1 complete and step 2 not", got.Complete, len(got.Steps))
+	}
+	for _, tr := range got.Steps[1].Trials {
+		if tr.Adopted {
+			t.Errorf("interrupted step 2 marks %s adopted", tr.Change)
+		}
+	}
+	if gc := trialOf(t, got.Steps[1], "gogc=400"); gc.Status != record.TrialFaster {
+		t.Errorf("interrupted step 2: gogc=400 %s, want its figures kept (faster)", gc.Status)
 	}
 	if got.Steps[1].Taken != "" || got.Final.Parser != "sonic" || got.Final != st.Final {
 		t.Errorf("interrupted step took %q, final %+v; want nothing taken, final = sonic from step 1", got.Steps[1].Taken, got.Final)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"go/parser"
 	"go/token"
-	"path/filepath"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,7 +19,20 @@ import (
 // A command shown without output is only required to succeed. Paths under
 // /tmp/ are moved into a temporary folder.
 func TestDoc(t *testing.T) {
-	steps := docSession(t)
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDoc(t, src)
+}
+
+// checkDoc runs the session in the package comment of src.
+func checkDoc(t *testing.T, src []byte) {
+	t.Helper()
+	steps, err := docSession(src)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(steps) == 0 {
 		t.Fatal("main.go's package comment shows no `$ benchgrid` session")
 	}
@@ -48,17 +63,15 @@ type docStep struct {
 	want []string
 }
 
-// docSession reads the steps from main.go's package comment, where a
-// session is a code block (lines indented by a tab).
-func docSession(t *testing.T) []docStep {
-	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, filepath.Join(".", "main.go"), nil, parser.ParseComments|parser.PackageClauseOnly)
+// docSession reads the steps from the package comment of src (main.go),
+// where a session is a code block: lines indented by a tab.
+func docSession(src []byte) ([]docStep, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if f.Doc == nil {
-		t.Fatal("main.go has no package comment")
+		return nil, errors.New("main.go has no package comment")
 	}
 	var steps []docStep
 	inStep := false
@@ -69,7 +82,7 @@ func docSession(t *testing.T) []docStep {
 			steps = append(steps, docStep{line: strings.TrimPrefix(code, "$ benchgrid ")})
 			inStep = true
 		case isCode && strings.HasPrefix(code, "$ "):
-			t.Fatalf("main.go's doc runs %q: only benchgrid commands can be checked", code)
+			return nil, fmt.Errorf("main.go's doc runs %q: only benchgrid commands can be checked", code)
 		case isCode && inStep:
 			s := &steps[len(steps)-1]
 			s.want = append(s.want, code)
@@ -77,7 +90,7 @@ func docSession(t *testing.T) []docStep {
 			inStep = false
 		}
 	}
-	return steps
+	return steps, nil
 }
 
 // docOutputRegexp matches exactly the text want, each "…" in it matching

@@ -9,6 +9,7 @@
 //	benchgrid corpus describe DIR
 //	benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR
 //	benchgrid run [-parsers …] [-strategies …] [-count N] [-corpus DIR] [-report]
+//	benchgrid study [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [-no-builds]
 //	benchgrid report [RUN_DIR]
 //	benchgrid compare [-threshold 0.05] OLD NEW
 //
@@ -75,6 +76,7 @@ commands:
   corpus describe  print a corpus's files, bytes and size percentiles
   process          run one configuration and print the canonical result
   run              measure a matrix of configurations into results/<timestamp>
+  study            find the fastest configuration, one change at a time, into results/study-<timestamp>
   report           write the markdown report of a run
   compare          compare two runs; exit 1 when a cell regressed
 
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runProcess(ctx, rest, stdout, stderr)
 	case "run":
 		return runRun(ctx, rest, stdout, stderr)
+	case "study":
+		return runStudy(ctx, rest, stdout, stderr)
 	case "report":
 		return runReport(ctx, rest, stdout, stderr)
 	case "compare":
