@@ -66,4 +66,15 @@ set -e
 [ "$code" = 1 ] || { echo "interrupted run exited $code, want 1"; cat "$work/int.log"; exit 1; }
 grep -q '"complete": false' "$work/int/latest/results.json" || { echo "interrupted run not marked incomplete"; exit 1; }
 grep -q 'run interrupted' "$work/int.log" || { echo "no interruption message"; cat "$work/int.log"; exit 1; }
+# The optimization study, quick, on the small corpus. Build variants are
+# left out to keep CI short: harness's tests build one for real.
+"$bin" study -quick -no-builds -corpus "$corpus" -count 2 -out "$work/study" -profile cpu -seed 3 >"$work/study.out"
+studydir=$(ls -d "$work"/study/study-* | head -1)
+for f in study.json study.md preset.json; do
+  [ -s "$studydir/$f" ] || { echo "missing $studydir/$f"; exit 1; }
+done
+grep -q 'Original' "$studydir/study.md" || { echo "study.md has no optimization summary"; exit 1; }
+# The preset is a config file that run accepts.
+"$bin" run -config "$studydir/preset.json" -corpus "$corpus" -dry-run -count 1 | tee "$work/preset.cells"
+grep -q '^parser=' "$work/preset.cells" || { echo "preset.json did not rerun"; exit 1; }
 echo "e2e: ok"
