@@ -156,6 +156,16 @@ func (m Matrix) Cells() ([]Cell, error) {
 			return nil, err
 		}
 	}
+	for _, v := range m.GOGC {
+		if err := checkGOGC(v); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range m.GOMEMLIMIT {
+		if err := checkGOMEMLIMIT(v); err != nil {
+			return nil, err
+		}
+	}
 	for _, w := range m.Workers {
 		if w < 0 {
 			return nil, fmt.Errorf("workers %d: must be positive (0: GOMAXPROCS)", w)
@@ -256,4 +266,29 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// checkGOGC accepts what the runtime accepts for GOGC: "off" or a
+// non-negative percentage. The runtime silently ignores anything else,
+// which would mislabel a cell.
+func checkGOGC(v string) error {
+	if v == "" || v == "off" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return fmt.Errorf("gogc %q: want off or a non-negative percentage", v)
+	}
+	return nil
+}
+
+var memLimitPattern = regexp.MustCompile(`^[0-9]+(B|KiB|MiB|GiB|TiB)?$`)
+
+// checkGOMEMLIMIT accepts what the runtime accepts for GOMEMLIMIT: "off"
+// or a byte count with an optional B, KiB, MiB, GiB or TiB suffix. The
+// runtime dies at start-up on anything else.
+func checkGOMEMLIMIT(v string) error {
+	if v == "" || v == "off" || memLimitPattern.MatchString(v) {
+		return nil
+	}
+	return fmt.Errorf("gomemlimit %q: want off or bytes with an optional B, KiB, MiB, GiB or TiB suffix", v)
 }

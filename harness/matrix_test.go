@@ -62,6 +62,10 @@ func TestMatrixErrors(t *testing.T) {
 		{Matrix{Strategies: []string{"nosuch"}}, `unknown strategy "nosuch"`},
 		{Matrix{Reads: []string{"nosuch"}}, `unknown read mode "nosuch"`},
 		{Matrix{Workers: []int{-1}}, "workers -1"},
+		{Matrix{GOGC: []string{"abc"}}, `gogc "abc"`},
+		{Matrix{GOGC: []string{"-5"}}, `gogc "-5"`},
+		{Matrix{GOMEMLIMIT: []string{"1GB"}}, `gomemlimit "1GB"`},
+		{Matrix{Builds: []string{"jsonv3"}}, `unknown build variant "jsonv3"`},
 		{Matrix{Filter: "("}, "filter"},
 		{Matrix{Filter: "matches-nothing"}, "no cells"},
 	}

@@ -86,8 +86,8 @@ type stdEvent struct {
 }
 
 type stdActor struct {
-	FoldID stdFold `json:"ID"`
-	ID     stdInt  `json:"id"`
+	FoldID stdFold    `json:"ID"`
+	ID     stdActorID `json:"id"`
 }
 
 type stdRepo struct {
@@ -96,8 +96,8 @@ type stdRepo struct {
 }
 
 type stdPush struct {
-	FoldSize stdFold `json:"SIZE"`
-	Size     stdInt  `json:"size"`
+	FoldSize stdFold     `json:"SIZE"`
+	Size     stdPushSize `json:"size"`
 }
 
 // stdInt is the contract's integer. encoding/json would take 1.0 or 1e3
@@ -108,14 +108,25 @@ type stdInt struct {
 	set   bool
 }
 
-func (n *stdInt) UnmarshalJSON(lit []byte) error {
+func (n *stdInt) parse(lit []byte, member string) error {
 	v, err := workload.ParseInt(lit)
 	if err != nil {
-		return err
+		return fmt.Errorf("%q: %w", member, err)
 	}
 	n.value, n.set = v, true
 	return nil
 }
+
+// stdActorID and stdPushSize are stdInt naming their member in errors
+// (encoding/json returns an Unmarshaler's error as it is).
+type (
+	stdActorID  struct{ stdInt }
+	stdPushSize struct{ stdInt }
+)
+
+func (n *stdActorID) UnmarshalJSON(lit []byte) error { return n.parse(lit, "actor.id") }
+
+func (n *stdPushSize) UnmarshalJSON(lit []byte) error { return n.parse(lit, "payload.size") }
 
 // stdPayload keeps the payload's bytes, unparsed: only a PushEvent's
 // payload is read, and a payload of any other event may be anything.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -273,4 +274,29 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// FailedCells describes each cell that has a failed sample, worst first in
+// the order of the cells: "NAME: 2 mismatch, 1 crash".
+func (r *Run) FailedCells() []string {
+	var out []string
+	for _, c := range r.Cells {
+		if len(c.Failures) == 0 {
+			continue
+		}
+		counts := map[string]int{}
+		var kinds []string
+		for _, f := range c.Failures {
+			if counts[f.Kind] == 0 {
+				kinds = append(kinds, f.Kind)
+			}
+			counts[f.Kind]++
+		}
+		var parts []string
+		for _, k := range kinds {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+		}
+		out = append(out, c.Name+": "+strings.Join(parts, ", "))
+	}
+	return out
 }

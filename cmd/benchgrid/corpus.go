@@ -44,7 +44,7 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d files (%d adversarial: %d bad, %d tricky but good), %s, %d events\n",
+	fmt.Fprintf(stdout, "%s: %d files (%d adversarial: %d bad, %d tricky but good), %s, %d events in batch files\n",
 		*dir, st.Files, st.Bad+st.Tricky, st.Bad, st.Tricky, corpus.FormatBytes(st.Bytes), st.Events)
 	return nil
 }

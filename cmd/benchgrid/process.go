@@ -31,13 +31,13 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	mode, err := corpus.ParseReadMode(*read)
 	if err != nil {
-		return usageError{err}
+		return usageError{err: err}
 	}
 	proc, err := harness.NewProcessor(harness.Config{
 		Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
 	})
 	if err != nil {
-		return usageError{err}
+		return usageError{err: err}
 	}
 	files, err := corpus.List(ctx, fs.Arg(0))
 	if err != nil {
@@ -53,7 +53,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	for _, reason := range slices.Sorted(maps.Keys(tally.Fallbacks)) {
-		fmt.Fprintf(stderr, "fallback: %d files: %s\n", tally.Fallbacks[reason], reason)
+		fmt.Fprintf(stderr, "fallback: %s: %s\n", plural(tally.Fallbacks[reason], "file"), reason)
 	}
 	if proc.ReadOnly() {
 		fmt.Fprintf(stderr, "parser %s computes no result: read %d files, %d bytes\n", *parser, tally.Files, tally.Bytes)
@@ -61,4 +61,12 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	_, err = stdout.Write(tally.Result().Canonical())
 	return err
+}
+
+// plural returns "1 file" or "n files".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (f *runFlags) matrix() (harness.Matrix, error) {
 	if *f.config != "" {
 		var err error
 		if m, err = harness.ReadMatrix(*f.config); err != nil {
-			return m, usageError{err}
+			return m, usageError{err: err}
 		}
 	}
 	set := func(dst *[]string, flag string) {
@@ -106,6 +107,17 @@ func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Optio
 	if err != nil {
 		return harness.Options{}, err
 	}
+	if *f.count <= 0 {
+		return harness.Options{}, usagef("-count %d: want at least 1", *f.count)
+	}
+	for _, p := range harness.SplitList(*f.profiles) {
+		if !slices.Contains(harness.ProfileKinds, p) {
+			return harness.Options{}, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
+		}
+	}
+	if _, err := m.Cells(); err != nil {
+		return harness.Options{}, usageError{err: err}
+	}
 	opts := harness.Options{
 		Matrix: m, Corpus: *f.corpus, Count: *f.count, Timeout: *f.timeout,
 		Profiles: harness.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
@@ -148,7 +160,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *f.dryRun {
 		return dryRun(opts, stdout)
 	}
-	dir, _, err := harness.Run(ctx, opts)
+	dir, rec, err := harness.Run(ctx, opts)
 	if dir != "" {
 		fmt.Fprintf(stderr, "results in %s\n", dir)
 	}
@@ -157,7 +169,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintln(stdout, dir)
 	if *report {
-		return runReport(ctx, []string{dir}, io.Discard, stderr)
+		if err := runReport(ctx, []string{dir}, io.Discard, stderr); err != nil {
+			return err
+		}
+	}
+	// A wrong answer or a crash is an error of the run, not a data point:
+	// the results are kept, and the exit status says so.
+	if failed := rec.FailedCells(); len(failed) > 0 {
+		return fmt.Errorf("%d cells had failed samples (see %s):\n  %s", len(failed), dir, strings.Join(failed, "\n  "))
 	}
 	return nil
 }
@@ -169,7 +188,7 @@ func dryRun(opts harness.Options, stdout io.Writer) error {
 	}
 	plan, err := harness.MakePlan(opts, stats.Bytes)
 	if err != nil {
-		return usageError{err}
+		return usageError{err: err}
 	}
 	for _, c := range plan.Cells {
 		fmt.Fprintln(stdout, c.FullName())

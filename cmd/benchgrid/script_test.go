@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,17 +42,8 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){"benchgrid": benchgridMain})
 }
 
-// benchgridMain is main's body, copied rather than shared so that main.go
-// stays as it is; keep the two in step.
-func benchgridMain() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "benchgrid:", err)
-	}
-	os.Exit(exitCode(err))
-}
+// benchgridMain is the benchgrid command inside scripts.
+func benchgridMain() { os.Exit(benchgrid()) }
 
 // TestChildDispatch checks the fallback in TestMain: the test binary
 // started under its own name as `_child` acts as benchgrid's child (which
