@@ -86,11 +86,14 @@ type Tally struct {
 	Fallbacks map[string]int64
 }
 
+// init makes the maps, with no size hint: a worker that lives for one
+// file (the perfile strategy) must not pay for a large table, and a
+// long-lived one grows its maps once.
 func (t *Tally) init() {
 	if t.ByType == nil {
-		t.ByType = make(map[string]int64, 32)
-		t.Repos = make(map[string]int64, 1024)
-		t.Actors = make(map[int64]struct{}, 1024)
+		t.ByType = make(map[string]int64)
+		t.Repos = make(map[string]int64)
+		t.Actors = make(map[int64]struct{})
 	}
 }
 
