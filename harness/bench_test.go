@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -62,9 +63,12 @@ func BenchmarkEvents(b *testing.B) {
 	}
 	want := string(ref.Result().Canonical())
 	for _, parser := range parsers.Names() {
+		if strings.HasPrefix(parser, "test-") {
+			continue // this package's deliberately broken adapters
+		}
 		if p, _ := parsers.Lookup(parser); p != nil {
 			if _, err := p.NewDecoder(); err != nil {
-				continue // test adapters and unavailable parsers
+				continue // not in this build (jsonv2) or not on this CPU
 			}
 		}
 		for _, strategy := range strategies.Names() {

@@ -222,30 +222,40 @@ type Unavailable struct {
 
 // Read reads dir's results.json.
 func Read(dir string) (*Run, error) {
-	path := filepath.Join(dir, ResultsFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var r Run
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if r.Version != SchemaVersion {
-		return nil, fmt.Errorf("read %s: schema version %d, want %d", path, r.Version, SchemaVersion)
-	}
-	return &r, nil
+	return readJSON(dir, ResultsFile, SchemaVersion, func(r *Run) int { return r.Version })
 }
 
 // Write writes r as dir's results.json, atomically: a reader sees the old
 // file or the new one, never a torn one.
 func Write(dir string, r *Run) error {
 	r.Version = SchemaVersion
-	data, err := json.MarshalIndent(r, "", "  ")
+	return writeJSON(dir, ResultsFile, r)
+}
+
+// readJSON decodes dir/name and checks its schema version.
+func readJSON[T any](dir, name string, want int, version func(*T) int) (*T, error) {
+	path := filepath.Join(dir, name)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("encode results: %w", err)
+		return nil, err
 	}
-	return WriteFileAtomic(filepath.Join(dir, ResultsFile), append(data, '\n'))
+	v := new(T)
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if got := version(v); got != want {
+		return nil, fmt.Errorf("read %s: schema version %d, want %d", path, got, want)
+	}
+	return v, nil
+}
+
+// writeJSON writes v, indented, as dir/name, atomically.
+func writeJSON(dir, name string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	return WriteFileAtomic(filepath.Join(dir, name), append(data, '\n'))
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same

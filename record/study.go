@@ -2,9 +2,6 @@ package record
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -189,27 +186,11 @@ type StudyResult struct {
 
 // ReadStudy reads dir's study.json.
 func ReadStudy(dir string) (*Study, error) {
-	path := filepath.Join(dir, StudyFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var s Study
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if s.Version != StudyVersion {
-		return nil, fmt.Errorf("read %s: schema version %d, want %d", path, s.Version, StudyVersion)
-	}
-	return &s, nil
+	return readJSON(dir, StudyFile, StudyVersion, func(s *Study) int { return s.Version })
 }
 
 // WriteStudy writes s as dir's study.json, atomically.
 func WriteStudy(dir string, s *Study) error {
 	s.Version = StudyVersion
-	data, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode study: %w", err)
-	}
-	return WriteFileAtomic(filepath.Join(dir, StudyFile), append(data, '\n'))
+	return writeJSON(dir, StudyFile, s)
 }
