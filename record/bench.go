@@ -34,41 +34,20 @@ func Bench(r *Run) ([]byte, error) {
 		}
 	}
 	config := fileConfig(r)
-	// Samples are written round by round, in the order they ran, so the
-	// file reads as the run went.
-	type line struct {
-		round, order int
-		cell         *Cell
-		sample       Sample
-	}
-	var lines []line
-	for ci := range r.Cells {
-		c := &r.Cells[ci]
+	// Samples are written cell by cell in the matrix's order (std first
+	// on the parser axis, so benchstat takes it as the base column), and
+	// within a cell in the order of the rounds.
+	for _, c := range r.Cells {
 		for _, s := range c.Samples {
-			order := ci
-			if s.Round < len(r.Rounds) {
-				if i := slices.Index(r.Rounds[s.Round].Order, ci); i >= 0 {
-					order = i
-				}
+			res := &benchfmt.Result{
+				Config: config,
+				Name:   benchfmt.Name(fmt.Sprintf("%s/%s-%d", BenchName, c.Name, c.GOMAXPROCS)),
+				Iters:  1,
+				Values: sampleValues(s),
 			}
-			lines = append(lines, line{s.Round, order, c, s})
-		}
-	}
-	slices.SortStableFunc(lines, func(a, b line) int {
-		if a.round != b.round {
-			return a.round - b.round
-		}
-		return a.order - b.order
-	})
-	for _, l := range lines {
-		res := &benchfmt.Result{
-			Config: config,
-			Name:   benchfmt.Name(fmt.Sprintf("%s/%s-%d", BenchName, l.cell.Name, l.cell.GOMAXPROCS)),
-			Iters:  1,
-			Values: sampleValues(l.sample),
-		}
-		if err := w.Write(res); err != nil {
-			return nil, err
+			if err := w.Write(res); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return buf.Bytes(), nil
