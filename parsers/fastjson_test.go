@@ -2,13 +2,8 @@ package parsers
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/klauspost/compress/zstd"
 
 	"benchgrid/workload"
 )
@@ -252,7 +247,7 @@ func TestFastjsonSimdjsonAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	data := fsjGitHubEvents(t)
+	data := gitHubEvents(t)
 	// simdjson-go runs its two stages in two goroutines for inputs above
 	// 8 KiB: a few allocations per file, none per event.
 	maxAllocs := map[string]float64{"fastjson": 0, "simdjson": 8}
@@ -275,119 +270,6 @@ func TestFastjsonSimdjsonAllocs(t *testing.T) {
 		})
 		if allocs > maxAllocs[p.Name()] {
 			t.Errorf("%s: Decode(github_events) = %v allocations, want at most %v", p.Name(), allocs, maxAllocs[p.Name()])
-		}
-	}
-}
-
-// fsjTestdata returns the real documents of the module cache: simdjson-go's
-// test data and encoding/json's, decompressed, by file name.
-func fsjTestdata(t testing.TB) map[string][]byte {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE", "GOROOT").Output()
-	if err != nil {
-		t.Skipf("go env: %v", err)
-	}
-	dirs := strings.Fields(string(out))
-	if len(dirs) != 2 {
-		t.Fatalf("go env GOMODCACHE GOROOT = %q", out)
-	}
-	var files []string
-	for _, pattern := range []string{
-		filepath.Join(dirs[0], "github.com/minio/simdjson-go@v0.4.5/testdata/*.json.zst"),
-		filepath.Join(dirs[1], "src/encoding/json/internal/jsontest/testdata/*.json.zst"),
-	} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("no test data in the module cache or GOROOT")
-	}
-	zr, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	docs := make(map[string][]byte)
-	for _, f := range files {
-		compressed, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := zr.DecodeAll(compressed, nil)
-		if err != nil {
-			t.Fatalf("decompress %s: %v", f, err)
-		}
-		docs[filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+strings.TrimSuffix(filepath.Base(f), ".zst")] = data
-	}
-	return docs
-}
-
-// fsjGitHubEvents is simdjson-go's github_events.json, a real array of
-// GitHub events, wrapped as a good file of the workload.
-func fsjGitHubEvents(t testing.TB) []byte {
-	t.Helper()
-	data, ok := fsjTestdata(t)["simdjson-go@v0.4.5/github_events.json"]
-	if !ok {
-		t.Skip("github_events.json.zst not found")
-	}
-	return fsjWrap(`{"events":`, data, `}`)
-}
-
-func fsjWrap(before string, data []byte, after string) []byte {
-	return append(append([]byte(before), data...), after...)
-}
-
-// TestFastjsonSimdjsonRealDocuments checks real documents as they are, as
-// the events array, and as an ignored member.
-func TestFastjsonSimdjsonRealDocuments(t *testing.T) {
-	docs := fsjTestdata(t)
-	for _, p := range fsjParsers(t) {
-		dec, _ := p.NewDecoder()
-		for name, data := range docs {
-			for _, in := range []struct {
-				how  string
-				data []byte
-			}{
-				{"as is", data},
-				{"as events", fsjWrap(`{"events":`, data, `}`)},
-				{"ignored", fsjWrap(`{"events":[],"x":`, data, `}`)},
-			} {
-				if hasDuplicateNames(in.data) {
-					continue
-				}
-				fsjLikeStd(t, p, dec, name+" "+in.how, in.data)
-			}
-		}
-		got := decodeWith(t, p, fsjGitHubEvents(t))
-		if got.err != nil || len(got.events) == 0 || got.fallback != "" {
-			t.Errorf("%s: Decode(github_events) = %v (fallback %q), want good with events", p.Name(), got.err, got.fallback)
-		}
-	}
-}
-
-func BenchmarkDecodeFastjson(b *testing.B) {
-	data := fsjGitHubEvents(b)
-	b.Run("parser=fastjson", func(b *testing.B) { benchmarkDecodeFsj(b, fastjsonParser{}, data) })
-}
-
-// benchmarkDecodeFsj times p's decoder on data, as one worker would use it.
-func benchmarkDecodeFsj(b *testing.B, p workload.Parser, data []byte) {
-	dec, err := p.NewDecoder()
-	if errors.Is(err, workload.ErrUnavailable) {
-		b.Skip(err)
-	} else if err != nil {
-		b.Fatal(err)
-	}
-	var batch workload.Batch
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		batch.Reset()
-		if err := dec.Decode(data, &batch); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

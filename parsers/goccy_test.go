@@ -42,8 +42,3 @@ func TestGoccyLeniencies(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkDecodeGoccy(b *testing.B) {
-	data := sonicGitHubEvents(b)
-	b.Run("parser=goccy", func(b *testing.B) { benchmarkDecodeSonicGoccy(b, goccyParser{}, data) })
-}

@@ -67,8 +67,3 @@ func TestSimdjsonReuseAfterError(t *testing.T) {
 		t.Errorf("Decode after an error did not reuse the parser's buffers")
 	}
 }
-
-func BenchmarkDecodeSimdjson(b *testing.B) {
-	data := fsjGitHubEvents(b)
-	b.Run("parser=simdjson", func(b *testing.B) { benchmarkDecodeFsj(b, simdjsonParser{}, data) })
-}

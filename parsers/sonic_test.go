@@ -2,13 +2,8 @@ package parsers
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/klauspost/compress/zstd"
 
 	"benchgrid/workload"
 )
@@ -169,126 +164,6 @@ func TestSonicFallback(t *testing.T) {
 		}
 		if got.fallback != "" && got.fallback != sonicFallback {
 			t.Errorf("Decode(%.60q) fallback = %q, want %q", tc.data, got.fallback, sonicFallback)
-		}
-	}
-}
-
-// sonicTestdata returns the real documents of the module cache: simdjson-go's
-// test data and encoding/json's, decompressed, by file name.
-func sonicTestdata(t testing.TB) map[string][]byte {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE", "GOROOT").Output()
-	if err != nil {
-		t.Skipf("go env: %v", err)
-	}
-	dirs := strings.Fields(string(out))
-	if len(dirs) != 2 {
-		t.Fatalf("go env GOMODCACHE GOROOT = %q", out)
-	}
-	modcache, goroot := dirs[0], dirs[1]
-	var files []string
-	for _, pattern := range []string{
-		filepath.Join(modcache, "github.com/minio/simdjson-go@v0.4.5/testdata/*.json.zst"),
-		filepath.Join(goroot, "src/encoding/json/internal/jsontest/testdata/*.json.zst"),
-	} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("no test data in the module cache or GOROOT")
-	}
-	zr, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	docs := make(map[string][]byte)
-	for _, f := range files {
-		compressed, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := zr.DecodeAll(compressed, nil)
-		if err != nil {
-			t.Fatalf("decompress %s: %v", f, err)
-		}
-		docs[filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+strings.TrimSuffix(filepath.Base(f), ".zst")] = data
-	}
-	return docs
-}
-
-// sonicGitHubEvents is simdjson-go's github_events.json, a real array of
-// GitHub events, wrapped as a good file of the workload.
-func sonicGitHubEvents(t testing.TB) []byte {
-	t.Helper()
-	data, ok := sonicTestdata(t)["simdjson-go@v0.4.5/github_events.json"]
-	if !ok {
-		t.Skip("github_events.json.zst not found")
-	}
-	return sonicWrap(`{"events":`, data, `}`)
-}
-
-func sonicWrap(before string, data []byte, after string) []byte {
-	return append(append([]byte(before), data...), after...)
-}
-
-// TestSonicGoccyRealDocuments checks real documents as they are, as the
-// events array, and as an ignored member.
-func TestSonicGoccyRealDocuments(t *testing.T) {
-	docs := sonicTestdata(t)
-	ps := sonicParsersUnderTest(t)
-	for name, data := range docs {
-		for _, in := range []struct {
-			how  string
-			data []byte
-		}{
-			{"as is", data},
-			{"as events", sonicWrap(`{"events":`, data, `}`)},
-			{"ignored", sonicWrap(`{"events":[],"x":`, data, `}`)},
-		} {
-			if hasDuplicateNames(in.data) {
-				continue
-			}
-			for _, p := range ps {
-				sonicLikeStd(t, p, name+" "+in.how, in.data)
-			}
-		}
-	}
-	// The wrapped GitHub events must be good, with every event.
-	for _, p := range ps {
-		got := decodeWith(t, p, sonicGitHubEvents(t))
-		if got.err != nil || len(got.events) == 0 {
-			t.Errorf("%s: Decode(github_events) = %v, want good", p.Name(), got.err)
-		}
-	}
-}
-
-func BenchmarkDecodeSonic(b *testing.B) {
-	data := sonicGitHubEvents(b)
-	for _, p := range []workload.Parser{sonicParser{}, stdParser{}} {
-		b.Run("parser="+p.Name(), func(b *testing.B) { benchmarkDecodeSonicGoccy(b, p, data) })
-	}
-}
-
-// benchmarkDecodeSonicGoccy times p's decoder on data, as one worker would
-// use it.
-func benchmarkDecodeSonicGoccy(b *testing.B, p workload.Parser, data []byte) {
-	dec, err := p.NewDecoder()
-	if errors.Is(err, workload.ErrUnavailable) {
-		b.Skip(err)
-	} else if err != nil {
-		b.Fatal(err)
-	}
-	var batch workload.Batch
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		batch.Reset()
-		if err := dec.Decode(data, &batch); err != nil {
-			b.Fatal(err)
 		}
 	}
 }
