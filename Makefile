@@ -1,5 +1,5 @@
-# benchgrid: `make bench` runs the default study on the default corpus and
-# writes the report; `make test` is what CI runs.
+# benchgrid: `make bench` measures every parser × strategy on the default
+# corpus and writes the report; `make test` is what CI runs.
 
 GO ?= go
 BIN := bin/benchgrid

@@ -53,6 +53,9 @@ type ChildResult struct {
 	Fallbacks map[string]int64 `json:"fallbacks,omitempty"`
 	Passes    int              `json:"passes"`
 	Profiles  []record.Profile `json:"profiles,omitempty"`
+	// GOMAXPROCS is what the child ran with, checked against the cell's
+	// label (a cgroup CPU quota can lower the runtime's default).
+	GOMAXPROCS int `json:"gomaxprocs"`
 }
 
 // ProfileKinds lists the profiles a profiling run can take.
@@ -121,28 +124,52 @@ type usage struct {
 
 var metricNames = []string{"/gc/heap/allocs:bytes", "/gc/heap/allocs:objects", "/gc/cycles/total:gc-cycles"}
 
-func snapshot() usage {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	samples := make([]metrics.Sample, len(metricNames))
+// metricSamples is allocated once, so that reading the counters at the end
+// of a timed pass allocates nothing that the pass would be charged for.
+var metricSamples = func() []metrics.Sample {
+	s := make([]metrics.Sample, len(metricNames))
 	for i, name := range metricNames {
-		samples[i].Name = name
+		s[i].Name = name
 	}
-	metrics.Read(samples)
+	return s
+}()
+
+// readCounters reads the process's CPU, allocation and GC counters (not
+// the clock, and not peak RSS, whose /proc read allocates).
+func readCounters() usage {
 	// runtime/metrics has GC pauses only as a histogram; MemStats has the
-	// exact total. Reading it stops the world, outside the timed region.
+	// exact total. Reading it stops the world, so beginTimed reads it
+	// before the clock starts and endTimed after the clock stops.
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	metrics.Read(metricSamples)
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return usage{
-		wall:       time.Now(),
 		user:       time.Duration(ru.Utime.Nano()),
 		sys:        time.Duration(ru.Stime.Nano()),
-		allocBytes: samples[0].Value.Uint64(),
-		allocObjs:  samples[1].Value.Uint64(),
-		gcCycles:   samples[2].Value.Uint64(),
+		allocBytes: metricSamples[0].Value.Uint64(),
+		allocObjs:  metricSamples[1].Value.Uint64(),
+		gcCycles:   metricSamples[2].Value.Uint64(),
 		gcPause:    ms.PauseTotalNs,
-		maxRSS:     peakRSS(),
 	}
+}
+
+// beginTimed reads the counters, then starts the clock: the reading is not
+// part of the timed region.
+func beginTimed() usage {
+	u := readCounters()
+	u.wall = time.Now()
+	return u
+}
+
+// endTimed stops the clock, then reads the counters and the peak RSS.
+func endTimed() usage {
+	wall := time.Now()
+	u := readCounters()
+	u.wall = wall
+	u.maxRSS = peakRSS()
+	return u
 }
 
 // peakRSS is the process's peak resident set size (VmHWM). getrusage's
@@ -168,9 +195,9 @@ func peakRSS() int64 {
 // timedPass forces a GC, then times one full pass.
 func timedPass(ctx context.Context, proc *Processor, files []corpus.File) (*ChildResult, error) {
 	runtime.GC()
-	before := snapshot()
+	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
-	after := snapshot()
+	after := endTimed()
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +220,10 @@ func timedPass(ctx context.Context, proc *Processor, files []corpus.File) (*Chil
 
 func result(proc *Processor, tally *workload.Tally) *ChildResult {
 	res := &ChildResult{
-		BadFiles:  tally.BadFiles,
-		Fallbacks: tally.Fallbacks,
-		Sample:    record.Sample{Files: tally.Files, Bytes: tally.Bytes},
+		BadFiles:   tally.BadFiles,
+		Fallbacks:  tally.Fallbacks,
+		Sample:     record.Sample{Files: tally.Files, Bytes: tally.Bytes},
+		GOMAXPROCS: runtime.GOMAXPROCS(0),
 	}
 	if !proc.ReadOnly() {
 		line := tally.Result().Canonical()
@@ -258,7 +286,7 @@ func profilePasses(ctx context.Context, proc *Processor, files []corpus.File, sp
 			return nil, fmt.Errorf("cpu profile: %w", err)
 		}
 	}
-	start := snapshot()
+	start := beginTimed()
 	var tally *workload.Tally
 	passes := 0
 	var runErr error
@@ -289,7 +317,7 @@ func profilePasses(ctx context.Context, proc *Processor, files []corpus.File, sp
 			break
 		}
 		passes++
-		now := snapshot()
+		now := readCounters()
 		if now.user+now.sys-start.user-start.sys >= minCPU {
 			break
 		}

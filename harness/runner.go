@@ -190,6 +190,7 @@ func Run(ctx context.Context, opts Options) (string, *record.Run, error) {
 
 type runner struct {
 	opts     Options
+	ref      *workload.Tally   // the reference pass: std + sequential
 	binaries map[string]string // build variant → its binary
 	dir      string
 	rec      *record.Run
@@ -261,6 +262,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, fmt.Errorf("reference run: %w", err)
 	}
 	refLine := ref.Result().Canonical()
+	r.ref = ref
 
 	r.rec = &record.Run{
 		Started: o.Now().UTC(),
@@ -443,7 +445,7 @@ func (r *runner) sample(round, ci int, files []corpus.File) {
 	rc := &r.rec.Cells[ci]
 	res, fail := r.child(c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
 	if fail == nil {
-		fail = r.check(res)
+		fail = r.check(c, res)
 	}
 	if fail != nil {
 		fail.Round = round
@@ -453,7 +455,7 @@ func (r *runner) sample(round, ci int, files []corpus.File) {
 	}
 	res.Sample.Round = round
 	rc.Samples = append(rc.Samples, res.Sample)
-	mergeFallbacks(rc, res.Fallbacks)
+	mergeFallbacks(rc, res.Fallbacks, len(rc.Samples) == 1)
 	if !r.opts.Terminal {
 		r.logf("%d/%d %s: %s, %.1f MB/s", r.done+1, r.total, c.FullName(),
 			time.Duration(res.Sample.WallNs).Round(time.Microsecond), res.Sample.MBPerSec())
@@ -461,10 +463,18 @@ func (r *runner) sample(round, ci int, files []corpus.File) {
 }
 
 // check compares a child's answer with the reference.
-func (r *runner) check(res *ChildResult) *record.Failure {
-	if res.Sample.Files != r.rec.Corpus.Files {
+func (r *runner) check(c Cell, res *ChildResult) *record.Failure {
+	if res.GOMAXPROCS != c.Procs() {
 		return &record.Failure{Kind: record.FailMismatch,
-			Reason: fmt.Sprintf("visited %d files, the corpus has %d", res.Sample.Files, r.rec.Corpus.Files)}
+			Reason: fmt.Sprintf("the child ran with GOMAXPROCS=%d, the cell is labelled %d (a CPU quota?)", res.GOMAXPROCS, c.Procs())}
+	}
+	// Files and bytes are checked for every cell: for the I/O floor,
+	// which computes no answer, they are the only check that it read
+	// everything.
+	if res.Sample.Files != r.ref.Files || res.Sample.Bytes != r.ref.Bytes {
+		return &record.Failure{Kind: record.FailMismatch,
+			Reason: fmt.Sprintf("read %d files, %d bytes; the reference read %d files, %d bytes",
+				res.Sample.Files, res.Sample.Bytes, r.ref.Files, r.ref.Bytes)}
 	}
 	if res.Digest == "" { // the I/O floor computes no answer
 		return nil
@@ -477,11 +487,17 @@ func (r *runner) check(res *ChildResult) *record.Failure {
 	return nil
 }
 
-func mergeFallbacks(rc *record.Cell, fallbacks map[string]int64) {
+// mergeFallbacks records a pass's fallbacks on its cell. Every pass over
+// the same corpus must fall back on the same files: a count that differs
+// from an earlier pass's is a warning.
+func mergeFallbacks(rc *record.Cell, fallbacks map[string]int64, first bool) {
 	for _, reason := range slices.Sorted(maps.Keys(fallbacks)) {
 		i := slices.IndexFunc(rc.Fallback, func(f record.Fallback) bool { return f.Reason == reason })
-		if i < 0 {
+		switch {
+		case i < 0 && first:
 			rc.Fallback = append(rc.Fallback, record.Fallback{Reason: reason, Files: fallbacks[reason]})
+		case i < 0 || rc.Fallback[i].Files != fallbacks[reason]:
+			rc.Warnings = append(rc.Warnings, fmt.Sprintf("fallback %q: %d files in one pass, not as in the first", reason, fallbacks[reason]))
 		}
 	}
 }
@@ -499,13 +515,14 @@ func (r *runner) profile(ci int) {
 	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
 	res, fail := r.child(c, spec)
 	if fail == nil {
-		fail = r.check(res)
+		fail = r.check(c, res)
 	}
 	if fail != nil {
 		rc.Warnings = append(rc.Warnings, fmt.Sprintf("profiling failed: %s: %s", fail.Kind, fail.Reason))
 		r.logf("FAIL profiling %s: %s", c.FullName(), fail.Reason)
 		return
 	}
+	mergeFallbacks(rc, res.Fallbacks, len(rc.Samples) == 0)
 	for _, p := range res.Profiles {
 		p.Path = filepath.ToSlash(filepath.Join(rel, filepath.Base(p.Path)))
 		rc.Profiles = append(rc.Profiles, p)

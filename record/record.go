@@ -3,7 +3,8 @@
 // them; reports read them, and need nothing else, so a results folder copied
 // from another machine can be reported on anywhere.
 //
-// It sits between package harness and package reports in benchgrid's flow.
+// It is a leaf that the harness (which writes), the study and the reports
+// (which read) share.
 package record
 
 import (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -9,6 +10,7 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/harness"
+	"benchgrid/workload"
 )
 
 func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,6 +38,9 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	proc, err := harness.NewProcessor(harness.Config{
 		Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
 	})
+	if errors.Is(err, workload.ErrUnavailable) {
+		return err // a valid command line; the parser cannot run here
+	}
 	if err != nil {
 		return usageError{err: err}
 	}

@@ -158,7 +158,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if *f.dryRun {
-		return dryRun(opts, stdout)
+		return dryRun(ctx, opts, stdout)
 	}
 	dir, rec, err := harness.Run(ctx, opts)
 	if dir != "" {
@@ -181,8 +181,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func dryRun(opts harness.Options, stdout io.Writer) error {
-	stats, err := harness.CorpusStats(context.Background(), opts.Corpus)
+func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
+	stats, err := harness.CorpusStats(ctx, opts.Corpus)
 	if err != nil {
 		return err
 	}
