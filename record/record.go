@@ -130,6 +130,22 @@ type Cell struct {
 	Fallback []Fallback `json:"fallbacks,omitempty"`
 }
 
+// FullName is the cell's name with its GOMAXPROCS suffix, as bench.txt
+// names it: unique within a run, where Name is not when the run varies
+// GOMAXPROCS.
+func (c *Cell) FullName() string { return fmt.Sprintf("%s-%d", c.Name, c.GOMAXPROCS) }
+
+// Label names c among r's cells: its Name, or its FullName when r's cells
+// do not all run with the same GOMAXPROCS.
+func (r *Run) Label(c *Cell) string {
+	for i := range r.Cells {
+		if r.Cells[i].GOMAXPROCS != c.GOMAXPROCS {
+			return c.FullName()
+		}
+	}
+	return c.Name
+}
+
 // A Sample is one timed pass over the corpus in a fresh child process.
 type Sample struct {
 	Round        int   `json:"round"`
@@ -307,7 +323,7 @@ func (r *Run) FailedCells() []string {
 		for _, k := range kinds {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}
-		out = append(out, c.Name+": "+strings.Join(parts, ", "))
+		out = append(out, r.Label(&c)+": "+strings.Join(parts, ", "))
 	}
 	return out
 }

@@ -31,7 +31,7 @@ type analysis struct {
 func analyze(run *record.Run, opts Options) *analysis {
 	a := &analysis{run: run, opts: opts, thr: benchmath.Thresholds{CompareAlpha: opts.Alpha}}
 	for i := range run.Cells {
-		a.cells = append(a.cells, newCellStat(&run.Cells[i], opts.Confidence, &a.thr))
+		a.cells = append(a.cells, newCellStat(run, &run.Cells[i], opts.Confidence, &a.thr))
 	}
 	for _, c := range a.cells {
 		if c.hasSamples() {

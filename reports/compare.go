@@ -62,7 +62,10 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	stats := func(r *record.Run) (order []string, m map[string]*cellStat) {
 		m = map[string]*cellStat{}
 		for i := range r.Cells {
-			c := newCellStat(&r.Cells[i], opts.Confidence, &thr)
+			// Matched by full name: cells that differ only in
+			// GOMAXPROCS are different cells.
+			c := newCellStat(r, &r.Cells[i], opts.Confidence, &thr)
+			c.Name = r.Cells[i].FullName()
 			if m[c.Name] == nil {
 				order = append(order, c.Name)
 			}

@@ -16,7 +16,7 @@ func TestCompareGolden(t *testing.T) {
 		t.Fatalf("Compare: %v", err)
 	}
 	golden(t, "compare.golden", md)
-	want := []string{"parser=sonic/strategy=pool/workers=4/read=readfile"}
+	want := []string{"parser=sonic/strategy=pool/workers=4/read=readfile-4"}
 	if !slices.Equal(regressed, want) {
 		t.Errorf("Compare regressed = %q, want %q", regressed, want)
 	}
@@ -61,6 +61,26 @@ func TestCompareRegression(t *testing.T) {
 	o, n := one(100), one(200)
 	if _, regressed := compareRuns("old", "new", &o, &n, CompareOptions{}.withDefaults()); len(regressed) != 0 {
 		t.Errorf("single samples 100ms → 200ms: regressed = %q, want none", regressed)
+	}
+}
+
+// TestCompareGOMAXPROCS checks that cells differing only in GOMAXPROCS are
+// compared with their own counterparts, not merged: a regression of one
+// must not hide behind the other.
+func TestCompareGOMAXPROCS(t *testing.T) {
+	cell := func(procs int, ms float64) record.Cell {
+		c := mkCell("sonic", "pool", ms, false)
+		c.Name, c.GOMAXPROCS = "x", procs
+		return c
+	}
+	oldRun := &record.Run{Cells: []record.Cell{cell(1, 100), cell(2, 100)}}
+	newRun := &record.Run{Cells: []record.Cell{cell(1, 150), cell(2, 100)}}
+	_, regressed := compareRuns("old", "new", oldRun, newRun, CompareOptions{}.withDefaults())
+	if want := []string{"x-1"}; !slices.Equal(regressed, want) {
+		t.Errorf("regressed = %q, want %q", regressed, want)
+	}
+	if got := oldRun.Label(&oldRun.Cells[0]); got != "x-1" {
+		t.Errorf("Label of a cell in a run varying GOMAXPROCS = %q, want x-1", got)
 	}
 }
 

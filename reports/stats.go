@@ -46,6 +46,9 @@ func axisByName(name string) axis {
 // A cellStat is a cell and the statistics of its samples.
 type cellStat struct {
 	*record.Cell
+	// Name labels the cell in the report: record.Run.Label, which adds
+	// the GOMAXPROCS suffix when the run varies it. It shadows Cell.Name.
+	Name string
 	// wall holds the wall times in nanoseconds and mbps the throughputs,
 	// both sorted ascending.
 	wall, mbps []float64
@@ -69,8 +72,8 @@ func (c *cellStat) value(a axis) string { return a.value(c.Cell) }
 // axis: it ran, it computes an answer, and that answer was never wrong.
 func (c *cellStat) eligible() bool { return c.hasSamples() && !c.ReadOnly && !c.mismatch }
 
-func newCellStat(c *record.Cell, confidence float64, thr *benchmath.Thresholds) *cellStat {
-	s := &cellStat{Cell: c}
+func newCellStat(run *record.Run, c *record.Cell, confidence float64, thr *benchmath.Thresholds) *cellStat {
+	s := &cellStat{Cell: c, Name: run.Label(c)}
 	var cpu, ab, an, gc, rss []float64
 	for _, x := range c.Samples {
 		s.wall = append(s.wall, float64(x.WallNs))
