@@ -147,10 +147,12 @@ type GoBuilder struct {
 	// PGOProfile is the CPU profile the pgo variant is built with. When it
 	// is "", Profiler takes one.
 	PGOProfile string
-	// Profiler takes a CPU profile of cells (the pgo variant's own, run in
-	// the default build) and returns the profile's path. The command wires
-	// it to ProfileConfigs, see PGOProfiler.
-	Profiler func(ctx context.Context, cells []Cell) (string, error)
+	// Profiler takes a CPU profile of cells (the pgo variant's own) run
+	// in binary — the build the variant adds PGO to: "" for the default
+	// build, the jsonv2 build's binary for jsonv2+pgo — and returns the
+	// profile's path. The command wires it to ProfileConfigs, see
+	// PGOProfiler.
+	Profiler func(ctx context.Context, binary string, cells []Cell) (string, error)
 	// Log receives a line per build and the go command's messages; nil
 	// discards them.
 	Log io.Writer
@@ -221,7 +223,7 @@ func (b *GoBuilder) build(ctx context.Context, variant string, spec variantSpec,
 	notes := map[string]string{"benchgrid.variant": variant, "benchgrid.pgo-profile": "off"}
 	pgoFlag, profile := "-pgo=off", []byte(nil)
 	if spec.pgo {
-		path, err := b.pgoProfile(ctx, cells)
+		path, err := b.pgoProfile(ctx, variant, cells)
 		if err != nil {
 			return BuiltVariant{}, err
 		}
@@ -466,8 +468,10 @@ func (b *GoBuilder) goCommand() (string, error) {
 }
 
 // pgoProfile returns the absolute path of the PGO profile: PGOProfile, or
-// one that Profiler takes of cells.
-func (b *GoBuilder) pgoProfile(ctx context.Context, cells []Cell) (string, error) {
+// one that Profiler takes of cells in the variant's base build (the
+// variant without pgo), built first when it is not the default build, so
+// that the profile comes from the program PGO will optimize.
+func (b *GoBuilder) pgoProfile(ctx context.Context, variant string, cells []Cell) (string, error) {
 	path := b.PGOProfile
 	if path == "" {
 		if b.Profiler == nil {
@@ -476,9 +480,18 @@ func (b *GoBuilder) pgoProfile(ctx context.Context, cells []Cell) (string, error
 		if len(cells) == 0 {
 			return "", fmt.Errorf("no PGO profile given and no cells to profile: %w", ErrVariantUnavailable)
 		}
-		b.logf("build pgo: profiling %d cells for the PGO profile", len(cells))
+		base := baseOfPGO(variant)
+		binary := ""
+		if !isDefaultBuild(base) {
+			bv, err := b.Build(ctx, base, nil)
+			if err != nil {
+				return "", fmt.Errorf("build %s to profile for PGO: %w", base, err)
+			}
+			binary = bv.Binary
+		}
+		b.logf("build %s: profiling %d cells in build %s for the PGO profile", variant, len(cells), base)
 		var err error
-		if path, err = b.Profiler(ctx, cells); err != nil {
+		if path, err = b.Profiler(ctx, binary, cells); err != nil {
 			return "", fmt.Errorf("take PGO profile: %w", err)
 		}
 	}
@@ -489,11 +502,26 @@ func (b *GoBuilder) pgoProfile(ctx context.Context, cells []Cell) (string, error
 	return abs, nil
 }
 
+// baseOfPGO is the variant without its pgo part: "jsonv2" for
+// "jsonv2+pgo", "default" for "pgo".
+func baseOfPGO(variant string) string {
+	var parts []string
+	for part := range strings.SplitSeq(variant, "+") {
+		if part != "pgo" {
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) == 0 {
+		return "default"
+	}
+	return strings.Join(parts, "+")
+}
+
 // PGOProfiler returns a GoBuilder.Profiler that profiles cells with
 // ProfileConfigs under opts, writing each merged profile to a new file in
 // dir.
-func PGOProfiler(opts Options, dir string) func(ctx context.Context, cells []Cell) (string, error) {
-	return func(ctx context.Context, cells []Cell) (string, error) {
+func PGOProfiler(opts Options, dir string) func(ctx context.Context, binary string, cells []Cell) (string, error) {
+	return func(ctx context.Context, binary string, cells []Cell) (string, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
@@ -503,6 +531,9 @@ func PGOProfiler(opts Options, dir string) func(ctx context.Context, cells []Cel
 		}
 		path := f.Name()
 		f.Close()
+		if binary != "" {
+			opts.ChildCommand = []string{binary, "_child"}
+		}
 		if err := ProfileConfigs(ctx, opts, cells, path); err != nil {
 			os.Remove(path)
 			return "", err

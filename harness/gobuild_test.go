@@ -279,7 +279,7 @@ func TestGoBuilderUnavailable(t *testing.T) {
 		{name: "pgo without profile or profiler", variant: "pgo", unavailable: true, want: "no PGO profile"},
 		{name: "profiler fails", variant: "pgo", want: "take PGO profile: the child crashed", profiled: true,
 			builder: func(f fakeGo) *GoBuilder {
-				return &GoBuilder{GoCommand: f.path, Profiler: func(context.Context, []Cell) (string, error) { return "", profileErr }}
+				return &GoBuilder{GoCommand: f.path, Profiler: func(context.Context, string, []Cell) (string, error) { return "", profileErr }}
 			}},
 		{name: "compile error", variant: "jsonv2", fail: true, want: "parsers/x.go:1:1: syntax error"},
 	} {
@@ -318,7 +318,10 @@ func TestGoBuilderProfiler(t *testing.T) {
 	cells := []Cell{{Parser: "std", Strategy: "pool", Build: "pgo"}, {Parser: "goccy", Strategy: "pool", Build: "pgo"}}
 	var got []Cell
 	b := &GoBuilder{ModuleDir: fakeModule(t), CacheDir: t.TempDir(), GoCommand: fake.path,
-		Profiler: func(_ context.Context, cells []Cell) (string, error) {
+		Profiler: func(_ context.Context, binary string, cells []Cell) (string, error) {
+			if binary != "" {
+				t.Errorf("Build(pgo) profiled in %q, want the default build (\"\")", binary)
+			}
 			got = cells
 			return profile, os.WriteFile(profile, []byte("taken"), 0o644)
 		}}
@@ -334,6 +337,34 @@ func TestGoBuilderProfiler(t *testing.T) {
 	}
 	if !strings.HasPrefix(bv.Settings["benchgrid.pgo-profile"], profile+" sha256:") {
 		t.Errorf("Build(pgo).Settings[benchgrid.pgo-profile] = %q, want %q and its hash", bv.Settings["benchgrid.pgo-profile"], profile)
+	}
+}
+
+// TestGoBuilderProfilesInBase checks that jsonv2+pgo takes its profile in
+// the jsonv2 build, where the cells' parser exists, not in the default one.
+func TestGoBuilderProfilesInBase(t *testing.T) {
+	fake := newFakeGo(t, "", false)
+	profile := filepath.Join(t.TempDir(), "taken.pprof")
+	var profiledIn string
+	b := &GoBuilder{ModuleDir: fakeModule(t), CacheDir: t.TempDir(), GoCommand: fake.path,
+		Profiler: func(_ context.Context, binary string, cells []Cell) (string, error) {
+			profiledIn = binary
+			return profile, os.WriteFile(profile, []byte("taken"), 0o644)
+		}}
+	cells := []Cell{{Parser: "jsonv2", Strategy: "pool", Build: "jsonv2+pgo"}}
+	if _, err := b.Build(t.Context(), "jsonv2+pgo", cells); err != nil {
+		t.Fatalf("Build(jsonv2+pgo) = %v", err)
+	}
+	base, err := b.Build(t.Context(), "jsonv2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if profiledIn != base.Binary {
+		t.Errorf("Build(jsonv2+pgo) profiled in %q, want the jsonv2 build %q", profiledIn, base.Binary)
+	}
+	builds := fake.builds(t)
+	if len(builds) != 2 || !strings.Contains(builds[0], "-pgo=off") || !strings.Contains(builds[1], "-pgo="+profile) {
+		t.Errorf("go builds = %q, want the jsonv2 base then jsonv2+pgo with the profile", builds)
 	}
 }
 

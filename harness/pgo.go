@@ -10,7 +10,8 @@ import (
 )
 
 // ProfileConfigs takes a CPU profile of each cell's configuration in the
-// default build, each in a fresh child over the whole corpus for at least
+// binary of opts.ChildCommand (by default this one; PGOProfiler points it
+// at the build PGO is added to), each in a fresh child over the corpus for at least
 // opts.ProfileMinCPU of CPU time, merges them with pprof's profile.Merge,
 // and writes the merged profile to path: the input of a PGO build
 // (`go build -pgo=path`).
@@ -30,7 +31,7 @@ func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string
 	defer os.RemoveAll(tmp)
 	var profiles []*profile.Profile
 	for i, c := range cells {
-		c.Build = "default"
+		c.Build = "default" // run by opts.ChildCommand, whatever the cell's build
 		dir := filepath.Join(tmp, fmt.Sprint(i))
 		res, fail := r.child(c, ChildSpec{
 			Corpus: opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
