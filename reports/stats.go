@@ -2,11 +2,11 @@ package reports
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 	"golang.org/x/perf/benchmath"
 )
@@ -99,18 +99,8 @@ func newCellStat(run *record.Run, c *record.Cell, confidence float64, thr *bench
 	return s
 }
 
-// median returns the median of xs, which it sorts.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	slices.Sort(xs)
-	m := len(xs) / 2
-	if len(xs)%2 == 1 {
-		return xs[m]
-	}
-	return (xs[m-1] + xs[m]) / 2
-}
+// median returns the median of xs, sorting it in place.
+func median(xs []float64) float64 { return benchstats.Median(xs) }
 
 // cv returns the sample standard deviation of xs over their mean.
 func cv(xs []float64) float64 {
@@ -150,33 +140,10 @@ type interval struct {
 // overlaps reports whether two intervals share a point.
 func (iv interval) overlaps(o interval) bool { return iv.lo <= o.hi && o.lo <= iv.hi }
 
-// bootstrapRatio returns a percentile-bootstrap confidence interval of
-// median(num)/median(den): both samples are resampled with replacement
-// resamples times from a generator seeded with seed, so the same input
-// always gives the same interval. Samples with fewer than two values have
-// no interval.
+// bootstrapRatio is benchstats.BootstrapRatio as an interval.
 func bootstrapRatio(num, den []float64, confidence float64, resamples int, seed uint64) interval {
-	if len(num) < 2 || len(den) < 2 || resamples < 1 {
-		return interval{}
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x62656e6368677264)) // "benchgrd"
-	ratios := make([]float64, resamples)
-	bn, bd := make([]float64, len(num)), make([]float64, len(den))
-	for i := range ratios {
-		for j := range bn {
-			bn[j] = num[rng.IntN(len(num))]
-		}
-		for j := range bd {
-			bd[j] = den[rng.IntN(len(den))]
-		}
-		ratios[i] = median(bn) / median(bd)
-	}
-	slices.Sort(ratios)
-	tail := (1 - confidence) / 2
-	lo := int(math.Floor(tail * float64(resamples)))
-	hi := int(math.Ceil((1-tail)*float64(resamples))) - 1
-	lo, hi = max(0, min(lo, resamples-1)), max(0, min(hi, resamples-1))
-	return interval{ratios[lo], ratios[hi], true}
+	lo, hi, ok := benchstats.BootstrapRatio(num, den, confidence, resamples, seed)
+	return interval{lo, hi, ok}
 }
 
 // label names a cell by the values of the given axes, joined by "/"; it

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 	"golang.org/x/perf/benchmath"
 )
@@ -195,47 +195,13 @@ func finite(x float64) float64 {
 	return x
 }
 
-// median returns the median of sorted xs.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	m := len(xs) / 2
-	if len(xs)%2 == 1 {
-		return xs[m]
-	}
-	return (xs[m-1] + xs[m]) / 2
-}
+// median returns the median of xs (sorted in place).
+func median(xs []float64) float64 { return benchstats.Median(xs) }
 
-// bootstrapRatio returns a percentile-bootstrap confidence interval of
-// median(num)/median(den), resampling both with replacement from a
-// generator seeded with seed (as the run report does), so the same input
-// always gives the same interval. Samples of fewer than two values have
-// none.
+// bootstrapRatio is benchstats.BootstrapRatio: the same interval as the
+// run reports give for the same two samples.
 func bootstrapRatio(num, den []float64, confidence float64, resamples int, seed uint64) (lo, hi float64, ok bool) {
-	if len(num) < 2 || len(den) < 2 || resamples < 1 {
-		return 0, 0, false
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x7374756479)) // "study"
-	ratios := make([]float64, resamples)
-	bn, bd := make([]float64, len(num)), make([]float64, len(den))
-	for i := range ratios {
-		for j := range bn {
-			bn[j] = num[rng.IntN(len(num))]
-		}
-		for j := range bd {
-			bd[j] = den[rng.IntN(len(den))]
-		}
-		slices.Sort(bn)
-		slices.Sort(bd)
-		ratios[i] = median(bn) / median(bd)
-	}
-	slices.Sort(ratios)
-	tail := (1 - confidence) / 2
-	l := int(math.Floor(tail * float64(resamples)))
-	h := int(math.Ceil((1-tail)*float64(resamples))) - 1
-	l, h = max(0, min(l, resamples-1)), max(0, min(h, resamples-1))
-	return ratios[l], ratios[h], true
+	return benchstats.BootstrapRatio(num, den, confidence, resamples, seed)
 }
 
 // times formats a multiple: "2.21×".

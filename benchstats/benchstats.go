@@ -1,0 +1,59 @@
+// Package benchstats holds the statistics that golang.org/x/perf/benchmath
+// does not provide and that both the study (deciding) and the reports
+// (describing) need: the median and a seeded bootstrap confidence interval
+// of a ratio of medians. One implementation, so that study.md and
+// report.md give the same interval for the same two samples.
+//
+// It is a leaf: it imports nothing of benchgrid.
+package benchstats
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Median returns the median of xs, which it sorts in place; NaN for none.
+func Median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(xs)
+	m := len(xs) / 2
+	if len(xs)%2 == 1 {
+		return xs[m]
+	}
+	return (xs[m-1] + xs[m]) / 2
+}
+
+// bootstrapStream is the PCG stream of BootstrapRatio's generator.
+const bootstrapStream = 0x62656e6368677264 // "benchgrd"
+
+// BootstrapRatio returns a percentile-bootstrap confidence interval, at the
+// given confidence level, of Median(num)/Median(den): both samples are
+// resampled with replacement resamples times from a generator seeded with
+// seed, so the same input always gives the same interval. ok is false when
+// a sample has fewer than two values. num and den are not modified.
+func BootstrapRatio(num, den []float64, confidence float64, resamples int, seed uint64) (lo, hi float64, ok bool) {
+	if len(num) < 2 || len(den) < 2 || resamples < 1 {
+		return 0, 0, false
+	}
+	rng := rand.New(rand.NewPCG(seed, bootstrapStream))
+	ratios := make([]float64, resamples)
+	bn, bd := make([]float64, len(num)), make([]float64, len(den))
+	for i := range ratios {
+		for j := range bn {
+			bn[j] = num[rng.IntN(len(num))]
+		}
+		for j := range bd {
+			bd[j] = den[rng.IntN(len(den))]
+		}
+		ratios[i] = Median(bn) / Median(bd)
+	}
+	slices.Sort(ratios)
+	tail := (1 - confidence) / 2
+	l := int(math.Floor(tail * float64(resamples)))
+	h := int(math.Ceil((1-tail)*float64(resamples))) - 1
+	l, h = max(0, min(l, resamples-1)), max(0, min(h, resamples-1))
+	return ratios[l], ratios[h], true
+}
