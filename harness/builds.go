@@ -100,7 +100,7 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("build %s: %w", name, err)
+			return nil, nil, err // Build's error names the variant
 		}
 		avail, err := askParsers(ctx, bv.Binary)
 		if err != nil {
