@@ -6,24 +6,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
-	"benchgrid/corpus"
 	"benchgrid/harness"
 	"benchgrid/record"
 	"benchgrid/reports"
 	"benchgrid/study"
 )
 
-// The -quick corpus: generated on first use beside the default corpus.
-const (
-	quickCorpusFiles = 1500
-	quickCorpusSeed  = 1
-	quickCorpusBad   = 20
-	quickCount       = 6
-)
+// quickCount is -quick's samples per configuration; its corpus is
+// harness.QuickCorpusOptions.
+const quickCount = 6
 
 // runStudy is `benchgrid study`: forward selection from the naive program
 // to the fastest configuration, one change at a time, into
@@ -32,7 +26,7 @@ const (
 func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("study", stderr)
 	corpusDir := fs.String("corpus", "", "corpus folder (default: the generated default corpus, or the quick one with -quick)")
-	quick := fs.Bool("quick", false, fmt.Sprintf("a quick study: a generated corpus of %d files and -count %d", quickCorpusFiles, quickCount))
+	quick := fs.Bool("quick", false, fmt.Sprintf("a quick study: a generated corpus of %d files and -count %d", harness.QuickCorpusOptions.Files, quickCount))
 	count := fs.Int("count", 10, "samples per configuration in every step")
 	out := fs.String("out", "results", "folder for the study folder")
 	seed := fs.Uint64("seed", 0, "seed for the order of cells in each step's rounds (0: random, recorded)")
@@ -68,7 +62,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch {
 	case hopts.Corpus != "":
 	case *quick:
-		hopts.Corpus, hopts.CorpusSeed, err = quickCorpus(ctx, stderr)
+		hopts.Corpus, hopts.CorpusSeed, err = harness.GeneratedCorpus(ctx, "quick", harness.QuickCorpusOptions, stderr)
 	default:
 		hopts.Corpus, hopts.CorpusSeed, err = harness.DefaultCorpus(ctx, stderr)
 	}
@@ -134,28 +128,6 @@ func writeStudyReports(ctx context.Context, dir string, st *record.Study, stderr
 		}
 	}
 	return reports.WriteStudy(ctx, dir)
-}
-
-// quickCorpus returns the -quick corpus, generating it first when it is
-// missing or incomplete.
-func quickCorpus(ctx context.Context, stderr io.Writer) (string, uint64, error) {
-	dir := filepath.Join(harness.DefaultCorpusRoot, fmt.Sprintf("quick-f%d-s%d-b%d", quickCorpusFiles, quickCorpusSeed, quickCorpusBad))
-	marker := filepath.Join(dir, ".complete")
-	if _, err := os.Stat(marker); err == nil {
-		return dir, quickCorpusSeed, nil
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return "", 0, fmt.Errorf("remove incomplete corpus %s: %w", dir, err)
-	}
-	fmt.Fprintf(stderr, "generating the quick corpus in %s (%d files, seed %d, %d adversarial inputs)\n",
-		dir, quickCorpusFiles, quickCorpusSeed, quickCorpusBad)
-	if _, err := corpus.Generate(ctx, corpus.GenOptions{Dir: dir, Files: quickCorpusFiles, Seed: quickCorpusSeed, Bad: quickCorpusBad}); err != nil {
-		return "", 0, err
-	}
-	if err := os.WriteFile(marker, nil, 0o644); err != nil {
-		return "", 0, err
-	}
-	return dir, quickCorpusSeed, nil
 }
 
 // flagSet reports whether the flag name was given on the command line.
