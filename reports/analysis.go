@@ -295,8 +295,8 @@ func (a *analysis) findings() []string {
 		if !a.significant(c) {
 			verdict = "not significantly different from (~)"
 		}
-		out = append(out, fmt.Sprintf("Overall, the best configuration (%s) is %s the baseline (%s), 95%% CI %s (%s).",
-			a.best.Name, verdict, a.baseline.Name, fmtInterval(iv), fmtP(c)))
+		out = append(out, fmt.Sprintf("Overall, the best configuration (%s) is %s the baseline (%s), %.0f%% CI %s (%s).",
+			a.best.Name, verdict, a.baseline.Name, 100*a.opts.Confidence, fmtInterval(iv), fmtP(c)))
 	} else {
 		out = append(out, fmt.Sprintf("The baseline (%s) is also the fastest configuration: nothing tried beat it.", a.best.Name))
 	}

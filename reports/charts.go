@@ -128,7 +128,7 @@ func distinct(cs []*cellStat, ax axis) []string {
 
 // throughputChart draws grouped bars: one group per parser, one bar per
 // strategy, each the fastest cell of that parser and strategy, with the
-// 95% CI of its median throughput as error bars.
+// confidence interval of its median throughput as error bars.
 func (a *analysis) throughputChart(format string) (*chart, error) {
 	var cs []*cellStat
 	for _, c := range a.cells {
@@ -149,7 +149,7 @@ func (a *analysis) throughputChart(format string) (*chart, error) {
 			best[k] = c
 		}
 	}
-	p := newPlot("Throughput by parser and strategy (fastest cell of each; 95% CI)", "parser", "throughput (MB/s)")
+	p := newPlot(fmt.Sprintf("Throughput by parser and strategy (fastest cell of each; %.0f%% CI)", 100*a.opts.Confidence), "parser", "throughput (MB/s)")
 	legend := plot.NewLegend()
 	width := 0.8 / float64(len(strategies))
 	var top float64
@@ -225,7 +225,7 @@ func (a *analysis) workersChart(format string) (*chart, error) {
 		strategies = append(strategies, s)
 	}
 	slices.Sort(strategies)
-	p := newPlot(fmt.Sprintf("Throughput against workers (parser=%s; fastest cell per point; 95%% CI)", a.best.Parser),
+	p := newPlot(fmt.Sprintf("Throughput against workers (parser=%s; fastest cell per point; %.0f%% CI)", a.best.Parser, 100*a.opts.Confidence),
 		"workers", "throughput (MB/s)")
 	legend := plot.NewLegend()
 	var top float64

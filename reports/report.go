@@ -139,7 +139,7 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 	if tc == nil {
 		b.WriteString("No cell has samples: nothing to chart.\n\n")
 	} else {
-		b.WriteString("Bars are the fastest cell of each parser × strategy; error bars are the 95% CI of its median throughput (none with fewer than 6 samples, where the interval is unbounded). Parser none is the reading floor.")
+		fmt.Fprintf(&b, "Bars are the fastest cell of each parser × strategy; error bars are the %.0f%% CI of its median throughput (none with fewer than 6 samples, where the interval is unbounded). Parser none is the reading floor.", 100*a.opts.Confidence)
 		if wc == nil {
 			b.WriteString(" The matrix has fewer than two worker counts, so there is no workers chart.")
 		}

@@ -93,7 +93,7 @@ func writeStudyResults(b *strings.Builder, st *record.Study) {
 	}
 
 	b.WriteString("### The path, one change at a time\n\n")
-	t := table{head: []string{"Step", "Configuration", "Median time", "Change taken", "Time ratio [95% CI]", "p", "Speedup"}}
+	t := table{head: []string{"Step", "Configuration", "Median time", "Change taken", "Time ratio [" + ciLabel(st) + "]", "p", "Speedup"}}
 	for _, s := range st.Steps {
 		name := strconv.Itoa(s.Index)
 		if s.Kind == record.StepFinal {
@@ -295,7 +295,7 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 		b.WriteString("None: no change was significantly slower than the configuration it was tried on.\n\n")
 	} else {
 		b.WriteString("Changes significantly slower than the configuration they were tried on (time ratio above 1, p < α), with their measured cost:\n\n")
-		t := table{head: []string{"Change", "First cost [95% CI]", "p", "Cost at each step tried"}}
+		t := table{head: []string{"Change", "First cost [" + ciLabel(st) + "]", "p", "Cost at each step tried"}}
 		for _, f := range fails {
 			t.add(f.change, ratioText(f.first)+" ("+fmtSpeed(1/f.first.Ratio)+")", fmtPValue(f.first.P), cellText(strings.Join(f.where, "; ")))
 		}
@@ -490,7 +490,7 @@ func writeStudySteps(b *strings.Builder, st *record.Study) {
 			b.WriteString(" **Incomplete.**")
 		}
 		fmt.Fprintf(b, " %s.\n\n", cellText(upperFirst(s.Decision)))
-		t := table{head: []string{"Change", "Outcome", "Median time", "Time ratio [95% CI]", "p", "Note"}}
+		t := table{head: []string{"Change", "Outcome", "Median time", "Time ratio [" + ciLabel(st) + "]", "p", "Note"}}
 		for _, tr := range s.Trials {
 			change, outcome := tr.Change, outcomeText(tr)
 			if tr.Adopted {
@@ -599,4 +599,9 @@ func joinAnd(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// ciLabel names the study's confidence intervals: "95% CI".
+func ciLabel(st *record.Study) string {
+	return fmt.Sprintf("%.0f%% CI", 100*cmp.Or(st.Confidence, 0.95))
 }
