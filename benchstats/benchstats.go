@@ -57,3 +57,14 @@ func BootstrapRatio(num, den []float64, confidence float64, resamples int, seed 
 	l, h = max(0, min(l, resamples-1)), max(0, min(h, resamples-1))
 	return ratios[l], ratios[h], true
 }
+
+// The defaults of the statistical settings, one set for the study and the
+// reports alike: the significance level of the Mann-Whitney U test (as
+// benchstat's), the confidence level of intervals, and the bootstrap's
+// resamples and seed.
+const (
+	DefaultAlpha      = 0.05
+	DefaultConfidence = 0.95
+	DefaultResamples  = 10000
+	DefaultSeed       = 1
+)

@@ -68,10 +68,6 @@ type Options struct {
 	Now func() time.Time
 }
 
-// CVWarnThreshold is the coefficient of variation above which a cell's
-// samples are called noisy.
-const CVWarnThreshold = 0.05
-
 // MinCountForCI is the smallest count for which benchstat can give a 95%
 // confidence interval.
 const MinCountForCI = 6
@@ -651,8 +647,8 @@ func (r *runner) noiseWarnings() {
 			continue
 		}
 		cv := CoefficientOfVariation(c.Samples)
-		if cv > CVWarnThreshold {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("noisy: coefficient of variation %.1f%% (above %.0f%%)", 100*cv, 100*CVWarnThreshold))
+		if cv > record.NoisyCV {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("noisy: coefficient of variation %.1f%% (above %.0f%%)", 100*cv, 100*record.NoisyCV))
 		}
 	}
 }

@@ -146,6 +146,10 @@ func (r *Run) Label(c *Cell) string {
 	return c.Name
 }
 
+// NoisyCV is the coefficient of variation of a cell's wall times above
+// which the harness warns and the report marks the cell noisy.
+const NoisyCV = 0.05
+
 // A Sample is one timed pass over the corpus in a fresh child process.
 type Sample struct {
 	Round        int   `json:"round"`

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 	"golang.org/x/perf/benchmath"
 )
@@ -26,10 +27,10 @@ func (o CompareOptions) withDefaults() CompareOptions {
 		o.Threshold = 0.05
 	}
 	if o.Alpha == 0 {
-		o.Alpha = 0.05
+		o.Alpha = benchstats.DefaultAlpha
 	}
 	if o.Confidence == 0 {
-		o.Confidence = 0.95
+		o.Confidence = benchstats.DefaultConfidence
 	}
 	return o
 }

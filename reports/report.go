@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 )
 
@@ -42,25 +43,22 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Alpha == 0 {
-		o.Alpha = 0.05
+		o.Alpha = benchstats.DefaultAlpha
 	}
 	if o.Confidence == 0 {
-		o.Confidence = 0.95
+		o.Confidence = benchstats.DefaultConfidence
 	}
 	if o.Resamples == 0 {
-		o.Resamples = 10000
+		o.Resamples = benchstats.DefaultResamples
 	}
 	if o.Seed == 0 {
-		o.Seed = 1
+		o.Seed = benchstats.DefaultSeed
 	}
 	if o.ChartFormat == "" {
 		o.ChartFormat = "png"
 	}
 	return o
 }
-
-// noisyCV is the coefficient of variation above which a cell is noisy.
-const noisyCV = 0.05
 
 // maxBadListed bounds the bad inputs the report lists.
 const maxBadListed = 20
@@ -416,7 +414,7 @@ func (a *analysis) writeMatrix(b *strings.Builder) {
 		if k := len(c.Failures); k > 0 {
 			notes = append(notes, fmt.Sprintf("%d failed", k))
 		}
-		if c.n() > 1 && c.cv > noisyCV {
+		if c.n() > 1 && c.cv > record.NoisyCV {
 			notes = append(notes, fmt.Sprintf("noisy (CV %.0f%%)", 100*c.cv))
 		}
 		t.add(c.Name, fmt.Sprint(c.n()), fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), floor,

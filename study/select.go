@@ -36,16 +36,16 @@ type Criteria struct {
 
 func (c Criteria) withDefaults() Criteria {
 	if c.Alpha == 0 {
-		c.Alpha = 0.05
+		c.Alpha = benchstats.DefaultAlpha
 	}
 	if c.Confidence == 0 {
-		c.Confidence = 0.95
+		c.Confidence = benchstats.DefaultConfidence
 	}
 	if c.Resamples == 0 {
-		c.Resamples = 10000
+		c.Resamples = benchstats.DefaultResamples
 	}
 	if c.Seed == 0 {
-		c.Seed = 1
+		c.Seed = benchstats.DefaultSeed
 	}
 	return c
 }
