@@ -31,9 +31,52 @@ type File struct {
 // "x.json" is walked, not read. Only one directory's entries are held at a
 // time, so walking a very large tree costs no more memory than fn keeps.
 //
-// Walk stops at the first error fn returns and returns it; it returns
-// ctx.Err() once ctx is done.
+// Walk stops at the first error fn returns, or at a directory it cannot
+// read, and returns it; it returns ctx.Err() once ctx is done.
 func Walk(ctx context.Context, root string, fn func(File) error) error {
+	return walk(ctx, root, nil, fn, nil)
+}
+
+// A Skipped directory could not be read: the inputs below it are unknown.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// List returns every input below root in lexical order; see Walk.
+func List(ctx context.Context, root string) ([]File, error) {
+	files, _, err := list(ctx, root, nil, false)
+	return files, err
+}
+
+// ListSkipping is List that goes on past a subdirectory it cannot read,
+// returning it among the skipped, instead of failing: one unreadable
+// folder loses its own inputs and nothing else. The root must be readable.
+func ListSkipping(ctx context.Context, root string) ([]File, []Skipped, error) {
+	return list(ctx, root, nil, true)
+}
+
+// list lists root's inputs, through fsys when it is not nil (tests).
+func list(ctx context.Context, root string, fsys fs.FS, skipping bool) ([]File, []Skipped, error) {
+	var files []File
+	var skipped []Skipped
+	var onSkip func(Skipped)
+	if skipping {
+		onSkip = func(s Skipped) { skipped = append(skipped, s) }
+	}
+	err := walk(ctx, root, fsys, func(f File) error {
+		files = append(files, f)
+		return nil
+	}, onSkip)
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, skipped, nil
+}
+
+// walk walks root (through fsys, or os.DirFS(root)); an unreadable
+// subdirectory goes to skip when it is not nil, and is an error otherwise.
+func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, skip func(Skipped)) error {
 	info, err := os.Stat(root) // follows a link at the root, as WORKLOAD.md allows
 	if err != nil {
 		return fmt.Errorf("corpus %s: %w", root, err)
@@ -41,17 +84,22 @@ func Walk(ctx context.Context, root string, fn func(File) error) error {
 	if !info.IsDir() {
 		return fmt.Errorf("corpus %s: not a directory", root)
 	}
-	// WalkDir lstats the root; walking root + "/" makes it descend into a
-	// root that is a symbolic link to a directory.
-	start := root
-	if !strings.HasSuffix(start, string(filepath.Separator)) {
-		start += string(filepath.Separator)
+	if fsys == nil {
+		// os.DirFS opens root itself (following a link there); below it,
+		// directory entries carry lstat's types, so links are not
+		// followed.
+		fsys = os.DirFS(root)
 	}
-	return filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
+		path := filepath.Join(root, filepath.FromSlash(rel))
 		if err != nil {
+			if skip != nil && rel != "." && d != nil && d.IsDir() {
+				skip(Skipped{Path: path, Reason: err.Error()})
+				return fs.SkipDir
+			}
 			return fmt.Errorf("walk %s: %w", path, err)
 		}
 		if d.IsDir() || !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".json") {
@@ -64,19 +112,6 @@ func Walk(ctx context.Context, root string, fn func(File) error) error {
 		if err != nil {
 			return fmt.Errorf("lstat %s: %w", path, err)
 		}
-		return fn(File{Path: filepath.Join(root, strings.TrimPrefix(path, start)), Size: info.Size()})
+		return fn(File{Path: path, Size: info.Size()})
 	})
-}
-
-// List returns every input below root in lexical order; see Walk.
-func List(ctx context.Context, root string) ([]File, error) {
-	var files []File
-	err := Walk(ctx, root, func(f File) error {
-		files = append(files, f)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return files, nil
 }

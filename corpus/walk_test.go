@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,5 +178,54 @@ func TestWalkGenerated(t *testing.T) {
 		if filepath.Base(f.Path) == ManifestName {
 			t.Errorf("List found the manifest %s", f.Path)
 		}
+	}
+}
+
+// lockedFS is a directory tree in which some directories cannot be read,
+// as a folder without permission would be for a user other than root.
+type lockedFS struct {
+	fs.FS
+	locked map[string]bool
+}
+
+func (l lockedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if l.locked[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return fs.ReadDir(l.FS, name)
+}
+
+func TestListSkipping(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"a.json", "locked/x.json", "locked/deeper/y.json", "open/z.json"} {
+		path := filepath.Join(root, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := lockedFS{FS: os.DirFS(root), locked: map[string]bool{"locked": true}}
+
+	files, skipped, err := list(t.Context(), root, fsys, true)
+	if err != nil {
+		t.Fatalf("ListSkipping = %v, want the unreadable folder skipped", err)
+	}
+	var got []string
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f.Path)
+		got = append(got, filepath.ToSlash(rel))
+	}
+	if want := []string{"a.json", "open/z.json"}; !slices.Equal(got, want) {
+		t.Errorf("ListSkipping files = %q, want %q", got, want)
+	}
+	if len(skipped) != 1 || skipped[0].Path != filepath.Join(root, "locked") || !strings.Contains(skipped[0].Reason, "permission denied") {
+		t.Errorf("ListSkipping skipped = %+v, want the locked folder with its reason", skipped)
+	}
+
+	// Without skipping, the unreadable folder is an error naming it.
+	if _, _, err := list(t.Context(), root, fsys, false); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "locked")) {
+		t.Errorf("List = %v, want an error naming %s", err, filepath.Join(root, "locked"))
 	}
 }

@@ -77,7 +77,8 @@ func RunChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := corpus.List(ctx, spec.Corpus)
+	// The same list as the parent's: unreadable folders skipped.
+	files, _, err := corpus.ListSkipping(ctx, spec.Corpus)
 	if err != nil {
 		return err
 	}

@@ -219,9 +219,12 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, err
 	}
 
-	files, err := corpus.List(ctx, o.Corpus)
+	files, skipped, err := corpus.ListSkipping(ctx, o.Corpus)
 	if err != nil {
 		return "", nil, err
+	}
+	for _, sk := range skipped {
+		r.logf("SKIPPED %s: %s", sk.Path, sk.Reason)
 	}
 	if len(files) == 0 {
 		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
@@ -280,6 +283,10 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 			break
 		}
 		r.rec.Corpus.Bad = append(r.rec.Corpus.Bad, record.BadInput{Path: bad.Path, Reason: bad.Reason})
+	}
+	for _, sk := range skipped {
+		r.rec.Corpus.Skipped = append(r.rec.Corpus.Skipped, record.BadInput{Path: sk.Path, Reason: sk.Reason})
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("folder %s could not be read and was skipped: %s", sk.Path, sk.Reason))
 	}
 	if ref.BadFiles > 0 {
 		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d bad inputs were counted and skipped (see the corpus section)", ref.BadFiles))

@@ -100,6 +100,9 @@ type Corpus struct {
 	// with their reasons: they were skipped, not run failures.
 	BadFiles int64      `json:"bad_files"`
 	Bad      []BadInput `json:"bad,omitempty"`
+	// Skipped lists the folders that could not be read, with the reason:
+	// the inputs below them are not part of the run.
+	Skipped []BadInput `json:"skipped,omitempty"`
 }
 
 // A BadInput is an input the workload counted as bad.

@@ -44,9 +44,12 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
-	files, err := corpus.List(ctx, fs.Arg(0))
+	files, skipped, err := corpus.ListSkipping(ctx, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "skipped folder %s: %s\n", sk.Path, sk.Reason)
 	}
 	tally, err := proc.Run(ctx, files)
 	if err != nil {
