@@ -100,3 +100,33 @@ func TestReadMatrixIsStrict(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadMatrix checks that any config file gives a matrix or an error
+// naming the file, and that a matrix that reads expands without panicking.
+func FuzzReadMatrix(f *testing.F) {
+	for _, s := range []string{
+		`{"parsers":["std","sonic"],"strategies":["pool"],"gogc":["100","off"]}`,
+		`{"workers":[1,2],"gomemlimit":["1GiB"],"build":["default","jsonv2+pgo"],"filter":"std"}`,
+		`{"parser":["std"]}`, `[]`, `{} {}`, `{"read":["mmap"],"gomaxprocs":[1]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "matrix.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadMatrix(path)
+		if err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Fatalf("ReadMatrix(%q) error %q does not name the file", data, err)
+			}
+			return
+		}
+		cells, err := m.Cells()
+		if err == nil && len(cells) == 0 {
+			t.Fatalf("ReadMatrix(%q).Cells() = no cells and no error", data)
+		}
+	})
+}
