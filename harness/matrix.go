@@ -74,6 +74,18 @@ func (c Cell) Procs() int {
 	if c.GOMAXPROCS > 0 {
 		return c.GOMAXPROCS
 	}
+	return defaultProcs()
+}
+
+// defaultProcs is the GOMAXPROCS a child gets by default: the runtime's
+// own default, which follows a cgroup CPU quota. This process's is that
+// default unless GOMAXPROCS is set in its environment (children never
+// inherit it); then the CPU count is the best guess, and every child's
+// actual GOMAXPROCS is checked against its label anyway.
+func defaultProcs() int {
+	if os.Getenv("GOMAXPROCS") == "" {
+		return runtime.GOMAXPROCS(0)
+	}
 	return runtime.NumCPU()
 }
 
