@@ -26,6 +26,27 @@ func Median(xs []float64) float64 {
 	return (xs[m-1] + xs[m]) / 2
 }
 
+// CV returns the coefficient of variation of xs: the sample standard
+// deviation over the mean; 0 for fewer than two values or a zero mean.
+func CV(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	mean := sum / float64(len(xs))
+	if mean == 0 {
+		return 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return math.Sqrt(ss/float64(len(xs)-1)) / mean
+}
+
 // bootstrapStream is the PCG stream of BootstrapRatio's generator.
 const bootstrapStream = 0x62656e6368677264 // "benchgrd"
 

@@ -42,3 +42,20 @@ func TestBootstrapRatio(t *testing.T) {
 		t.Errorf("BootstrapRatio(one value) has an interval")
 	}
 }
+
+func TestCV(t *testing.T) {
+	tests := []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{10, 10, 10}, 0},
+		{[]float64{9, 11}, math.Sqrt(2) / 10},
+		{[]float64{5}, 0},
+		{[]float64{-1, 1}, 0}, // zero mean
+	}
+	for _, tc := range tests {
+		if got := CV(tc.in); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("CV(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

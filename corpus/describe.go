@@ -20,20 +20,22 @@ type Stats struct {
 
 // Describe walks the corpus at dir (see Walk) and returns its Stats.
 func Describe(ctx context.Context, dir string) (Stats, error) {
-	var (
-		st    Stats
-		sizes []int64
-		dirs  = map[string]bool{}
-	)
-	err := Walk(ctx, dir, func(f File) error {
-		st.Files++
-		st.Bytes += f.Size
-		sizes = append(sizes, f.Size)
-		dirs[filepath.Dir(f.Path)] = true
-		return nil
-	})
+	files, err := List(ctx, dir)
 	if err != nil {
 		return Stats{}, err
+	}
+	return StatsOf(files), nil
+}
+
+// StatsOf computes the Stats of a list of inputs.
+func StatsOf(files []File) Stats {
+	st := Stats{Files: len(files)}
+	sizes := make([]int64, len(files))
+	dirs := map[string]bool{}
+	for i, f := range files {
+		st.Bytes += f.Size
+		sizes[i] = f.Size
+		dirs[filepath.Dir(f.Path)] = true
 	}
 	st.Dirs = len(dirs)
 	slices.Sort(sizes)
@@ -43,7 +45,7 @@ func Describe(ctx context.Context, dir string) (Stats, error) {
 	if n := len(sizes); n > 0 {
 		st.Max = sizes[n-1]
 	}
-	return st, nil
+	return st
 }
 
 // Percentile returns the p-th percentile (0 < p ≤ 100) of sorted by the

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"benchgrid/corpus"
 )
@@ -56,28 +55,4 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 // DefaultCorpus returns the default corpus, generating it when missing.
 func DefaultCorpus(ctx context.Context, progress io.Writer) (string, uint64, error) {
 	return GeneratedCorpus(ctx, "corpus", DefaultCorpusOptions, progress)
-}
-
-// CorpusStats describes the corpus at dir.
-func CorpusStats(ctx context.Context, dir string) (corpus.Stats, error) {
-	return corpus.Describe(ctx, dir)
-}
-
-// statsOf computes a corpus's statistics from its file list.
-func statsOf(files []corpus.File) corpus.Stats {
-	sizes := make([]int64, len(files))
-	var st corpus.Stats
-	for i, f := range files {
-		sizes[i] = f.Size
-		st.Bytes += f.Size
-	}
-	st.Files = len(files)
-	slices.Sort(sizes)
-	st.P50 = corpus.Percentile(sizes, 50)
-	st.P90 = corpus.Percentile(sizes, 90)
-	st.P99 = corpus.Percentile(sizes, 99)
-	if len(sizes) > 0 {
-		st.Max = sizes[len(sizes)-1]
-	}
-	return st
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -110,20 +111,20 @@ func (c Cell) WorkersLabel() string {
 // bench.txt with no extra step. GOMAXPROCS is the name's -N suffix, as in
 // `go test -bench`, and is not part of Name.
 func (c Cell) Name() string {
-	gogc, limit := c.GOGC, c.GOMEMLIMIT
-	if gogc == "" {
-		gogc = "100" // the runtime's default
-	}
-	if limit == "" {
-		limit = "off" // the runtime's default
-	}
-	build := c.Build
-	if build == "" {
-		build = "default"
-	}
 	return fmt.Sprintf("parser=%s/strategy=%s/workers=%s/read=%s/gogc=%s/gomemlimit=%s/build=%s",
-		c.Parser, c.Strategy, c.WorkersLabel(), c.Read, gogc, limit, build)
+		c.Parser, c.Strategy, c.WorkersLabel(), c.Read, c.GOGCLabel(), c.GOMEMLIMITLabel(), c.BuildLabel())
 }
+
+// GOGCLabel is the cell's GOGC as results name it: "100", the runtime's
+// default, when unset.
+func (c Cell) GOGCLabel() string { return cmp.Or(c.GOGC, "100") }
+
+// GOMEMLIMITLabel is the cell's GOMEMLIMIT as results name it: "off", the
+// runtime's default, when unset.
+func (c Cell) GOMEMLIMITLabel() string { return cmp.Or(c.GOMEMLIMIT, "off") }
+
+// BuildLabel is the cell's build variant: "default" when unset.
+func (c Cell) BuildLabel() string { return cmp.Or(c.Build, "default") }
 
 // FullName is the cell's name with GOMAXPROCS, unique within a matrix.
 func (c Cell) FullName() string { return fmt.Sprintf("%s-%d", c.Name(), c.Procs()) }

@@ -229,7 +229,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 	if len(files) == 0 {
 		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
 	}
-	stats := statsOf(files)
+	stats := corpus.StatsOf(files)
 	plan, err := MakePlan(*o, stats.Bytes)
 	if err != nil {
 		return "", nil, err
@@ -299,8 +299,8 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 	for _, c := range r.cells {
 		r.rec.Cells = append(r.rec.Cells, record.Cell{
 			Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Workers: c.WorkersLabel(),
-			Read: string(c.Read), GOMAXPROCS: c.Procs(), GOGC: orDefault(c.GOGC, "100"),
-			GOMEMLIMIT: orDefault(c.GOMEMLIMIT, "off"), Build: orDefault(c.Build, "default"),
+			Read: string(c.Read), GOMAXPROCS: c.Procs(), GOGC: c.GOGCLabel(),
+			GOMEMLIMIT: c.GOMEMLIMITLabel(), Build: c.BuildLabel(),
 			ReadOnly: isReadOnly(c.Parser),
 		})
 	}
@@ -334,7 +334,7 @@ rounds:
 				interrupted = true
 				break rounds
 			}
-			r.sample(round, ci, files)
+			r.sample(round, ci)
 			r.done++
 			if err := r.flush(); err != nil {
 				return r.dir, r.rec, err
@@ -378,13 +378,6 @@ rounds:
 
 // maxListedBad is how many bad inputs results list by name.
 const maxListedBad = 200
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 func isReadOnly(parser string) bool {
 	p, err := parsers.Lookup(parser)
@@ -443,7 +436,7 @@ func (r *runner) flush() error {
 }
 
 // sample runs one timed sample of cell ci and records it or its failure.
-func (r *runner) sample(round, ci int, files []corpus.File) {
+func (r *runner) sample(round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
 	res, fail := r.child(c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,25 +101,8 @@ func newCellStat(run *record.Run, c *record.Cell, confidence float64, thr *bench
 // median returns the median of xs, sorting it in place.
 func median(xs []float64) float64 { return benchstats.Median(xs) }
 
-// cv returns the sample standard deviation of xs over their mean.
-func cv(xs []float64) float64 {
-	if len(xs) < 2 {
-		return 0
-	}
-	var sum float64
-	for _, x := range xs {
-		sum += x
-	}
-	mean := sum / float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	if mean == 0 {
-		return 0
-	}
-	return math.Sqrt(ss/float64(len(xs)-1)) / mean
-}
+// cv is benchstats.CV.
+func cv(xs []float64) float64 { return benchstats.CV(xs) }
 
 // compare runs benchstat's test (Mann-Whitney U) on the wall times of a
 // and b.

@@ -158,15 +158,8 @@ func Check(c harness.Cell) error {
 func ConfigOf(c harness.Cell) record.StudyConfig {
 	return record.StudyConfig{
 		Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Read: string(c.Read),
-		GOGC: orDefault(c.GOGC, "100"), GOMEMLIMIT: orDefault(c.GOMEMLIMIT, "off"), Build: orDefault(c.Build, "default"),
+		GOGC: c.GOGCLabel(), GOMEMLIMIT: c.GOMEMLIMITLabel(), Build: c.BuildLabel(),
 	}
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // Preset is the matrix of the single configuration c: written as
@@ -184,10 +177,10 @@ func Preset(c harness.Cell) harness.Matrix {
 	if c.GOMAXPROCS > 0 {
 		m.GOMAXPROCS = []int{c.GOMAXPROCS}
 	}
-	if c.GOGC != "" && c.GOGC != "100" {
+	if c.GOGCLabel() != "100" {
 		m.GOGC = []string{c.GOGC}
 	}
-	if c.GOMEMLIMIT != "" && c.GOMEMLIMIT != "off" {
+	if c.GOMEMLIMITLabel() != "off" {
 		m.GOMEMLIMIT = []string{c.GOMEMLIMIT}
 	}
 	if !isDefaultBuild(c.Build) {

@@ -87,7 +87,7 @@ func (f *fakeMeasurer) Measure(ctx context.Context, name string, cells []harness
 			run.Unavailable = append(run.Unavailable, record.Unavailable{What: "build=nogreenteagc", Reason: "GOEXPERIMENT unknown"})
 			continue
 		}
-		rc := record.Cell{Name: c.Name(), GOMAXPROCS: c.Procs(), Parser: c.Parser, Strategy: c.Strategy, Build: orDefault(c.Build, "default")}
+		rc := record.Cell{Name: c.Name(), GOMAXPROCS: c.Procs(), Parser: c.Parser, Strategy: c.Strategy, Build: c.BuildLabel()}
 		for i := range rounds {
 			ms := f.model(c) * (1 + 0.002*float64(i-count/2))
 			rc.Samples = append(rc.Samples, record.Sample{Round: i, WallNs: int64(ms * 1e6)})

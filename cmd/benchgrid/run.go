@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"benchgrid/corpus"
 	"benchgrid/harness"
 )
 
@@ -182,7 +183,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
-	stats, err := harness.CorpusStats(ctx, opts.Corpus)
+	stats, err := corpus.Describe(ctx, opts.Corpus)
 	if err != nil {
 		return err
 	}
