@@ -193,6 +193,10 @@ const (
 	FailTimeout  = "timeout"  // the child exceeded -timeout
 	FailMismatch = "mismatch" // the child computed a different answer
 	FailError    = "error"    // the child reported an error
+	// FailResource is a configuration that ran out of one of the
+	// program's own resources (file descriptors, memory, threads): a
+	// failure of the configuration, never a bad input or a mismatch.
+	FailResource = "resource"
 )
 
 // A Failure is a sample that produced no data point, and why.
@@ -200,7 +204,14 @@ type Failure struct {
 	Round  int    `json:"round"`
 	Kind   string `json:"kind"`
 	Reason string `json:"reason"`
-	// Stderr is the tail of the child's standard error.
+	// Cause is the failure's cause in one line, the first thing a report
+	// shows: a Go runtime's "fatal error: …" or "panic: …" line, a
+	// signal, or the OS error of an exhausted resource. Empty when Reason
+	// says it all.
+	Cause string `json:"cause,omitempty"`
+	// Stderr is the child's standard error: its head (where a Go panic or
+	// fatal error names its cause and the first goroutine's frames) and
+	// its tail, with what lies between left out and counted.
 	Stderr string `json:"stderr,omitempty"`
 	// Got and Want are the canonical lines of a mismatch.
 	Got  string `json:"got,omitempty"`
