@@ -255,9 +255,24 @@ type Unavailable struct {
 	Reason string `json:"reason"`
 }
 
-// Read reads dir's results.json.
+// Read reads dir's results.json, as untrusted input: a file that is not
+// regular or is larger than MaxResultsBytes is refused (see ReadInDir), and
+// so is a run with an impossible value (see Run.Validate), with an error
+// naming the file and the field.
 func Read(dir string) (*Run, error) {
-	return readJSON(dir, ResultsFile, SchemaVersion, func(r *Run) int { return r.Version })
+	return readJSON(dir, ResultsFile, decodeRun)
+}
+
+// decodeRun decodes and validates the contents of a results.json.
+func decodeRun(data []byte) (*Run, error) {
+	r := new(Run)
+	if err := json.Unmarshal(data, r); err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Write writes r as dir's results.json, atomically: a reader sees the old
@@ -267,19 +282,15 @@ func Write(dir string, r *Run) error {
 	return writeJSON(dir, ResultsFile, r)
 }
 
-// readJSON decodes dir/name and checks its schema version.
-func readJSON[T any](dir, name string, want int, version func(*T) int) (*T, error) {
-	path := filepath.Join(dir, name)
-	data, err := os.ReadFile(path)
+// readJSON reads dir/name, capped at maxResultsBytes, and decodes it.
+func readJSON[T any](dir, name string, decode func([]byte) (*T, error)) (*T, error) {
+	data, err := ReadInDir(dir, name, maxResultsBytes)
 	if err != nil {
 		return nil, err
 	}
-	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if got := version(v); got != want {
-		return nil, fmt.Errorf("read %s: schema version %d, want %d", path, got, want)
+	v, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
 	}
 	return v, nil
 }

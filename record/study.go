@@ -2,6 +2,7 @@ package record
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -184,9 +185,19 @@ type StudyResult struct {
 	Run string `json:"run,omitempty"`
 }
 
-// ReadStudy reads dir's study.json.
+// ReadStudy reads dir's study.json, refusing a file that is not regular
+// or is larger than MaxResultsBytes (see ReadInDir).
 func ReadStudy(dir string) (*Study, error) {
-	return readJSON(dir, StudyFile, StudyVersion, func(s *Study) int { return s.Version })
+	return readJSON(dir, StudyFile, func(data []byte) (*Study, error) {
+		s := new(Study)
+		if err := json.Unmarshal(data, s); err != nil {
+			return nil, err
+		}
+		if s.Version != StudyVersion {
+			return nil, fmt.Errorf("version: unknown schema version %d (want %d)", s.Version, StudyVersion)
+		}
+		return s, nil
+	})
 }
 
 // WriteStudy writes s as dir's study.json, atomically.
