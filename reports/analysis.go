@@ -26,6 +26,9 @@ type analysis struct {
 	naive      bool
 	naiveCells int
 	effects    []effect
+	// profiles are the CPU profiles of the cells that name one, in
+	// ranked order, once read (see loadProfiles).
+	profiles []*cellProfile
 }
 
 func analyze(run *record.Run, opts Options) *analysis {

@@ -1,10 +1,13 @@
 package reports
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -194,12 +197,40 @@ type cellProfile struct {
 	cell   *cellStat
 	prof   *profile.Profile // nil when none could be read
 	passes int
-	// problems are missing or unreadable profiles.
+	// problems are missing or unreadable profiles; refused lists those
+	// not read at all because reading them was not safe (see
+	// record.ReadInDir).
 	problems []string
+	refused  []refusal
 }
 
-// loadProfiles reads every cell's CPU profiles. Missing and unreadable
-// files are problems to report, not errors.
+// A refusal is a profile not read, and why.
+type refusal struct{ path, reason string }
+
+// MaxProfileBytes is the size limit of a profile file, and of its contents
+// once decompressed: far above a profile of any run, far below what would
+// exhaust memory.
+const MaxProfileBytes = 256 << 20
+
+// maxProfileBytes is MaxProfileBytes; tests lower it.
+var maxProfileBytes int64 = MaxProfileBytes
+
+// errMissing is a profile that results.json names but that is not there.
+var errMissing = errors.New("missing")
+
+// profiled returns the ranked cells that name a CPU profile.
+func (a *analysis) profiled() []*cellStat {
+	var out []*cellStat
+	for _, c := range a.ranked {
+		if hasCPUProfile(c.Cell) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// loadProfiles reads every cell's CPU profiles. Missing, unreadable and
+// refused files are problems to report, not errors.
 func loadProfiles(runDir string, cells []*cellStat) []*cellProfile {
 	var out []*cellProfile
 	for _, c := range cells {
@@ -209,9 +240,12 @@ func loadProfiles(runDir string, cells []*cellStat) []*cellProfile {
 			if pr.Kind != "cpu" {
 				continue
 			}
-			p, err := readProfile(filepath.Join(runDir, filepath.FromSlash(pr.Path)))
+			p, err := readProfile(runDir, pr.Path)
 			if err != nil {
 				cp.problems = append(cp.problems, fmt.Sprintf("%s: %v", pr.Path, err))
+				if errors.Is(err, record.ErrRefused) {
+					cp.refused = append(cp.refused, refusal{pr.Path, err.Error()})
+				}
 				continue
 			}
 			ps = append(ps, p)
@@ -230,21 +264,48 @@ func loadProfiles(runDir string, cells []*cellStat) []*cellProfile {
 	return out
 }
 
-func readProfile(path string) (*profile.Profile, error) {
-	f, err := os.Open(path)
+// readProfile reads and parses the profile rel names in runDir, through
+// record.ReadInDir: only a regular file inside runDir of at most
+// maxProfileBytes, and at most maxProfileBytes once decompressed. Its errors
+// do not name the file: the caller does.
+func readProfile(runDir, rel string) (*profile.Profile, error) {
+	data, err := record.ReadInDir(runDir, rel, maxProfileBytes)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("missing")
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errMissing
+		}
+		if pe, ok := err.(*fs.PathError); ok {
+			return nil, pe.Err
 		}
 		return nil, err
 	}
-	defer f.Close()
-	p, err := profile.Parse(f)
+	// profile.Parse would decompress without a limit: a small gzip bomb
+	// could exhaust memory. A protobuf never starts with gzip's magic, so
+	// once is all a real profile needs.
+	if isGzip(data) {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("parse: %w", err)
+		}
+		data, err = io.ReadAll(io.LimitReader(zr, maxProfileBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("parse: decompress: %w", err)
+		}
+		if int64(len(data)) > maxProfileBytes {
+			return nil, fmt.Errorf("%w: over the limit of %d bytes once decompressed", record.ErrRefused, maxProfileBytes)
+		}
+		if isGzip(data) {
+			return nil, fmt.Errorf("%w: compressed twice", record.ErrRefused)
+		}
+	}
+	p, err := profile.ParseData(data)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	return p, nil
 }
+
+func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b }
 
 // hasCPUProfile reports whether c names a CPU profile.
 func hasCPUProfile(c *record.Cell) bool {

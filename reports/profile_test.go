@@ -1,10 +1,19 @@
 package reports
 
 import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"benchgrid/record"
 	"github.com/google/pprof/profile"
 )
 
@@ -167,5 +176,98 @@ func TestAttributeValueIndex(t *testing.T) {
 	p.Sample[0].Value = []int64{30e6, 3}
 	if got := attribute(p); got[catIO] != 30e6 {
 		t.Errorf("attribute with cpu first = %v, want 30ms of I/O", got)
+	}
+}
+
+// TestProfileRefused writes reports of runs whose best cell names a
+// profile that must not be read: each is skipped, named in the warnings
+// with the reason, and the report goes on.
+func TestProfileRefused(t *testing.T) {
+	old := maxProfileBytes
+	t.Cleanup(func() { maxProfileBytes = old })
+	outside := filepath.Join(t.TempDir(), "secret.pprof")
+	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	if _, err := zw.Write(make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		path  string                              // the profile's path in results.json
+		setup func(t *testing.T, dir, abs string) // makes the file at abs, dir/path
+		limit int64                               // maxProfileBytes, when not 0
+		want  string
+	}{
+		{name: "dot-dot", path: "../../../etc/passwd", want: `refused: a ".." in the path`},
+		{name: "absolute", path: "/etc/passwd", want: "refused: an absolute path"},
+		{name: "symlink outside", path: "profiles/link.pprof", setup: func(t *testing.T, dir, abs string) {
+			mustSymlink(t, outside, abs)
+		}, want: "refused: a symbolic link leads out of the folder"},
+		{name: "/dev/zero through a symlink", path: "profiles/zero.pprof", setup: func(t *testing.T, dir, abs string) {
+			mustSymlink(t, "/dev/zero", abs)
+		}, want: "refused: a symbolic link leads out of the folder"},
+		{name: "named pipe", path: "profiles/fifo.pprof", setup: func(t *testing.T, dir, abs string) {
+			if err := syscall.Mkfifo(abs, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, want: "refused: not a regular file (a named pipe)"},
+		{name: "oversize", path: "profiles/sonic-pool.cpu.pprof", limit: 100, want: "over the limit of 100"},
+		{name: "gzip bomb", path: "profiles/bomb.pprof", setup: func(t *testing.T, dir, abs string) {
+			if err := os.WriteFile(abs, bomb.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, limit: 64 << 10, want: "refused: over the limit of 65536 bytes once decompressed"},
+	}
+	for _, tt := range tests {
+		maxProfileBytes = cmp.Or(tt.limit, old)
+		dir := copyRun(t, "run")
+		run, err := record.Read(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		best := &run.Cells[4]
+		best.Profiles[0].Path = tt.path
+		if err := record.Write(dir, run); err != nil {
+			t.Fatal(err)
+		}
+		if tt.setup != nil {
+			tt.setup(t, dir, filepath.Join(dir, filepath.FromSlash(tt.path)))
+		}
+		done := make(chan error, 1)
+		go func() { done <- Write(t.Context(), dir, Options{ChartFormat: "svg"}) }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: Write blocked", tt.name)
+		}
+		if err != nil {
+			t.Errorf("%s: Write = %v, want a report", tt.name, err)
+			continue
+		}
+		md, err := os.ReadFile(filepath.Join(dir, record.ReportFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		warning := fmt.Sprintf("- Profile %s of %s skipped: ", code(tt.path), best.Name)
+		i := bytes.Index(md, []byte(warning))
+		if i < 0 || !bytes.Contains(md[i:i+bytes.IndexByte(md[i:], '\n')], []byte(tt.want)) {
+			t.Errorf("%s: the report does not warn %q…%q", tt.name, warning, tt.want)
+		}
+		if !bytes.Contains(md, []byte("### Top functions of the best: "+best.Name+"\n\nNo CPU profile.")) {
+			t.Errorf("%s: the report shows a profile of the best cell", tt.name)
+		}
+	}
+}
+
+func mustSymlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -92,6 +92,11 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 		return nil, nil, fmt.Errorf("chart format %q: want svg or png", opts.ChartFormat)
 	}
 	a := analyze(run, opts)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Profiles are read first: the warnings name those refused.
+	a.profiles = loadProfiles(runDir, a.profiled())
 	var b strings.Builder
 	var charts []*chart
 	b.WriteString("# benchgrid report\n\n")
@@ -112,7 +117,7 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	cpu, err := a.writeProfiles(ctx, &b, runDir)
+	cpu, err := a.writeProfiles(&b)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -372,6 +377,11 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 	}
 	for _, u := range run.Unavailable {
 		warn("Unavailable: %s: %s", u.What, u.Reason)
+	}
+	for _, cp := range a.profiles {
+		for _, r := range cp.refused {
+			warn("Profile %s of %s skipped: %s", code(r.path), cp.cell.Name, r.reason)
+		}
 	}
 	if n == 0 && mismatches.Len() == 0 {
 		b.WriteString("None.\n")

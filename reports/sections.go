@@ -2,7 +2,6 @@ package reports
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -206,8 +205,9 @@ type categoryRow struct {
 	pct   [numCategories]float64
 }
 
-// writeProfiles writes "Where the time goes" and returns its chart.
-func (a *analysis) writeProfiles(ctx context.Context, b *strings.Builder, runDir string) (*chart, error) {
+// writeProfiles writes "Where the time goes", from a.profiles, and
+// returns its chart.
+func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 	b.WriteString("## Where the time goes\n\n")
 	b.WriteString("CPU profiles attributed to categories. Each sample goes to the category of its innermost (leaf-most) frame that matches one, scanning from leaf to root: so runtime.memmove called from encoding/json counts as JSON, an allocation counts as whoever allocated (unless the GC assist or mark work shows in the stack), and a map access counts as aggregation wherever it happens. Categories by function-name prefix:\n\n")
 	for _, r := range categoryRules {
@@ -215,27 +215,17 @@ func (a *analysis) writeProfiles(ctx context.Context, b *strings.Builder, runDir
 	}
 	fmt.Fprintf(b, "- **%s**: everything else\n\n", catOther)
 
-	var profiled []*cellStat
-	for _, c := range a.ranked {
-		if hasCPUProfile(c.Cell) {
-			profiled = append(profiled, c)
-		}
-	}
 	var missing []string
 	for _, c := range a.cells {
 		if !hasCPUProfile(c.Cell) && c.hasSamples() {
 			missing = append(missing, c.Name)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	cps := loadProfiles(runDir, profiled)
 	var rows []categoryRow
 	var labels []string
 	byCell := map[*cellStat]*cellProfile{}
 	var problems []string
-	for _, cp := range cps {
+	for _, cp := range a.profiles {
 		byCell[cp.cell] = cp
 		for _, p := range cp.problems {
 			problems = append(problems, cp.cell.Name+": "+p)
