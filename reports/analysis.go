@@ -226,7 +226,7 @@ func differing(x, y *cellStat) []axis {
 func (a *analysis) factors() string {
 	var parts []string
 	for _, ax := range differing(a.baseline, a.best) {
-		parts = append(parts, fmt.Sprintf("%s %s→%s", ax.name, a.baseline.value(ax), a.best.value(ax)))
+		parts = append(parts, fmt.Sprintf("%s %s→%s", ax.name, text(a.baseline.value(ax)), text(a.best.value(ax))))
 	}
 	if len(parts) == 0 {
 		return "none (the baseline is the best)"
@@ -264,11 +264,11 @@ func (e effect) context() string {
 
 // sentence turns the effect ranked at rank into a finding.
 func (a *analysis) effectSentence(e effect, rank int) string {
-	ctx := e.context()
+	ctx := text(e.context())
 	if ctx != "" {
 		ctx = " " + ctx
 	}
-	fast, slow := level(e.fast, e.ax), level(e.slow, e.ax)
+	fast, slow := text(level(e.fast, e.ax)), text(level(e.slow, e.ax))
 	if !a.significant(e.cmp) {
 		return fmt.Sprintf("The %s matters little here: %s vs %s ~%s (%s).",
 			prose[e.ax.name], fast, slow, ctx, fmtP(e.cmp))
@@ -280,7 +280,7 @@ func (a *analysis) effectSentence(e effect, rank int) string {
 	s := fmt.Sprintf("The %s is %s: %s is %s than %s%s (%s)",
 		prose[e.ax.name], ord, fast, fmtSpeed(e.ratio), slow, ctx, fmtP(e.cmp))
 	if e.runnerUp != nil && !a.significant(e.cmpRunner) {
-		s += fmt.Sprintf(", but %s vs %s ~ (%s)", fast, level(e.runnerUp, e.ax), fmtP(e.cmpRunner))
+		s += fmt.Sprintf(", but %s vs %s ~ (%s)", fast, text(level(e.runnerUp, e.ax)), fmtP(e.cmpRunner))
 	}
 	return s + "."
 }
@@ -299,9 +299,9 @@ func (a *analysis) findings() []string {
 			verdict = "not significantly different from (~)"
 		}
 		out = append(out, fmt.Sprintf("Overall, the best configuration (%s) is %s the baseline (%s), %.0f%% CI %s (%s).",
-			a.best.Name, verdict, a.baseline.Name, 100*a.opts.Confidence, fmtInterval(iv), fmtP(c)))
+			text(a.best.Name), verdict, text(a.baseline.Name), 100*a.opts.Confidence, fmtInterval(iv), fmtP(c)))
 	} else {
-		out = append(out, fmt.Sprintf("The baseline (%s) is also the fastest configuration: nothing tried beat it.", a.best.Name))
+		out = append(out, fmt.Sprintf("The baseline (%s) is also the fastest configuration: nothing tried beat it.", text(a.best.Name)))
 	}
 	for i, e := range a.effects {
 		if i == 3 {
@@ -313,10 +313,10 @@ func (a *analysis) findings() []string {
 		k := a.best.median() / f.median()
 		if k >= 1 {
 			out = append(out, fmt.Sprintf("Reading alone (%s) takes %s; the best configuration takes %s that floor, so %.0f%% of its wall time goes to parsing and aggregating rather than reading.",
-				f.Name, fmtDur(f.median()), fmtRatio(k), 100*(1-1/k)))
+				text(f.Name), fmtDur(f.median()), fmtRatio(k), 100*(1-1/k)))
 		} else {
 			out = append(out, fmt.Sprintf("Reading alone (%s) measured %s, slower than the best configuration (%s that floor): the floor's samples are too noisy here to say what share of the time parsing takes.",
-				f.Name, fmtDur(f.median()), fmtRatio(k)))
+				text(f.Name), fmtDur(f.median()), fmtRatio(k)))
 		}
 	}
 	var mism, crash []string
@@ -333,11 +333,11 @@ func (a *analysis) findings() []string {
 	}
 	if len(mism) > 0 && len(out) < 6 {
 		out = append(out, fmt.Sprintf("%d configuration(s) computed a WRONG answer (digest mismatch) and are excluded from the ranking however fast they ran: %s.",
-			len(mism), strings.Join(mism, ", ")))
+			len(mism), text(strings.Join(mism, ", "))))
 	}
 	if len(crash) > 0 && len(out) < 6 {
 		out = append(out, fmt.Sprintf("%d configuration(s) lost samples to crashes, timeouts or errors: %s.",
-			len(crash), strings.Join(crash, ", ")))
+			len(crash), text(strings.Join(crash, ", "))))
 	}
 	if len(out) > 6 {
 		out = out[:6]

@@ -82,9 +82,9 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	t := table{head: []string{"", "Old", "New"}}
 	t.add("Run", code(oldDir), code(newDir))
 	t.add("Started", oldRun.Started.UTC().Format("2006-01-02 15:04:05 MST"), newRun.Started.UTC().Format("2006-01-02 15:04:05 MST"))
-	t.add("Commit", cellText(cmpOr(oldRun.Env.Commit, "(unknown)")), cellText(cmpOr(newRun.Env.Commit, "(unknown)")))
-	t.add("Go", cellText(oldRun.Env.GoVersion), cellText(newRun.Env.GoVersion))
-	t.add("Machine", cellText(oldRun.Env.CPU), cellText(newRun.Env.CPU))
+	t.add("Commit", text(cmpOr(oldRun.Env.Commit, "(unknown)")), text(cmpOr(newRun.Env.Commit, "(unknown)")))
+	t.add("Go", text(oldRun.Env.GoVersion), text(newRun.Env.GoVersion))
+	t.add("Machine", text(oldRun.Env.CPU), text(newRun.Env.CPU))
 	t.add("Corpus", fmt.Sprintf("%d files, %d bytes", oldRun.Corpus.Files, oldRun.Corpus.Bytes), fmt.Sprintf("%d files, %d bytes", newRun.Corpus.Files, newRun.Corpus.Bytes))
 	t.write(&b)
 	if oldRun.Corpus.Digest != newRun.Corpus.Digest || oldRun.Corpus.Bytes != newRun.Corpus.Bytes {
@@ -107,7 +107,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 			continue
 		}
 		if !o.hasSamples() || !n.hasSamples() {
-			wt.add(name, sampleText(o), sampleText(n), "?", "", "no samples to compare")
+			wt.add(text(name), sampleText(o), sampleText(n), "?", "", "no samples to compare")
 			continue
 		}
 		cm := benchmath.AssumeNothing.Compare(
@@ -127,7 +127,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 		case n.mismatch:
 			verdict = strings.TrimPrefix(verdict+", MISMATCH in both runs", ", ")
 		}
-		wt.add(name, sampleText(o), sampleText(n), fmtDelta(cm, opts.Alpha, o.median(), n.median()), fmtP(cm), verdict)
+		wt.add(text(name), sampleText(o), sampleText(n), fmtDelta(cm, opts.Alpha, o.median(), n.median()), fmtP(cm), verdict)
 		logOld += math.Log(o.median())
 		logNew += math.Log(n.median())
 		paired++
@@ -147,20 +147,20 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	wt.write(&b)
 
 	if len(regressed) > 0 {
-		fmt.Fprintf(&b, "**%d cell(s) regressed:** %s\n\n", len(regressed), strings.Join(regressed, ", "))
+		fmt.Fprintf(&b, "**%d cell(s) regressed:** %s\n\n", len(regressed), text(strings.Join(regressed, ", ")))
 	} else {
 		b.WriteString("No cell regressed.\n\n")
 	}
 	if len(onlyOld) > 0 || len(onlyNew) > 0 || len(notes) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, name := range onlyOld {
-			fmt.Fprintf(&b, "- Only in the old run: %s\n", name)
+			fmt.Fprintf(&b, "- Only in the old run: %s\n", text(name))
 		}
 		for _, name := range onlyNew {
-			fmt.Fprintf(&b, "- Only in the new run: %s\n", name)
+			fmt.Fprintf(&b, "- Only in the new run: %s\n", text(name))
 		}
 		for _, n := range notes {
-			fmt.Fprintf(&b, "- %s\n", n)
+			fmt.Fprintf(&b, "- %s\n", text(n))
 		}
 		b.WriteString("\n")
 	}

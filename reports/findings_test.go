@@ -146,8 +146,6 @@ func TestFormat(t *testing.T) {
 		{fmtRatio(5.123), "5.12×"},
 		{fmtRatio(12.34), "12.3×"},
 		{fmtSpeed(0.5), "2.00× slower"},
-		{cellText("a|b\nc"), `a\|b ⏎ c`},
-		{code("a`b"), "``a`b``"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -121,28 +121,10 @@ func fmtDelta(cmp benchmath.Comparison, alpha, old, new float64) string {
 	return fmt.Sprintf("%+.2f%%", (new/old-1)*100)
 }
 
-// cellText makes s safe inside a markdown table cell.
-func cellText(s string) string {
-	s = strings.ReplaceAll(s, "\r", "")
-	s = strings.ReplaceAll(s, "\n", " ⏎ ")
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return s
-}
-
-// code wraps s in a markdown code span, choosing a fence longer than any
-// run of backquotes in s.
-func code(s string) string {
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
-
-// table is a markdown table under construction.
+// table is a markdown table under construction. Its cells are markdown
+// (data in them escaped by text or code); the table escapes every "|" in
+// them, which GitHub-flavoured markdown reads as a "|" of the cell's
+// content, inside code spans too.
 type table struct {
 	head []string
 	rows [][]string
@@ -155,7 +137,7 @@ func (t *table) write(b *strings.Builder) {
 		b.WriteString("|")
 		for _, c := range cells {
 			b.WriteString(" ")
-			b.WriteString(c)
+			b.WriteString(strings.ReplaceAll(c, "|", `\|`))
 			b.WriteString(" |")
 		}
 		b.WriteString("\n")

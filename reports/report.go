@@ -161,7 +161,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	iv := a.improvement()
 	c := compare(base, best, &a.thr)
 	t := table{head: []string{"", "Configuration", "Median time", "Throughput", "Improvement¹", "Factors that made the difference"}}
-	t.add("Baseline²", base.Name, fmtDur(base.median())+" "+fmtCI(base.wallS), fmtRate(base.mbpsS.Center)+" MB/s", "1×", "")
+	t.add("Baseline²", text(base.Name), fmtDur(base.median())+" "+fmtCI(base.wallS), fmtRate(base.mbpsS.Center)+" MB/s", "1×", "")
 	impr := "**" + fmtSpeed(base.median()/best.median()) + "** " + fmtInterval(iv) + " (" + fmtP(c) + ")"
 	if !a.significant(c) {
 		impr = "~ " + fmtRatio(base.median()/best.median()) + " " + fmtInterval(iv) + " (" + fmtP(c) + ")"
@@ -169,7 +169,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	if best == base {
 		impr = "—"
 	}
-	t.add("**Best**", "**"+best.Name+"**", "**"+fmtDur(best.median())+"** "+fmtCI(best.wallS), "**"+fmtRate(best.mbpsS.Center)+" MB/s**", impr, a.factors())
+	t.add("**Best**", "**"+text(best.Name)+"**", "**"+fmtDur(best.median())+"** "+fmtCI(best.wallS), "**"+fmtRate(best.mbpsS.Center)+" MB/s**", impr, a.factors())
 	t.write(b)
 	fmt.Fprintf(b, "¹ Baseline median over best median, with its %.0f%% confidence interval by percentile bootstrap of the ratio of medians (%d resamples of each cell's wall times, seed %d); the p-value is benchstat's Mann-Whitney U test. \"~\" means not significant at α=%g.\n",
 		100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, a.opts.Alpha)
@@ -199,12 +199,12 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 			if !a.significant(e.cmp) {
 				sig = "~ (" + sig + ")"
 			}
-			held := settings(e.fast, e.heldAxes)
+			held := text(settings(e.fast, e.heldAxes))
 			if e.marginal {
 				held = "*marginal*"
 			}
-			t.add(fmt.Sprint(i+1), e.ax.name, e.fast.value(e.ax)+" ("+fmtDur(e.fast.median())+")",
-				e.slow.value(e.ax)+" ("+fmtDur(e.slow.median())+")", fmtRatio(e.ratio), sig, fmt.Sprint(e.levels), cellText(held))
+			t.add(fmt.Sprint(i+1), e.ax.name, text(e.fast.value(e.ax))+" ("+fmtDur(e.fast.median())+")",
+				text(e.slow.value(e.ax))+" ("+fmtDur(e.slow.median())+")", fmtRatio(e.ratio), sig, fmt.Sprint(e.levels), held)
 		}
 		t.write(b)
 	}
@@ -217,11 +217,11 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 			continue
 		}
 		floored++
-		name := c.Name
+		name := text(c.Name)
 		if c.mismatch {
 			name += " **(MISMATCH)**"
 		}
-		ft.add(name, fmtDur(c.median()), c.floor.Name, fmtDur(c.floor.median()), fmtRatio(c.median()/c.floor.median()))
+		ft.add(name, fmtDur(c.median()), text(c.floor.Name), fmtDur(c.floor.median()), fmtRatio(c.median()/c.floor.median()))
 	}
 	if floored == 0 {
 		b.WriteString("No parser=none cell ran, so there is no reading floor to compare with.\n\n")
@@ -239,7 +239,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	b.WriteString("Changes that made things significantly slower: one axis changed from the best configuration (other than back to the baseline's value), or any configuration slower than the baseline.\n\n")
 	for _, f := range fails {
 		fmt.Fprintf(b, "- %s: %s is %s slower than %s (%s vs %s, %s).\n",
-			f.what, f.cell.Name, fmtRatio(f.ratio), f.against.Name, fmtDur(f.cell.median()), fmtDur(f.against.median()), fmtP(f.cmp))
+			text(f.what), text(f.cell.Name), fmtRatio(f.ratio), text(f.against.Name), fmtDur(f.cell.median()), fmtDur(f.against.median()), fmtP(f.cmp))
 	}
 	b.WriteString("\n")
 }
@@ -249,10 +249,10 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 	env := run.Env
 	b.WriteString("## Environment and corpus\n\n")
 	t := table{head: []string{"", ""}}
-	t.add("Machine", cellText(fmt.Sprintf("%s/%s, %s, %d CPUs, load average %.2f", env.GOOS, env.GOARCH, env.CPU, env.NumCPU, env.LoadAvg)))
-	t.add("Go", cellText(env.GoVersion))
-	t.add("GOEXPERIMENT", cellText(cmpOr(env.GOEXPERIMENT, "(none)")))
-	t.add("Commit", cellText(cmpOr(env.Commit, "(unknown)")))
+	t.add("Machine", text(fmt.Sprintf("%s/%s, %s, %d CPUs, load average %.2f", env.GOOS, env.GOARCH, env.CPU, env.NumCPU, env.LoadAvg)))
+	t.add("Go", text(env.GoVersion))
+	t.add("GOEXPERIMENT", text(cmpOr(env.GOEXPERIMENT, "(none)")))
+	t.add("Commit", text(cmpOr(env.Commit, "(unknown)")))
 	for _, m := range slices.Sorted(maps.Keys(env.Modules)) {
 		t.add("Module", code(m+" "+env.Modules[m]))
 	}
@@ -264,7 +264,7 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 	if co.Seed != 0 {
 		corpus += fmt.Sprintf(", generated with seed %d", co.Seed)
 	}
-	t.add("Corpus", cellText(corpus))
+	t.add("Corpus", text(corpus))
 	t.add("File sizes", fmt.Sprintf("p50 %s, p90 %s, p99 %s, max %s",
 		fmtBytes(float64(co.SizeP50)), fmtBytes(float64(co.SizeP90)), fmtBytes(float64(co.SizeP99)), fmtBytes(float64(co.SizeMax))))
 	t.add("Bad inputs", fmt.Sprintf("%d (skipped by the workload, not failures)", co.BadFiles))
@@ -279,12 +279,13 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 	t.add("Run", status)
 	t.write(b)
 	if co.Reference != "" {
-		b.WriteString("Reference answer (std + sequential):\n\n```\n" + strings.TrimRight(co.Reference, "\n") + "\n```\n\n")
+		b.WriteString("Reference answer (std + sequential):\n\n")
+		writeFenced(b, "", oneLine(co.Reference))
 	}
 	if len(co.Bad) > 0 {
 		fmt.Fprintf(b, "Bad inputs (skipped), %d of %d listed:\n\n", min(len(co.Bad), maxBadListed), co.BadFiles)
 		for _, bad := range co.Bad[:min(len(co.Bad), maxBadListed)] {
-			fmt.Fprintf(b, "- %s: %s\n", code(bad.Path), bad.Reason)
+			fmt.Fprintf(b, "- %s: %s\n", code(bad.Path), text(bad.Reason))
 		}
 		b.WriteString("\n")
 	}
@@ -313,11 +314,11 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 			if f.Kind != record.FailMismatch {
 				continue
 			}
-			fmt.Fprintf(&mismatches, "#### ⚠ DIGEST MISMATCH: %s, round %d\n\n", c.Name, f.Round)
-			if f.Reason != "" {
-				fmt.Fprintf(&mismatches, "%s\n\n", f.Reason)
+			fmt.Fprintf(&mismatches, "#### ⚠ DIGEST MISMATCH: %s, round %d\n\n", text(c.Name), f.Round)
+			if why := failureWhy(f.Cause, f.Reason); why != "" {
+				fmt.Fprintf(&mismatches, "Reason: %s\n\n", why)
 			}
-			fmt.Fprintf(&mismatches, "```\ngot:  %s\nwant: %s\n```\n\n", strings.TrimRight(f.Got, "\n"), strings.TrimRight(f.Want, "\n"))
+			writeFenced(&mismatches, "", "got:  "+oneLine(f.Got)+"\nwant: "+oneLine(f.Want))
 		}
 	}
 	if mismatches.Len() > 0 {
@@ -325,22 +326,23 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		b.WriteString(mismatches.String())
 	}
 	for _, w := range run.Warnings {
-		warn("%s", w)
+		warn("%s", text(w))
 	}
 	// Fallbacks are grouped by reason: adapters tend to fall back the same
 	// way under every strategy.
 	var fbReasons []string
 	fbCells := map[string][]string{}
 	for _, c := range a.cells {
-		// Repeated failures of a cell are grouped by kind, reason and stderr.
-		type failKey struct{ kind, reason, stderr string }
+		// Repeated failures of a cell are grouped by kind, cause, reason
+		// and stderr.
+		type failKey struct{ kind, cause, reason, stderr string }
 		var keys []failKey
 		rounds := map[failKey][]string{}
 		for _, f := range c.Failures {
 			if f.Kind == record.FailMismatch {
 				continue
 			}
-			k := failKey{f.Kind, f.Reason, lastLines(f.Stderr, 3)}
+			k := failKey{f.Kind, f.Cause, f.Reason, lastLines(f.Stderr, 3)}
 			if rounds[k] == nil {
 				keys = append(keys, k)
 			}
@@ -348,9 +350,10 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		}
 		for _, k := range keys {
 			rs := rounds[k]
-			msg := fmt.Sprintf("**%s** in %s, round %s: %s", strings.ToUpper(k.kind), c.Name, rs[0], k.reason)
+			kind, why := text(strings.ToUpper(k.kind)), failureWhy(k.cause, k.reason)
+			msg := fmt.Sprintf("**%s** in %s, round %s: %s", kind, text(c.Name), rs[0], why)
 			if len(rs) > 1 {
-				msg = fmt.Sprintf("**%s** ×%d in %s, rounds %s: %s", strings.ToUpper(k.kind), len(rs), c.Name, strings.Join(rs, ", "), k.reason)
+				msg = fmt.Sprintf("**%s** ×%d in %s, rounds %s: %s", kind, len(rs), text(c.Name), strings.Join(rs, ", "), why)
 			}
 			if k.stderr != "" {
 				msg += " — stderr: " + code(k.stderr)
@@ -358,35 +361,47 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 			warn("%s", msg)
 		}
 		if !c.hasSamples() {
-			warn("%s has no successful sample.", c.Name)
+			warn("%s has no successful sample.", text(c.Name))
 		} else if c.n() < a.run.Count {
-			warn("%s has %d of %d samples.", c.Name, c.n(), a.run.Count)
+			warn("%s has %d of %d samples.", text(c.Name), c.n(), a.run.Count)
 		}
 		for _, w := range c.Warnings {
-			warn("%s: %s", c.Name, w)
+			warn("%s: %s", text(c.Name), text(w))
 		}
 		for _, fb := range c.Fallback {
 			if fbCells[fb.Reason] == nil {
 				fbReasons = append(fbReasons, fb.Reason)
 			}
-			fbCells[fb.Reason] = append(fbCells[fb.Reason], fmt.Sprintf("%s (%d files)", c.Name, fb.Files))
+			fbCells[fb.Reason] = append(fbCells[fb.Reason], fmt.Sprintf("%s (%d files)", text(c.Name), fb.Files))
 		}
 	}
 	for _, r := range fbReasons {
-		warn("Adapter fallback, %s: %s", r, strings.Join(fbCells[r], ", "))
+		warn("Adapter fallback, %s: %s", text(r), strings.Join(fbCells[r], ", "))
 	}
 	for _, u := range run.Unavailable {
-		warn("Unavailable: %s: %s", u.What, u.Reason)
+		warn("Unavailable: %s: %s", text(u.What), text(u.Reason))
 	}
 	for _, cp := range a.profiles {
 		for _, r := range cp.refused {
-			warn("Profile %s of %s skipped: %s", code(r.path), cp.cell.Name, r.reason)
+			warn("Profile %s of %s skipped: %s", code(r.path), text(cp.cell.Name), text(r.reason))
 		}
 	}
 	if n == 0 && mismatches.Len() == 0 {
 		b.WriteString("None.\n")
 	}
 	b.WriteString("\n")
+}
+
+// failureWhy says why a sample failed, escaped: its one-line cause first,
+// when it has one, then the reason the harness gave.
+func failureWhy(cause, reason string) string {
+	switch {
+	case cause == "":
+		return text(reason)
+	case reason == "":
+		return text(cause)
+	}
+	return text(cause) + " (" + text(reason) + ")"
 }
 
 // lastLines returns the last n non-empty lines of s, joined by " ⏎ ".
@@ -427,7 +442,7 @@ func (a *analysis) writeMatrix(b *strings.Builder) {
 		if c.n() > 1 && c.cv > record.NoisyCV {
 			notes = append(notes, fmt.Sprintf("noisy (CV %.0f%%)", 100*c.cv))
 		}
-		t.add(c.Name, fmt.Sprint(c.n()), fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), floor,
+		t.add(text(c.Name), fmt.Sprint(c.n()), fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), floor,
 			fmtDur(c.cpu), fmtBytes(c.allocB), fmtCount(c.allocN), fmtCount(c.gc), fmtBytes(c.rss), strings.Join(notes, ", "))
 	}
 	t.write(b)
@@ -443,12 +458,12 @@ func (a *analysis) writeMatrix(b *strings.Builder) {
 		for _, c := range failed {
 			var why []string
 			for _, f := range c.Failures {
-				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, f.Kind, f.Reason))
+				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, text(f.Kind), failureWhy(f.Cause, f.Reason)))
 			}
 			if len(why) == 0 {
 				why = append(why, "no sample recorded")
 			}
-			ft.add(c.Name, cellText(strings.Join(why, "; ")))
+			ft.add(text(c.Name), strings.Join(why, "; "))
 		}
 		ft.write(b)
 	}

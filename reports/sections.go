@@ -82,11 +82,11 @@ func (a *analysis) writeVersus(b *strings.Builder, ax axis, ref string) {
 			}
 		}
 		for _, c := range cs {
-			name := c.value(ax)
+			name := text(c.value(ax))
 			if c.mismatch {
 				name += " **(MISMATCH)**"
 			}
-			at := a.shortKey(c, ax.name)
+			at := text(a.shortKey(c, ax.name))
 			if c == base {
 				t.add(at, name, fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), "(reference)", "", "")
 				continue
@@ -135,13 +135,17 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 		}
 		parsers := distinct(cs, axisByName("parser"))
 		slices.Sort(parsers)
-		t := table{head: append(append([]string{"Parser"}, strategies...), "Depends on strategy?")}
+		head := []string{"Parser"}
+		for _, s := range strategies {
+			head = append(head, text(s))
+		}
+		t := table{head: append(head, "Depends on strategy?")}
 		crossed := false // some parser has a speedup under two strategies
 		for _, p := range parsers {
 			if p == "std" {
 				continue
 			}
-			row := []string{p}
+			row := []string{text(p)}
 			type ratio struct {
 				s  string
 				r  float64
@@ -172,7 +176,7 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 				hi := slices.MaxFunc(rs, func(x, y ratio) int { return cmp.Compare(x.r, y.r) })
 				lo := slices.MinFunc(rs, func(x, y ratio) int { return cmp.Compare(x.r, y.r) })
 				if !hi.iv.overlaps(lo.iv) {
-					verdict = fmt.Sprintf("**yes**: %s under %s, %s under %s", fmtRatio(hi.r), hi.s, fmtRatio(lo.r), lo.s)
+					verdict = fmt.Sprintf("**yes**: %s under %s, %s under %s", fmtRatio(hi.r), text(hi.s), fmtRatio(lo.r), text(lo.s))
 				} else {
 					verdict = "no: the intervals overlap"
 				}
@@ -189,7 +193,7 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 			wrote = true
 		}
 		if len(keys) > 1 {
-			fmt.Fprintf(b, "At %s:\n\n", a.shortKey(cs[0], "parser", "strategy"))
+			fmt.Fprintf(b, "At %s:\n\n", text(a.shortKey(cs[0], "parser", "strategy")))
 		}
 		t.write(b)
 	}
@@ -259,7 +263,7 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 		t := table{head: head}
 		for _, r := range rows {
 			cp := byCell[r.cell]
-			row := []string{r.cell.Name, fmt.Sprintf("%s over %d passes", fmtDur(float64(r.total)), cp.passes)}
+			row := []string{text(r.cell.Name), fmt.Sprintf("%s over %d passes", fmtDur(float64(r.total)), cp.passes)}
 			for _, p := range r.pct {
 				row = append(row, fmt.Sprintf("%.1f%%", p))
 			}
@@ -280,10 +284,10 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 	if len(missing) > 0 || len(problems) > 0 {
 		b.WriteString("Profiles not available:\n\n")
 		if len(missing) > 0 {
-			fmt.Fprintf(b, "- No CPU profile recorded for %d cell(s): %s\n", len(missing), strings.Join(missing, ", "))
+			fmt.Fprintf(b, "- No CPU profile recorded for %d cell(s): %s\n", len(missing), text(strings.Join(missing, ", ")))
 		}
 		for _, p := range problems {
-			fmt.Fprintf(b, "- %s\n", p)
+			fmt.Fprintf(b, "- %s\n", text(p))
 		}
 		b.WriteString("\n")
 	}
@@ -295,7 +299,7 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 			continue
 		}
 		cp := byCell[which.c]
-		fmt.Fprintf(b, "### Top functions of the %s: %s\n\n", which.title, which.c.Name)
+		fmt.Fprintf(b, "### Top functions of the %s: %s\n\n", which.title, text(which.c.Name))
 		if cp == nil || cp.prof == nil {
 			b.WriteString("No CPU profile.\n\n")
 			continue

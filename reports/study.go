@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"benchgrid/record"
 )
@@ -54,7 +56,7 @@ func buildStudy(st *record.Study) []byte {
 	}
 	fmt.Fprintf(&b, "; corpus %s (%d files, %s); %d samples per configuration in each step; %s/%s, %s, %d CPUs, %s.",
 		code(st.Corpus.Path), st.Corpus.Files, fmtBytes(float64(st.Corpus.Bytes)), st.Count,
-		st.Env.GOOS, st.Env.GOARCH, cmpOr(st.Env.CPU, "unknown CPU"), st.Env.NumCPU, st.Env.GoVersion)
+		text(st.Env.GOOS), text(st.Env.GOARCH), text(cmpOr(st.Env.CPU, "unknown CPU")), st.Env.NumCPU, text(st.Env.GoVersion))
 	if !st.Complete {
 		b.WriteString(" **The study is incomplete**: it was interrupted or failed; what follows covers what was measured, and its final configuration is the best found so far.")
 	}
@@ -82,7 +84,7 @@ func writeStudyResults(b *strings.Builder, st *record.Study) {
 		if keys == "" {
 			keys = "none: nothing beat the naive program"
 		}
-		t.add("events workload", fmtDur(r.Before.MedianNs), "**"+fmtDur(r.After.MedianNs)+"**", factorText(st, r), cellText(keys))
+		t.add("events workload", fmtDur(r.Before.MedianNs), "**"+fmtDur(r.After.MedianNs)+"**", factorText(st, r), text(keys))
 		t.write(b)
 		if r.Interleaved {
 			fmt.Fprintf(b, "Original and optimized were measured side by side in the final step (run %s): the improvement is the original median over the optimized median, with its %.0f%% confidence interval (percentile bootstrap of the ratio of medians, %d resamples, seed %d) and the Mann-Whitney U p-value.\n\n",
@@ -106,15 +108,15 @@ func writeStudyResults(b *strings.Builder, st *record.Study) {
 		for _, tr := range s.Trials {
 			switch {
 			case tr.Adopted:
-				taken, ratio, p, so = "**"+tr.Change+"**", ratioText(tr), fmtPValue(tr.P), fmtSpeed(1/tr.Ratio)
+				taken, ratio, p, so = "**"+text(tr.Change)+"**", ratioText(tr), fmtPValue(tr.P), fmtSpeed(1/tr.Ratio)
 			case s.Kind == record.StepFinal:
-				taken = "— (" + tr.Change + ": " + outcomeText(tr) + ")"
+				taken = "— (" + text(tr.Change) + ": " + outcomeText(tr) + ")"
 				if tr.Figures.N > 0 {
 					ratio, p = ratioText(tr), fmtPValue(tr.P)
 				}
 			}
 		}
-		t.add(name, cellText(configText(s.Config)), figText(s.Current), taken, ratio, p, so)
+		t.add(name, configText(s.Config), figText(s.Current), taken, ratio, p, so)
 	}
 	t.write(b)
 	b.WriteString("Time ratio: the median wall time with the change over the configuration's without it, measured side by side in the step's run (below 1 is faster). Each step's figures come from its own run, so medians of different steps compare only roughly; the improvement above is measured side by side.\n\n")
@@ -122,12 +124,12 @@ func writeStudyResults(b *strings.Builder, st *record.Study) {
 	if r != nil {
 		b.WriteString("### Final Benchmark: Optimized Configuration\n\n")
 		t := table{head: []string{"Configuration", "Median time", "Throughput", "Notes"}}
-		t.add("Original", figText(r.Before), fmtRate(mbps(st, r.Before.MedianNs))+" MB/s", cellText(r.Original.Name))
-		note := r.Optimized.Name
+		t.add("Original", figText(r.Before), fmtRate(mbps(st, r.Before.MedianNs))+" MB/s", text(r.Original.Name))
+		note := text(r.Optimized.Name)
 		if r.Interleaved && r.Factor > 0 {
 			note += fmt.Sprintf("; %.0f%% less time than the original", 100*(1-1/r.Factor))
 		}
-		t.add("**Optimized**", "**"+figText(r.After)+"**", "**"+fmtRate(mbps(st, r.After.MedianNs))+" MB/s**", cellText(note))
+		t.add("**Optimized**", "**"+figText(r.After)+"**", "**"+fmtRate(mbps(st, r.After.MedianNs))+" MB/s**", note)
 		t.write(b)
 	}
 }
@@ -218,7 +220,7 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 		g := gains[0]
 		var names []string
 		for _, a := range g.adopted {
-			names = append(names, a.Change)
+			names = append(names, text(a.Change))
 		}
 		fmt.Fprintf(b, "**%s** mattered most: %s made the program %s (%s).\n\n",
 			classTitle[g.class], strings.Join(names, " then "), fmtSpeed(g.gain), strings.Join(g.steps, ", "))
@@ -231,14 +233,14 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 		if len(g.adopted) > 0 {
 			var parts []string
 			for i, a := range g.adopted {
-				parts = append(parts, a.Change+" ("+g.steps[i]+")")
+				parts = append(parts, text(a.Change)+" ("+g.steps[i]+")")
 			}
-			adopted, gain = cellText(strings.Join(parts, ", ")), fmtSpeed(g.gain)
+			adopted, gain = strings.Join(parts, ", "), fmtSpeed(g.gain)
 		}
 		alone := "not tried"
 		switch {
 		case g.alone != nil:
-			alone = g.alone.Change + ": " + fmtSpeed(1/g.alone.Ratio)
+			alone = text(g.alone.Change) + ": " + fmtSpeed(1/g.alone.Ratio)
 		case g.aloneSame:
 			alone = "~ (no change significantly faster)"
 		}
@@ -255,7 +257,7 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 			verdict = fmtSpeed(1/last.Ratio) + " (" + fmtPValue(last.P) + ")"
 		}
 		notCombined = append(notCombined, fmt.Sprintf("- %s: %s alone on the naive program, but %s on %s (%s).",
-			tr.Change, fmtSpeed(1/tr.Ratio), verdict, configText(ls.Config), stepName(*ls)))
+			text(tr.Change), fmtSpeed(1/tr.Ratio), verdict, configText(ls.Config), stepName(*ls)))
 	}
 	if len(notCombined) == 0 {
 		b.WriteString("None: every change that helped alone was adopted, was an alternative to an adopted change, or still helped at the end.\n\n")
@@ -287,7 +289,7 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 				f.where = append(f.where, fmt.Sprintf("%s at %s", fmtRatio(tr.Ratio), stepName(s)))
 				f.worst = max(f.worst, tr.Ratio)
 			case record.TrialFailed:
-				broken = append(broken, fmt.Sprintf("- %s on %s (%s): %s.", tr.Change, configText(s.Config), stepName(s), cellText(tr.Reason)))
+				broken = append(broken, fmt.Sprintf("- %s on %s (%s): %s.", text(tr.Change), configText(s.Config), stepName(s), text(tr.Reason)))
 			}
 		}
 	}
@@ -297,7 +299,7 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 		b.WriteString("Changes significantly slower than the configuration they were tried on (time ratio above 1, p < α), with their measured cost:\n\n")
 		t := table{head: []string{"Change", "First cost [" + ciLabel(st) + "]", "p", "Cost at each step tried"}}
 		for _, f := range fails {
-			t.add(f.change, ratioText(f.first)+" ("+fmtSpeed(1/f.first.Ratio)+")", fmtPValue(f.first.P), cellText(strings.Join(f.where, "; ")))
+			t.add(text(f.change), ratioText(f.first)+" ("+fmtSpeed(1/f.first.Ratio)+")", fmtPValue(f.first.P), strings.Join(f.where, "; "))
 		}
 		t.write(b)
 	}
@@ -309,10 +311,10 @@ func writeStudyFindings(b *strings.Builder, st *record.Study) {
 	if len(st.Unavailable)+len(st.Skipped) > 0 {
 		b.WriteString("### 4. Not measured\n\n")
 		for _, u := range st.Unavailable {
-			fmt.Fprintf(b, "- %s could not run here: %s.\n", u.What, cellText(u.Reason))
+			fmt.Fprintf(b, "- %s could not run here: %s.\n", text(u.What), text(u.Reason))
 		}
 		for _, u := range st.Skipped {
-			fmt.Fprintf(b, "- %s was not tried: %s.\n", u.What, cellText(u.Reason))
+			fmt.Fprintf(b, "- %s was not tried: %s.\n", text(u.What), text(u.Reason))
 		}
 		b.WriteString("\n")
 	}
@@ -394,7 +396,7 @@ func writeStudyRecommendations(b *strings.Builder, st *record.Study) {
 	if len(st.Preset) > 0 {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, st.Preset, "", "  ") == nil {
-			fmt.Fprintf(b, "```json\n%s\n```\n\n", strings.TrimSpace(pretty.String()))
+			writeFenced(b, "json", strings.TrimSpace(pretty.String()))
 		}
 	}
 	b.WriteString("### Go settings\n\n")
@@ -402,18 +404,18 @@ func writeStudyRecommendations(b *strings.Builder, st *record.Study) {
 	if len(env)+len(build) == 0 {
 		b.WriteString("None: the final configuration runs with the runtime's defaults and a default build.\n\n")
 	} else {
-		b.WriteString("```sh\n")
+		var sh strings.Builder
 		if len(env) > 0 {
-			b.WriteString("# the program's environment\n")
+			sh.WriteString("# the program's environment\n")
 			for _, e := range env {
-				fmt.Fprintf(b, "export %s\n", e)
+				fmt.Fprintf(&sh, "export %s\n", e)
 			}
 		}
 		if len(build) > 0 {
-			b.WriteString("# building it\n")
-			b.WriteString(strings.Join(build, " ") + "\n")
+			sh.WriteString("# building it\n")
+			sh.WriteString(strings.Join(build, " ") + "\n")
 		}
-		b.WriteString("```\n\n")
+		writeFenced(b, "sh", sh.String())
 	}
 	for _, n := range notes {
 		b.WriteString(n + "\n\n")
@@ -436,10 +438,10 @@ func writeStudyRecommendations(b *strings.Builder, st *record.Study) {
 func goSettings(st *record.Study) (env, build, notes []string) {
 	f := st.Final
 	if f.GOGC != "" && f.GOGC != "100" {
-		env = append(env, "GOGC="+f.GOGC)
+		env = append(env, "GOGC="+shellWord(f.GOGC))
 	}
 	if f.GOMEMLIMIT != "" && f.GOMEMLIMIT != "off" {
-		env = append(env, "GOMEMLIMIT="+f.GOMEMLIMIT)
+		env = append(env, "GOMEMLIMIT="+shellWord(f.GOMEMLIMIT))
 	}
 	if f.Build == "" || f.Build == "default" {
 		return env, nil, nil
@@ -483,16 +485,16 @@ func writeStudySteps(b *strings.Builder, st *record.Study) {
 		fmt.Fprintf(b, "### %s\n\n", title)
 		fmt.Fprintf(b, "On %s, median %s", configText(s.Config), figText(s.Current))
 		if s.Run != "" {
-			fmt.Fprintf(b, "; run [%s](%s)", s.Run, path.Join(s.Run, record.ReportFile))
+			fmt.Fprintf(b, "; run %s", link(s.Run, path.Join(s.Run, record.ReportFile)))
 		}
 		fmt.Fprintf(b, "; %s.", fmtDur(float64(s.ElapsedNs)))
 		if !s.Complete {
 			b.WriteString(" **Incomplete.**")
 		}
-		fmt.Fprintf(b, " %s.\n\n", cellText(upperFirst(s.Decision)))
+		fmt.Fprintf(b, " %s.\n\n", text(upperFirst(s.Decision)))
 		t := table{head: []string{"Change", "Outcome", "Median time", "Time ratio [" + ciLabel(st) + "]", "p", "Note"}}
 		for _, tr := range s.Trials {
-			change, outcome := tr.Change, outcomeText(tr)
+			change, outcome := text(tr.Change), outcomeText(tr)
 			if tr.Adopted {
 				change, outcome = "**"+change+"**", "**adopted**: "+outcome
 			}
@@ -500,7 +502,7 @@ func writeStudySteps(b *strings.Builder, st *record.Study) {
 			if tr.Figures.N > 0 {
 				median, ratio, p = figText(tr.Figures), ratioText(tr), fmtPValue(tr.P)
 			}
-			t.add(change, outcome, median, ratio, p, cellText(tr.Reason))
+			t.add(change, outcome, median, ratio, p, text(tr.Reason))
 		}
 		t.write(b)
 	}
@@ -521,7 +523,11 @@ func writeStudyConclusion(b *strings.Builder, st *record.Study) {
 	}
 	taken := "nothing: no change was significantly faster than the naive program"
 	if len(st.Adopted) > 0 {
-		taken = "taking " + joinAnd(st.Adopted) + ", in that order"
+		var adopted []string
+		for _, a := range st.Adopted {
+			adopted = append(adopted, text(a))
+		}
+		taken = "taking " + joinAnd(adopted) + ", in that order"
 	}
 	verdict := "**" + fmtSpeed(r.Factor) + "**"
 	if r.Interleaved && !(r.P < st.Alpha) {
@@ -535,10 +541,11 @@ func writeStudyConclusion(b *strings.Builder, st *record.Study) {
 	b.WriteString("\n")
 }
 
-// configText names a configuration by its axes: "parser=std, strategy=perfile, …".
+// configText names a configuration by its axes, escaped: "parser=std,
+// strategy=perfile, …".
 func configText(c record.StudyConfig) string {
-	return fmt.Sprintf("parser=%s, strategy=%s, read=%s, GOGC=%s, GOMEMLIMIT=%s, build=%s",
-		c.Parser, c.Strategy, c.Read, cmpOr(c.GOGC, "100"), cmpOr(c.GOMEMLIMIT, "off"), cmpOr(c.Build, "default"))
+	return text(fmt.Sprintf("parser=%s, strategy=%s, read=%s, GOGC=%s, GOMEMLIMIT=%s, build=%s",
+		c.Parser, c.Strategy, c.Read, cmpOr(c.GOGC, "100"), cmpOr(c.GOMEMLIMIT, "off"), cmpOr(c.Build, "default")))
 }
 
 // figText formats a median with benchstat's "± x%" interval, or n when
@@ -572,7 +579,7 @@ func outcomeText(tr record.StudyTrial) string {
 	case record.TrialSame:
 		return "~"
 	}
-	return tr.Status
+	return text(tr.Status)
 }
 
 func fmtPValue(p float64) string { return fmt.Sprintf("p=%.3f", p) }
@@ -590,7 +597,8 @@ func upperFirst(s string) string {
 	if s == "" {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // joinAnd joins items as "a, b and c".
