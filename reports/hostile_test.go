@@ -280,15 +280,7 @@ func literal(s string) string { return strings.TrimSpace(visible(s)) }
 
 func TestReportHostile(t *testing.T) {
 	render := func(s func(string) string) []byte {
-		dir := writeHostileRun(t, s)
-		if err := Write(t.Context(), dir, Options{ChartFormat: "svg"}); err != nil {
-			t.Fatalf("Write: %v", err)
-		}
-		md, err := os.ReadFile(filepath.Join(dir, record.ReportFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return md
+		return renderReport(t, writeHostileRun(t, s), Options{ChartFormat: "svg"})
 	}
 	evil, twin := render(hostile), render(plain)
 	sh := checkShapes(t, "report", evil, twin)
@@ -392,14 +384,7 @@ func TestStudyHostile(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, record.StudyFile), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteStudy(t.Context(), dir); err != nil {
-			t.Fatalf("WriteStudy: %v", err)
-		}
-		md, err := os.ReadFile(filepath.Join(dir, record.StudyReportFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return md
+		return renderStudy(t, dir)
 	}
 	sh := checkShapes(t, "study", render(hostile), render(plain))
 	want := []string{

@@ -170,16 +170,23 @@ func TestWriteEmptyRun(t *testing.T) {
 	if err := record.Write(dir, run); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(t.Context(), dir, Options{}); err != nil {
+	md := renderReport(t, dir, Options{})
+	for _, want := range []string{"INCOMPLETE", "No configuration produced a usable sample", "**TIMEOUT**", "exceeded 10m0s"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report of an empty run lacks %q", want)
+		}
+	}
+}
+
+// renderReport writes dir's report.md and returns it.
+func renderReport(t *testing.T, dir string, opts Options) []byte {
+	t.Helper()
+	if err := Write(t.Context(), dir, opts); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, record.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"INCOMPLETE", "No configuration produced a usable sample", "**TIMEOUT**", "exceeded 10m0s"} {
-		if !bytes.Contains(md, []byte(want)) {
-			t.Errorf("report of an empty run lacks %q", want)
-		}
-	}
+	return md
 }

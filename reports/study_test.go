@@ -12,13 +12,7 @@ import (
 
 func TestWriteStudy(t *testing.T) {
 	dir := copyRun(t, "study")
-	if err := WriteStudy(t.Context(), dir); err != nil {
-		t.Fatalf("WriteStudy: %v", err)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, record.StudyReportFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := renderStudy(t, dir)
 	golden(t, "study.golden", got)
 	for _, want := range []string{
 		"**2.92× faster** [2.90–2.95×]",
@@ -64,13 +58,7 @@ func TestWriteStudyIncomplete(t *testing.T) {
 	if err := record.WriteStudy(dir, st); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteStudy(t.Context(), dir); err != nil {
-		t.Fatalf("WriteStudy: %v", err)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, record.StudyReportFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := renderStudy(t, dir)
 	for _, want := range []string{
 		"**The study is incomplete**",
 		"| 2 (incomplete) |",
@@ -91,4 +79,17 @@ func TestWriteStudyMissing(t *testing.T) {
 	if err := WriteStudy(t.Context(), t.TempDir()); err == nil {
 		t.Error("WriteStudy(empty folder) = nil, want an error")
 	}
+}
+
+// renderStudy writes dir's study.md and returns it.
+func renderStudy(t *testing.T, dir string) []byte {
+	t.Helper()
+	if err := WriteStudy(t.Context(), dir); err != nil {
+		t.Fatalf("WriteStudy: %v", err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, record.StudyReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
 }
