@@ -84,6 +84,9 @@ func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, ski
 	if !info.IsDir() {
 		return fmt.Errorf("corpus %s: not a directory", root)
 	}
+	if err := CheckComplete(root); err != nil {
+		return err
+	}
 	if fsys == nil {
 		// os.DirFS opens root itself (following a link there); below it,
 		// directory entries carry lstat's types, so links are not
@@ -96,7 +99,10 @@ func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, ski
 		}
 		path := filepath.Join(root, filepath.FromSlash(rel))
 		if err != nil {
-			if skip != nil && rel != "." && d != nil && d.IsDir() {
+			// A folder the program cannot read for want of its own
+			// resources (file descriptors, memory) is not the corpus's
+			// fault: that fails the walk instead of skipping inputs.
+			if skip != nil && rel != "." && d != nil && d.IsDir() && !IsResourceExhausted(err) {
 				skip(Skipped{Path: path, Reason: err.Error()})
 				return fs.SkipDir
 			}

@@ -33,11 +33,14 @@ func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string
 	for i, c := range cells {
 		c.Build = "default" // run by opts.ChildCommand, whatever the cell's build
 		dir := filepath.Join(tmp, fmt.Sprint(i))
-		res, fail := r.child(c, ChildSpec{
+		res, fail := r.child(ctx, c, ChildSpec{
 			Corpus: opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
 			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: r.opts.profileMinCPU(),
 		})
 		if fail != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return fmt.Errorf("profile %s for PGO: %s: %s", c.FullName(), fail.Kind, fail.Reason)
 		}
 		for _, p := range res.Profiles {

@@ -2,16 +2,19 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -194,6 +197,12 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		o.WarmupFiles = min(max(len(files)/30, 50), 1000)
 	}
 
+	// Checked before the reference pass, which can take minutes: the run
+	// folder's link must be replaceable.
+	if err := checkLatest(o.OutDir); err != nil {
+		return "", nil, err
+	}
+
 	// The reference answer: std + sequential, in this process. Its pass
 	// also warms the page cache for the rounds.
 	r.logf("reference: std + sequential over %d files (%s)", len(files), corpus.FormatBytes(stats.Bytes))
@@ -275,7 +284,11 @@ rounds:
 				interrupted = true
 				break rounds
 			}
-			r.sample(round, ci)
+			r.sample(ctx, round, ci)
+			if ctx.Err() != nil {
+				interrupted = true // the sample in flight was dropped
+				break rounds
+			}
 			r.done++
 			if err := r.flush(); err != nil {
 				return r.dir, r.rec, err
@@ -295,7 +308,7 @@ rounds:
 				interrupted = true
 				break
 			}
-			r.profile(ci)
+			r.profile(ctx, ci)
 			if err := r.flush(); err != nil {
 				return r.dir, r.rec, err
 			}
@@ -334,6 +347,25 @@ func reference(ctx context.Context, files []corpus.File) (*workload.Tally, error
 	return proc.Run(ctx, files)
 }
 
+// latestLink is the name of the link to the newest run folder.
+const latestLink = "latest"
+
+// checkLatest refuses an out folder whose "latest" is not a link that a
+// run may replace (a real folder or file of the user's).
+func checkLatest(outDir string) error {
+	latest := filepath.Join(outDir, latestLink)
+	info, err := os.Lstat(latest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case info.Mode()&fs.ModeSymlink == 0:
+		return fmt.Errorf("%s exists and is not a link: a run points it at its own folder, so move it away first", latest)
+	}
+	return nil
+}
+
 // createDir makes results/<timestamp> and points results/latest at it.
 func (r *runner) createDir() error {
 	if err := os.MkdirAll(r.opts.OutDir, 0o755); err != nil {
@@ -352,7 +384,7 @@ func (r *runner) createDir() error {
 		dir = filepath.Join(r.opts.OutDir, fmt.Sprintf("%s-%d", name, i))
 	}
 	r.dir = dir
-	latest := filepath.Join(r.opts.OutDir, "latest")
+	latest := filepath.Join(r.opts.OutDir, latestLink)
 	tmp := latest + ".tmp"
 	_ = os.Remove(tmp)
 	if err := os.Symlink(filepath.Base(dir), tmp); err != nil {
@@ -377,15 +409,21 @@ func (r *runner) flush() error {
 }
 
 // sample runs one timed sample of cell ci and records it or its failure.
-func (r *runner) sample(round, ci int) {
+//
+// A sample cut short by ctx (an interrupt) is neither: it is dropped.
+func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.child(c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.child(ctx, c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	if ctx.Err() != nil {
+		return
+	}
 	if fail == nil {
 		fail = r.check(c, res)
 	}
 	if fail != nil {
 		fail.Round = round
+		fail.Cause = cmp.Or(fail.Cause, oneLine(fail.Reason))
 		rc.Failures = append(rc.Failures, *fail)
 		r.logf("FAIL %s round %d: %s: %s", c.FullName(), round, fail.Kind, fail.Reason)
 		return
@@ -440,7 +478,7 @@ func mergeFallbacks(rc *record.Cell, fallbacks map[string]int64, first bool) {
 }
 
 // profile runs cell ci's profiling pass.
-func (r *runner) profile(ci int) {
+func (r *runner) profile(ctx context.Context, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
@@ -450,7 +488,10 @@ func (r *runner) profile(ci int) {
 		MinCPU: r.opts.profileMinCPU(),
 	}
 	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
-	res, fail := r.child(c, spec)
+	res, fail := r.child(ctx, c, spec)
+	if ctx.Err() != nil {
+		return
+	}
 	if fail == nil {
 		fail = r.check(c, res)
 	}
@@ -471,18 +512,16 @@ func slug(name string) string {
 	return strings.NewReplacer("/", "_", "=", "-").Replace(name)
 }
 
-// stderrTail is how much of a failed child's stderr is kept.
-const stderrTail = 4096
-
 // child runs one child process for cell c and decodes its result. The
 // child runs in its own process group, so a Ctrl-C at the terminal reaches
-// only the harness, which lets the sample in flight finish.
-func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
+// only the harness; the harness then kills the child's group (runCtx is
+// done) and the caller drops the sample cut short.
+func (r *runner) child(runCtx context.Context, c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
 	input, err := json.Marshal(spec)
 	if err != nil {
 		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
+	ctx, cancel := context.WithTimeout(runCtx, r.opts.Timeout)
 	defer cancel()
 	command := r.opts.ChildCommand
 	if b, ok := r.binaries[c.Build]; ok {
@@ -491,32 +530,59 @@ func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
 	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout bytes.Buffer
-	stderr := &tailBuffer{max: stderrTail}
+	stderr := newStderrBuffer()
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
 	cmd.Env = append(childEnviron(), r.opts.ChildEnv...)
 	cmd.Env = append(cmd.Env, c.Env()...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a child dies with the harness (killed, or crashed)
+	// instead of running its sample out as an orphan. The kernel sends it
+	// when the *thread* that forked the child exits, so that thread is
+	// locked to this goroutine until the child is reaped.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
+	runtime.LockOSThread()
 	err = cmd.Run()
-	if ctx.Err() == context.DeadlineExceeded {
-		return nil, &record.Failure{Kind: record.FailTimeout,
-			Reason: fmt.Sprintf("no result within %v", r.opts.Timeout), Stderr: stderr.String()}
+	runtime.UnlockOSThread()
+	return childOutcome(err, runCtx.Err() == nil && ctx.Err() == context.DeadlineExceeded, r.opts.Timeout, stdout.Bytes(), stderr)
+}
+
+// childOutcome turns a finished child's exit, output and stderr into its
+// result or its failure, with a one-line cause.
+func childOutcome(err error, timedOut bool, timeout time.Duration, stdout []byte, stderr *stderrBuffer) (*ChildResult, *record.Failure) {
+	if timedOut {
+		reason := fmt.Sprintf("no result within %v", timeout)
+		return nil, &record.Failure{Kind: record.FailTimeout, Reason: reason, Cause: reason, Stderr: stderr.String()}
 	}
+	var res ChildResult
+	decodeErr := json.Unmarshal(stdout, &res)
 	if err != nil {
+		if decodeErr == nil && res.Error != nil {
+			// The child's own report of its error.
+			cause := oneLine(res.Error.Message)
+			return nil, &record.Failure{Kind: res.Error.Kind, Reason: fmt.Sprintf("child: %v: %s", err, cause), Cause: cause, Stderr: stderr.String()}
+		}
 		kind := record.FailError
 		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) && corpus.IsResourceExhausted(err) {
+			kind = record.FailResource // the harness could not start the child
+		}
 		if errors.As(err, &exitErr) {
 			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && (ws.Signaled() || ws.ExitStatus() == 2) {
 				kind = record.FailCrash // a signal, or a Go panic or fatal error (exit 2)
 			}
 		}
-		return nil, &record.Failure{Kind: kind, Reason: fmt.Sprintf("child: %v: %s", err, lastLine(stderr.String())), Stderr: stderr.String()}
+		cause := crashCause(stderr.String(), err)
+		return nil, &record.Failure{Kind: kind, Reason: fmt.Sprintf("child: %v: %s", err, cause), Cause: cause, Stderr: stderr.String()}
 	}
-	var res ChildResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, &record.Failure{Kind: record.FailError, Reason: fmt.Sprintf("child output: %v", err), Stderr: stderr.String()}
+	if decodeErr != nil {
+		reason := fmt.Sprintf("child output: %v", decodeErr)
+		return nil, &record.Failure{Kind: record.FailError, Reason: reason, Cause: reason, Stderr: stderr.String()}
+	}
+	if res.Error != nil { // exited 0 but said it failed: still a failure
+		cause := oneLine(res.Error.Message)
+		return nil, &record.Failure{Kind: res.Error.Kind, Reason: "child: " + cause, Cause: cause, Stderr: stderr.String()}
 	}
 	return &res, nil
 }
@@ -535,30 +601,6 @@ func childEnviron() []string {
 	}
 	return env
 }
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	return s
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.buf) }
 
 // progress draws the progress bar on a terminal.
 func (r *runner) progress() {
