@@ -81,7 +81,7 @@ func TestReadReplacedInput(t *testing.T) {
 		want error
 	}{
 		{"fifo.json", ErrNotRegular},
-		{"link.json", syscall.ELOOP}, // links are not followed (WORKLOAD.md)
+		{"link.json", syscall.ELOOP}, // links are not followed (docs/events.md)
 		{"dir.json", ErrNotRegular},
 	}
 	for _, mode := range ReadModes {

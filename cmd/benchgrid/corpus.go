@@ -26,7 +26,7 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	dir := fs.String("dir", "", "folder to write the corpus into (must not exist or be empty)")
 	files := fs.Int("files", corpus.DefaultFiles, "batch files to write")
 	seed := fs.Uint64("seed", 1, "generator seed: the same flags give the same bytes")
-	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind WORKLOAD.md makes bad, and tricky good ones)")
+	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind docs/events.md makes bad, and tricky good ones)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]")
 		fs.PrintDefaults()
