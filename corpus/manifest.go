@@ -36,7 +36,7 @@ func verdict(good bool) string {
 func WriteManifest(dir string, opts GenOptions, entries []ManifestEntry) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# benchgrid corpus: files=%d seed=%d bad=%d\n", opts.Files, opts.Seed, opts.Bad)
-	b.WriteString("# adversarial inputs and the verdict docs/events.md gives each\n")
+	b.WriteString("# adversarial inputs and the verdict WORKLOAD.md gives each\n")
 	b.WriteString("# path\tkind\tverdict\n")
 	for _, e := range entries {
 		fmt.Fprintf(&b, "%s\t%s\t%s\n", e.Path, e.Kind, verdict(e.Good))
