@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,13 +28,7 @@ type runFlags struct {
 	pgoProfile                            *string
 }
 
-func addRunFlags(fs interface {
-	String(string, string, string) *string
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-	Duration(string, time.Duration, string) *time.Duration
-	Uint64(string, uint64, string) *uint64
-}) *runFlags {
+func addRunFlags(fs *flag.FlagSet) *runFlags {
 	return &runFlags{
 		parsers:    fs.String("parsers", "", "comma-separated parsers (default: all)"),
 		strategies: fs.String("strategies", "", "comma-separated strategies (default: all)"),
@@ -49,7 +44,7 @@ func addRunFlags(fs interface {
 		profiles:   fs.String("profile", "cpu,allocs", "profiles to take after the timed rounds: cpu,allocs,mutex,block,trace (empty: none)"),
 		out:        fs.String("out", "results", "folder for run folders"),
 		count:      fs.Int("count", 10, "samples per cell"),
-		timeout:    fs.Duration("timeout", 5*time.Minute, "limit for one sample"),
+		timeout:    addPositiveDuration(fs, "timeout", 5*time.Minute, "limit for one sample"),
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
 		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
 		seed:       fs.Uint64("seed", 0, "seed for the order of cells in each round (0: random, recorded)"),
