@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,13 +53,38 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 	}
 }
 
-// matrix builds the matrix from -config and the axis flags.
+// axisFlags names the flag of each matrix axis (harness.AxisError.Axis).
+var axisFlags = map[string]string{
+	"parsers": "parsers", "strategies": "strategies", "workers": "workers", "read": "read",
+	"gomaxprocs": "gomaxprocs", "gogc": "gogc", "gomemlimit": "gomemlimit", "builds": "build", "filter": "filter",
+}
+
+// matrix builds the matrix from -config and the axis flags. An invalid
+// value is a usage error naming its flag (ReadMatrix names the file and
+// the key of one in -config).
 func (f *runFlags) matrix() (harness.Matrix, error) {
+	m, err := f.mergedMatrix()
+	if err != nil {
+		return m, err
+	}
+	if err := m.Check(); err != nil {
+		var ae *harness.AxisError
+		if errors.As(err, &ae) && axisFlags[ae.Axis] != "" {
+			return m, usagef("-%s: %w", axisFlags[ae.Axis], ae.Err)
+		}
+		return m, usageError{err: err}
+	}
+	return m, nil
+}
+
+// mergedMatrix reads -config and lets every axis flag given replace its
+// axis.
+func (f *runFlags) mergedMatrix() (harness.Matrix, error) {
 	var m harness.Matrix
 	if *f.config != "" {
 		var err error
 		if m, err = harness.ReadMatrix(*f.config); err != nil {
-			return m, usageError{err: err}
+			return m, usagef("-config: %w", err)
 		}
 	}
 	set := func(dst *[]string, flag string) {
@@ -112,6 +138,9 @@ func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Optio
 		}
 	}
 	if _, err := m.Cells(); err != nil {
+		if *f.filter != "" { // values are checked: the filter left no cell
+			return harness.Options{}, usagef("-filter %q: matches no cell of the matrix", *f.filter)
+		}
 		return harness.Options{}, usageError{err: err}
 	}
 	opts := harness.Options{
