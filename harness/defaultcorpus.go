@@ -39,8 +39,10 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 	if err := os.RemoveAll(opts.Dir); err != nil {
 		return "", 0, fmt.Errorf("remove incomplete corpus %s: %w", opts.Dir, err)
 	}
-	fmt.Fprintf(progress, "generating the %s corpus in %s (%d files, seed %d, %d adversarial inputs)\n",
-		name, opts.Dir, opts.Files, opts.Seed, opts.Bad)
+	// The folder says which corpus ("corpus-…", "quick-…"): naming it
+	// avoids "generating the corpus corpus".
+	fmt.Fprintf(progress, "generating corpus %s (%d files, seed %d, %d adversarial inputs)\n",
+		opts.Dir, opts.Files, opts.Seed, opts.Bad)
 	st, err := corpus.Generate(ctx, opts)
 	if err != nil {
 		return "", 0, err
