@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,46 +123,69 @@ func (f *runFlags) mergedMatrix() (harness.Matrix, error) {
 	return m, nil
 }
 
-// options builds the harness options, generating the default corpus when
-// no -corpus is given.
-func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Options, error) {
+// options checks the flags and builds the harness options, with
+// opts.Corpus the folder of src, which is not generated yet: only a run
+// does that (see useCorpus), a dry run never.
+func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.CorpusSource, err error) {
 	m, err := f.matrix()
 	if err != nil {
-		return harness.Options{}, err
+		return opts, src, err
 	}
 	if *f.count <= 0 {
-		return harness.Options{}, usagef("-count %d: want at least 1", *f.count)
+		return opts, src, usagef("-count %d: want at least 1", *f.count)
 	}
 	for _, p := range harness.SplitList(*f.profiles) {
 		if !slices.Contains(harness.ProfileKinds, p) {
-			return harness.Options{}, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
+			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
 		}
 	}
 	if _, err := m.Cells(); err != nil {
 		if *f.filter != "" { // values are checked: the filter left no cell
-			return harness.Options{}, usagef("-filter %q: matches no cell of the matrix", *f.filter)
+			return opts, src, usagef("-filter %q: matches no cell of the matrix", *f.filter)
 		}
-		return harness.Options{}, usageError{err: err}
+		return opts, src, usageError{err: err}
 	}
-	opts := harness.Options{
-		Matrix: m, Corpus: *f.corpus, Count: *f.count, Timeout: *f.timeout,
+	src = harness.DefaultCorpusSource()
+	if *f.corpus != "" {
+		src = harness.GivenCorpus(*f.corpus)
+	}
+	if err := checkOut(*f.out, src); err != nil {
+		return opts, src, err
+	}
+	if err := harness.CheckLatestLink(*f.out); err != nil {
+		return opts, src, fmt.Errorf("-out: %w", err)
+	}
+	opts = harness.Options{
+		Matrix: m, Corpus: src.Dir, Count: *f.count, Timeout: *f.timeout,
 		Profiles: harness.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
 		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
 	}
-	if opts.Corpus == "" {
-		dir, seed, err := harness.DefaultCorpus(ctx, stderr)
-		if err != nil {
-			return opts, err
-		}
-		opts.Corpus, opts.CorpusSeed = dir, seed
+	return opts, src, nil
+}
+
+// checkOut refuses an -out folder inside the corpus, before anything is
+// written: the run's own files would become inputs.
+func checkOut(out string, src harness.CorpusSource) error {
+	if err := harness.CheckOutDir(out, src.Dir); err != nil {
+		return usagef("-out: %w", err)
+	}
+	return nil
+}
+
+// useCorpus generates the corpus of src when it is pending and wires what
+// needs it into opts.
+func (f *runFlags) useCorpus(ctx context.Context, opts *harness.Options, src harness.CorpusSource, stderr io.Writer) error {
+	var err error
+	if opts.Corpus, opts.CorpusSeed, err = src.Get(ctx, stderr); err != nil {
+		return err
 	}
 	// Wired after the corpus is known: the PGO profiler copies opts.
 	opts.Builder = &harness.GoBuilder{
 		PGOProfile: *f.pgoProfile,
-		Profiler:   harness.PGOProfiler(opts, filepath.Join(opts.OutDir, "pgo")),
+		Profiler:   harness.PGOProfiler(*opts, filepath.Join(opts.OutDir, "pgo")),
 		Log:        stderr,
 	}
-	return opts, nil
+	return nil
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -178,12 +202,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if fs.NArg() != 0 {
 		return usagef("run: unexpected arguments %q", fs.Args())
 	}
-	opts, err := f.options(ctx, stderr)
+	opts, src, err := f.options(stderr)
 	if err != nil {
 		return err
 	}
 	if *f.dryRun {
-		return dryRun(ctx, opts, stdout)
+		return dryRun(ctx, opts, src, stdout)
+	}
+	if err := f.useCorpus(ctx, &opts, src, stderr); err != nil {
+		return err
 	}
 	dir, rec, err := harness.Run(ctx, opts)
 	if dir != "" {
@@ -206,12 +233,30 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
-	stats, err := corpus.Describe(ctx, opts.Corpus)
-	if err != nil {
-		return err
+// dryRun prints the cells a run would measure and its estimated length,
+// from the corpus as a run would list it (SKIPPED: a folder it cannot
+// read) or, for a default corpus not generated yet, from what generating
+// it would give: a dry run writes nothing.
+func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource, stdout io.Writer) error {
+	var cost harness.CorpusCost
+	if src.Pending() {
+		files, bytes := harness.ExpectedCorpusSize(src.Gen)
+		cost = harness.AssumedCorpusCost(files, bytes)
+		fmt.Fprintf(stdout, "WOULD GENERATE %s: %d files, about %s (a dry run does not)\n", src.Dir, files, corpus.FormatBytes(bytes))
+	} else {
+		_, skipped, measured, err := harness.MeasureCorpus(ctx, opts.Corpus)
+		if err != nil {
+			return err
+		}
+		for _, sk := range skipped {
+			fmt.Fprintf(stdout, "SKIPPED %s: %s\n", sk.Path, sk.Reason)
+		}
+		if measured.Files == 0 {
+			return fmt.Errorf("corpus %s: no .json inputs", opts.Corpus)
+		}
+		cost = measured
 	}
-	plan, err := harness.MakePlan(opts, stats.Bytes)
+	plan, err := harness.MakePlan(opts, cost.Bytes)
 	if err != nil {
 		return usageError{err: err}
 	}
@@ -221,8 +266,17 @@ func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
 	for _, u := range plan.Unavailable {
 		fmt.Fprintf(stdout, "UNAVAILABLE %s: %s\n", u.What, u.Reason)
 	}
-	fmt.Fprintf(stdout, "%d cells × %d samples = %d samples; corpus %d files, %d bytes; estimated %v\n",
-		len(plan.Cells), opts.Count, plan.Samples, stats.Files, stats.Bytes, plan.Estimate.Round(time.Second))
+	how := "measured"
+	if !cost.Measured {
+		how = "assumed"
+	}
+	samples := strconv.Itoa(plan.Samples)
+	if plan.Samples == math.MaxInt { // saturated
+		samples = "more than " + samples
+	}
+	fmt.Fprintf(stdout, "%d cells × %d samples = %s samples; corpus %d files, %d bytes; estimated %s (reading a file: %v, %s)\n",
+		len(plan.Cells), opts.Count, samples, cost.Files, cost.Bytes, harness.FormatEstimate(plan.Estimate(cost)),
+		cost.ReadPerFile.Round(100*time.Nanosecond), how)
 	return nil
 }
 

@@ -51,19 +51,24 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*count = quickCount
 	}
 
+	src := harness.DefaultCorpusSource()
+	switch {
+	case *corpusDir != "":
+		src = harness.GivenCorpus(*corpusDir)
+	case *quick:
+		src = harness.GeneratedSource("quick", harness.QuickCorpusOptions)
+	}
+	// Each step's runs go to a new study folder, so there is no latest
+	// link to check, but the folder must not be inside the corpus.
+	if err := checkOut(*out, src); err != nil {
+		return err
+	}
 	hopts := harness.Options{
-		Corpus: *corpusDir, Timeout: *timeout, Seed: *seed,
+		Timeout: *timeout, Seed: *seed,
 		Progress: stderr, Terminal: isTerminal(stderr),
 	}
 	var err error
-	switch {
-	case hopts.Corpus != "":
-	case *quick:
-		hopts.Corpus, hopts.CorpusSeed, err = harness.GeneratedCorpus(ctx, "quick", harness.QuickCorpusOptions, stderr)
-	default:
-		hopts.Corpus, hopts.CorpusSeed, err = harness.DefaultCorpus(ctx, stderr)
-	}
-	if err != nil {
+	if hopts.Corpus, hopts.CorpusSeed, err = src.Get(ctx, stderr); err != nil {
 		return err
 	}
 	started := time.Now()
