@@ -76,9 +76,16 @@ func runCorpusDescribe(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() != 1 {
 		return usagef("corpus describe: want one corpus directory")
 	}
-	st, err := corpus.Describe(ctx, fs.Arg(0))
+	st, skipped, err := corpus.DescribeSkipping(ctx, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	// As a run does: an unreadable folder is skipped, and said.
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "skipped %s: %s\n", sk.Path, sk.Reason)
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(stderr, "%s skipped: their inputs are not counted\n", plural(int64(len(skipped)), "folder"))
 	}
 	_, err = fmt.Fprint(stdout, st.String())
 	return err
