@@ -45,7 +45,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("study: unexpected arguments %q", fs.Args())
 	}
 	if *count < 1 {
-		return usagef("study: -count %d: must be at least 1", *count)
+		return usagef("study: -count %d: want at least 1", *count)
 	}
 	if *quick && !flagSet(fs, "count") {
 		*count = quickCount
