@@ -78,6 +78,7 @@ func TestChildDispatch(t *testing.T) {
 //
 //	status N PROG [ARGS...]  run PROG and fail unless it exits with status N
 //	[parser:NAME]            NAME is a parser this binary can run
+//	[root]                   running as root, who can read any folder
 func TestScripts(t *testing.T) {
 	availability := harness.ParserAvailability()
 	testscript.Run(t, testscript.Params{
@@ -86,6 +87,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
 		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
 			name, ok := strings.CutPrefix(cond, "parser:")
 			if !ok {
 				return false, fmt.Errorf("unknown condition %q", cond)
