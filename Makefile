@@ -41,11 +41,13 @@ study-quick: build
 
 # Everything CI checks: formatting, vet, staticcheck, the race-enabled
 # tests (fuzz seeds included), a short fuzz of every fuzz target, and an
-# end-to-end run of the harness.
+# end-to-end run of the harness, and the hostile conditions that need real
+# processes, signals and limits (scripts/hostile.sh).
 test: lint
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 	scripts/e2e.sh
+	scripts/hostile.sh
 
 test-short:
 	$(GO) test -short ./...

@@ -54,11 +54,6 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 	return opts.Dir, opts.Seed, nil
 }
 
-// DefaultCorpus returns the default corpus, generating it when missing.
-func DefaultCorpus(ctx context.Context, progress io.Writer) (string, uint64, error) {
-	return DefaultCorpusSource().Get(ctx, progress)
-}
-
 // GeneratedCorpusDir is the folder GeneratedCorpus uses for name and opts.
 func GeneratedCorpusDir(name string, opts corpus.GenOptions) string {
 	return filepath.Join(GeneratedCorpusRoot, fmt.Sprintf("%s-f%d-s%d-b%d", name, opts.Files, opts.Seed, opts.Bad))
@@ -107,7 +102,7 @@ func GeneratedSource(name string, opts corpus.GenOptions) CorpusSource {
 	return CorpusSource{Dir: GeneratedCorpusDir(name, opts), Name: name, Gen: opts}
 }
 
-// DefaultCorpusSource is the default corpus (see DefaultCorpus).
+// DefaultCorpusSource is the default corpus, generated on first use.
 func DefaultCorpusSource() CorpusSource { return GeneratedSource("corpus", DefaultCorpusOptions) }
 
 // Pending reports whether the corpus is a generated one not there yet:

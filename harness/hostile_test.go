@@ -238,8 +238,8 @@ func TestLatestNotALink(t *testing.T) {
 	var progress strings.Builder
 	opts.Progress = &progress
 	_, _, err := Run(t.Context(), opts)
-	if err == nil || !strings.Contains(err.Error(), "not a link") {
-		t.Fatalf("Run = %v, want an error saying latest is not a link", err)
+	if err == nil || !strings.Contains(err.Error(), "is a real folder") {
+		t.Fatalf("Run = %v, want an error saying latest is a real folder", err)
 	}
 	if strings.Contains(progress.String(), "reference") {
 		t.Errorf("the reference pass ran first:\n%s", progress.String())

@@ -33,14 +33,12 @@ type Plan struct {
 }
 
 // MakePlan expands the matrix and drops the cells that cannot run here,
-// saying why. The second argument is not used (the estimate takes the
-// whole CorpusCost: see Plan.Estimate); it stays while runner.go passes
-// the corpus's bytes.
+// saying why. Its estimate is Plan.Estimate, of a CorpusCost.
 //
 // Parsers are checked in this process for the default build; a cell of
 // another build variant is checked when that variant is built (see
 // Builder), since a variant may have adapters this binary lacks.
-func MakePlan(opts Options, _ int64) (Plan, error) {
+func MakePlan(opts Options) (Plan, error) {
 	cells := opts.Cells
 	if len(cells) == 0 {
 		var err error

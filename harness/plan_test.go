@@ -11,7 +11,7 @@ import (
 
 func mustPlan(t *testing.T, opts Options) Plan {
 	t.Helper()
-	plan, err := MakePlan(opts, 0)
+	plan, err := MakePlan(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

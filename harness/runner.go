@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -174,7 +173,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
 	}
 	stats := corpus.StatsOf(files)
-	plan, err := MakePlan(*o, stats.Bytes)
+	plan, err := MakePlan(*o)
 	if err != nil {
 		return "", nil, err
 	}
@@ -198,8 +197,12 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 	}
 
 	// Checked before the reference pass, which can take minutes: the run
-	// folder's link must be replaceable.
-	if err := checkLatest(o.OutDir); err != nil {
+	// folder's link must be replaceable, and the run's files must not
+	// land among the inputs.
+	if err := CheckLatestLink(o.OutDir); err != nil {
+		return "", nil, err
+	}
+	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
 		return "", nil, err
 	}
 
@@ -347,25 +350,6 @@ func reference(ctx context.Context, files []corpus.File) (*workload.Tally, error
 	return proc.Run(ctx, files)
 }
 
-// latestLink is the name of the link to the newest run folder.
-const latestLink = "latest"
-
-// checkLatest refuses an out folder whose "latest" is not a link that a
-// run may replace (a real folder or file of the user's).
-func checkLatest(outDir string) error {
-	latest := filepath.Join(outDir, latestLink)
-	info, err := os.Lstat(latest)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return err
-	case info.Mode()&fs.ModeSymlink == 0:
-		return fmt.Errorf("%s exists and is not a link: a run points it at its own folder, so move it away first", latest)
-	}
-	return nil
-}
-
 // createDir makes results/<timestamp> and points results/latest at it.
 func (r *runner) createDir() error {
 	if err := os.MkdirAll(r.opts.OutDir, 0o755); err != nil {
@@ -384,7 +368,7 @@ func (r *runner) createDir() error {
 		dir = filepath.Join(r.opts.OutDir, fmt.Sprintf("%s-%d", name, i))
 	}
 	r.dir = dir
-	latest := filepath.Join(r.opts.OutDir, latestLink)
+	latest := filepath.Join(r.opts.OutDir, "latest")
 	tmp := latest + ".tmp"
 	_ = os.Remove(tmp)
 	if err := os.Symlink(filepath.Base(dir), tmp); err != nil {

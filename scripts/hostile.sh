@@ -107,16 +107,21 @@ alive "$child" && fail "child $child still runs after its run got SIGTERM"
 echo "hostile: SIGTERM: exit 1, samples kept, incomplete, child $child gone"
 
 # 4. A harness killed outright takes its child with it (Pdeathsig) instead
-# of leaving it to run its sample out.
+# of leaving it to run its sample out. The harness is killed just as a
+# new child starts, so that child has a whole sample (over half a second
+# on this corpus) ahead of it: gone within 0.2 s means it was killed.
 "$bin" run -corpus "$big" -out "$work/kill" -parsers std -strategies sequential -count 20 -profile "" -seed 1 >/dev/null 2>&1 &
 pid=$!
-child=$(waitchild "$pid") || fail "no child seen under run"
-# Let the reference pass end and a sample start: a child of the run is
-# measuring once its own child list shows it.
-sleep 0.1
-child=$(waitchild "$pid") || fail "no child seen under run"
+first=$(waitchild "$pid") || fail "no child seen under run"
+child=""
+for _ in $(seq 1000); do
+  c=$(pgrep -P "$pid" | head -1 || true)
+  if [ -n "$c" ] && [ "$c" != "$first" ]; then child=$c; break; fi
+  sleep 0.005
+done
+[ -n "$child" ] || fail "no second child seen under run"
 kill -KILL "$pid"
-for _ in $(seq 25); do
+for _ in $(seq 10); do
   alive "$child" || break
   sleep 0.02
 done

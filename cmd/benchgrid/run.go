@@ -256,7 +256,7 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 		}
 		cost = measured
 	}
-	plan, err := harness.MakePlan(opts, cost.Bytes)
+	plan, err := harness.MakePlan(opts)
 	if err != nil {
 		return usageError{err: err}
 	}
