@@ -31,8 +31,7 @@ type ChildSpec struct {
 	Corpus string `json:"corpus"`
 	Config Config `json:"config"`
 	// WarmupFiles is how many files, spread over the corpus, the untimed
-	// warm-up processes: enough to compile sonic's JIT, fault in code and
-	// grow worker state, not a full pass.
+	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
 	// Profiles, when set, asks for a profiling run instead of a timed
 	// sample: cpu, allocs, mutex, block and trace profiles written to
@@ -115,7 +114,11 @@ func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := proc.Run(ctx, spread(files, spec.WarmupFiles)); err != nil {
+	warm := spec.WarmupFiles
+	if warm <= 0 {
+		warm = WarmupShare(len(files))
+	}
+	if _, err := proc.Run(ctx, spread(files, warm)); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {

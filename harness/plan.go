@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -48,7 +49,7 @@ func MakePlan(opts Options) (Plan, error) {
 	}
 	plan := Plan{count: max(opts.Count, 1), warmupFiles: opts.WarmupFiles}
 	if len(opts.Profiles) > 0 {
-		plan.profileCPU = opts.profileMinCPU()
+		plan.profileCPU = cmp.Or(opts.ProfileMinCPU, DefaultProfileMinCPU)
 	}
 	availability := ParserAvailability()
 	reported := map[string]bool{}
@@ -166,8 +167,8 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 // where parsing (the 100 MB/s, a conservative rate for encoding/json on
 // one core) is left out for the read-only parser "none", cores is 1 for
 // sequential and otherwise the cell's workers up to its GOMAXPROCS, and
-// the warm-up is the runner's share of the pass (WarmupFiles, or a
-// thirtieth of the files between 50 and 1000). Faster parsers make it err
+// the warm-up is the runner's share of the pass (WarmupFiles, or
+// WarmupShare of the files). Faster parsers make it err
 // long; building variants is not counted. The arithmetic saturates: an
 // estimate too long for a time.Duration is math.MaxInt64 (see
 // FormatEstimate).
@@ -177,7 +178,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 	parse := float64(c.Bytes) / parseRate * float64(time.Second)
 	warm := float64(p.warmupFiles)
 	if warm <= 0 {
-		warm = float64(min(max(c.Files/30, 50), 1000))
+		warm = float64(WarmupShare(c.Files))
 	}
 	warmShare := 0.0
 	if files > 0 {

@@ -54,8 +54,8 @@ type Options struct {
 	// processes to leave the machine quiet.
 	WaitIdle  bool
 	IdleLimit time.Duration
-	// WarmupFiles is the size of each child's untimed warm-up; 0 picks
-	// a share of the corpus.
+	// WarmupFiles is the size of each child's untimed warm-up; 0 means
+	// WarmupShare of the corpus.
 	WarmupFiles int
 	// ChildCommand runs a child: the program and its arguments. By
 	// default it is this executable with the hidden subcommand "_child".
@@ -70,26 +70,52 @@ type Options struct {
 	Now func() time.Time
 }
 
-// setDefaults fills in the zero fields that have defaults.
-func (o *Options) setDefaults() {
+// Defaults of Options' fields, used where a field is zero.
+const (
+	// DefaultCount is Options.Count's default: benchstat's minimum for a
+	// confidence interval is 6; 10 narrows it.
+	DefaultCount = 10
+	// DefaultTimeout is Options.Timeout's default, and -timeout's.
+	DefaultTimeout = 5 * time.Minute
+	// DefaultOutDir is Options.OutDir's default.
+	DefaultOutDir = "results"
+	// DefaultIdleLimit is Options.IdleLimit's default.
+	DefaultIdleLimit = time.Minute
+	// DefaultProfileMinCPU is Options.ProfileMinCPU's default.
+	DefaultProfileMinCPU = time.Second
+)
+
+// WarmupShare is the default size of a child's untimed warm-up over a
+// corpus of n files: a thirtieth of them, at least 50 and at most 1,000
+// (enough to compile sonic's JIT, fault in code and grow worker state, not
+// a full pass).
+func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
+
+// withDefaults returns a copy of o with every zero field that has a
+// default filled in (the seed: a random one, recorded).
+func (o Options) withDefaults() Options {
 	if o.Count <= 0 {
-		o.Count = 10
+		o.Count = DefaultCount
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Minute
+		o.Timeout = DefaultTimeout
 	}
 	if o.OutDir == "" {
-		o.OutDir = "results"
+		o.OutDir = DefaultOutDir
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.IdleLimit <= 0 {
-		o.IdleLimit = time.Minute
+		o.IdleLimit = DefaultIdleLimit
+	}
+	if o.ProfileMinCPU <= 0 {
+		o.ProfileMinCPU = DefaultProfileMinCPU
 	}
 	if o.Seed == 0 {
 		o.Seed = rand.Uint64()
 	}
+	return o
 }
 
 // setChildCommand defaults the child command to this executable.
@@ -103,13 +129,6 @@ func (o *Options) setChildCommand() error {
 	}
 	o.ChildCommand = []string{exe, "_child"}
 	return nil
-}
-
-func (o Options) profileMinCPU() time.Duration {
-	if o.ProfileMinCPU > 0 {
-		return o.ProfileMinCPU
-	}
-	return time.Second
 }
 
 // ErrInterrupted is returned, wrapped, by a run stopped by its context: what
@@ -151,14 +170,23 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
+	r.opts = r.opts.withDefaults()
 	o := &r.opts
-	o.setDefaults()
 	for _, p := range o.Profiles {
 		if !slices.Contains(ProfileKinds, p) {
 			return "", nil, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
 		}
 	}
 	if err := o.setChildCommand(); err != nil {
+		return "", nil, err
+	}
+	// Checked before the walk, the builds and the reference pass, which
+	// can take minutes: the run folder's link must be replaceable, and the
+	// run's files must not land among the inputs.
+	if err := CheckLatestLink(o.OutDir); err != nil {
+		return "", nil, err
+	}
+	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
 		return "", nil, err
 	}
 
@@ -193,17 +221,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, errors.New("no cell of the matrix can run on this machine")
 	}
 	if o.WarmupFiles <= 0 {
-		o.WarmupFiles = min(max(len(files)/30, 50), 1000)
-	}
-
-	// Checked before the reference pass, which can take minutes: the run
-	// folder's link must be replaceable, and the run's files must not
-	// land among the inputs.
-	if err := CheckLatestLink(o.OutDir); err != nil {
-		return "", nil, err
-	}
-	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
-		return "", nil, err
+		o.WarmupFiles = WarmupShare(len(files))
 	}
 
 	// The reference answer: std + sequential, in this process. Its pass
@@ -469,7 +487,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	spec := ChildSpec{
 		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
-		MinCPU: r.opts.profileMinCPU(),
+		MinCPU: r.opts.ProfileMinCPU,
 	}
 	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
 	res, fail := r.child(ctx, c, spec)

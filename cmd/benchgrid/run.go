@@ -46,7 +46,7 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 		profiles:   fs.String("profile", "cpu,allocs", "profiles to take after the timed rounds: cpu,allocs,mutex,block,trace (empty: none)"),
 		out:        fs.String("out", "results", "folder for run folders"),
 		count:      fs.Int("count", 10, "samples per cell"),
-		timeout:    addPositiveDuration(fs, "timeout", 5*time.Minute, "limit for one sample"),
+		timeout:    addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample"),
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
 		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
 		seed:       fs.Uint64("seed", 0, "seed for the order of cells in each round (0: random, recorded)"),

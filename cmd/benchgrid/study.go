@@ -30,7 +30,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	count := fs.Int("count", 10, "samples per configuration in every step")
 	out := fs.String("out", "results", "folder for the study folder")
 	seed := fs.Uint64("seed", 0, "seed for the order of cells in each step's rounds (0: random, recorded)")
-	timeout := addPositiveDuration(fs, "timeout", 5*time.Minute, "limit for one sample")
+	timeout := addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample")
 	minGain := addFloat(fs, "min-gain", study.DefaultMinGain, "smallest gain adopted, as a `fraction` of the median (0.01: 1% faster)", fraction)
 	profiles := fs.String("profile", "cpu,allocs", "profiles of the final step's configurations (empty: none)")
 	noBuilds := fs.Bool("no-builds", false, "skip the candidates that need a build variant (jsonv2, goamd64v3, nogreenteagc) and the PGO round")
