@@ -9,10 +9,19 @@ FUZZTIME ?= 10s
 
 all: build
 
+# The commit of benchgrid's own sources, stamped into the binary so that
+# results record it wherever the command runs (see harness.commit);
+# +dirty when tracked files differ from it. Outside a git checkout nothing
+# is stamped and the binary falls back to Go's VCS stamp, or "unknown".
+ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+GIT_HEAD := $(shell git -C '$(ROOT)' rev-parse HEAD 2>/dev/null)
+GIT_DIRTY := $(if $(GIT_HEAD),$(shell git -C '$(ROOT)' diff --quiet HEAD -- 2>/dev/null || echo +dirty))
+LDFLAGS := $(if $(GIT_HEAD),-X benchgrid/harness.commit=$(GIT_HEAD)$(GIT_DIRTY))
+
 # -pgo=off explicitly: the default build is the baseline the pgo build
 # variant is measured against.
 build:
-	$(GO) build -pgo=off -o $(BIN) ./cmd/benchgrid
+	$(GO) build -pgo=off -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/benchgrid
 
 # The main job: every parser × every strategy on the default corpus
 # (generated on first use into .benchgrid/), count 10, cpu+allocs profiles,
@@ -32,11 +41,13 @@ study-quick: build
 
 # Everything CI checks: formatting, vet, staticcheck, the race-enabled
 # tests (fuzz seeds included), a short fuzz of every fuzz target, and an
-# end-to-end run of the harness.
+# end-to-end run of the harness, and the hostile conditions that need real
+# processes, signals and limits (scripts/hostile.sh).
 test: lint
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 	scripts/e2e.sh
+	scripts/hostile.sh
 
 test-short:
 	$(GO) test -short ./...

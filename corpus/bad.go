@@ -8,7 +8,7 @@ import (
 )
 
 // A Sample is one input of the catalogue of adversarial inputs: a kind of
-// bad input, or a tricky input that is good, with the verdict WORKLOAD.md
+// bad input, or a tricky input that is good, with the verdict docs/events.md
 // gives it.
 type Sample struct {
 	Name string // the kind, as in the manifest
@@ -34,7 +34,7 @@ func Samples() []Sample {
 
 const streamSample = 1 << 60
 
-// maxDepth is encoding/json's nesting limit, which WORKLOAD.md adopts.
+// maxDepth is encoding/json's nesting limit, which docs/events.md adopts.
 const maxDepth = 10000
 
 // A kind is one way of making an adversarial input from a generated batch.

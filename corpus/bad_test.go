@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// requiredKinds are the kinds WORKLOAD.md (and the brief that asked for this
+// requiredKinds are the kinds docs/events.md (and the brief that asked for this
 // catalogue) names: each must have a sample with this verdict.
 var requiredKinds = map[string]bool{
 	// bad

@@ -17,7 +17,7 @@ type refEvent struct {
 	actor, size          int64
 }
 
-// verdict judges data by WORKLOAD.md with encoding/json alone, as slowly
+// verdict judges data by docs/events.md with encoding/json alone, as slowly
 // and plainly as possible: the reference the generator's verdicts are held
 // to. It returns the events of a good file, or why the file is bad.
 func contractVerdict(data []byte) ([]refEvent, error) {

@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,13 +19,27 @@ type Stats struct {
 	P50, P90, P99, Max int64
 }
 
-// Describe walks the corpus at dir (see Walk) and returns its Stats.
+// Describe walks the corpus at dir (see Walk) and returns its Stats; a
+// subdirectory it cannot read is an error.
 func Describe(ctx context.Context, dir string) (Stats, error) {
-	files, err := List(ctx, dir)
+	st, _, err := describe(ctx, dir, nil, false)
+	return st, err
+}
+
+// DescribeSkipping is Describe that lists the corpus as a run does (see
+// ListSkipping): a subdirectory it cannot read is skipped, and returned
+// among the skipped, instead of failing.
+func DescribeSkipping(ctx context.Context, dir string) (Stats, []Skipped, error) {
+	return describe(ctx, dir, nil, true)
+}
+
+// describe lists dir, through fsys when it is not nil (tests).
+func describe(ctx context.Context, dir string, fsys fs.FS, skipping bool) (Stats, []Skipped, error) {
+	files, skipped, err := list(ctx, dir, fsys, skipping)
 	if err != nil {
-		return Stats{}, err
+		return Stats{}, nil, err
 	}
-	return StatsOf(files), nil
+	return StatsOf(files), skipped, nil
 }
 
 // StatsOf computes the Stats of a list of inputs.

@@ -1,11 +1,15 @@
 package corpus
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"syscall"
+	"unsafe"
 )
 
 // A ReadMode is how a file's bytes are loaded: the -read knob.
@@ -14,8 +18,10 @@ type ReadMode string
 // The read modes. All give identical bytes; they differ in system calls,
 // allocation and page-cache behaviour.
 const (
-	// ReadFile is os.ReadFile: a fresh allocation per file, and the file is
-	// registered with the runtime poller on open.
+	// ReadFile reads as os.ReadFile does, through an *os.File: a fresh
+	// allocation per file, sized from fstat, and the runtime poller's
+	// registration attempt on open. It opens with O_NONBLOCK (see Read),
+	// which spares os.Open's two fcntl calls.
 	ReadFile ReadMode = "readfile"
 	// ReadReuse opens the file with a raw syscall, fstats it and reads it
 	// into a buffer that is reused once released: no poller, no per-file
@@ -59,15 +65,122 @@ func (r *Reader) Mode() ReadMode { return r.mode }
 
 // Read returns the bytes of f. The data stays valid until it is passed to
 // Release; a caller must release every successful read exactly once.
+//
+// Every mode opens f with O_NONBLOCK and O_NOFOLLOW and checks with fstat
+// that it is still a regular file, so an input replaced since the walk by
+// a FIFO, a device or a symbolic link can never block the read: it is a bad
+// input (ErrNotRegular, or ELOOP for a link). An error that says the
+// program ran out of one of its own resources is a *ResourceError, never a
+// verdict on the input.
 func (r *Reader) Read(f File) ([]byte, error) {
+	var data []byte
+	var err error
 	switch r.mode {
 	case ReadReuse:
-		return r.readReuse(f.Path)
+		data, err = r.readReuse(f.Path)
 	case ReadMmap:
-		return readMmap(f.Path)
+		data, err = readMmap(f.Path)
 	default:
-		return os.ReadFile(f.Path)
+		data, err = readFile(f.Path)
 	}
+	if err != nil && IsResourceExhausted(err) {
+		return nil, &ResourceError{Err: err}
+	}
+	return data, err
+}
+
+// ErrNotRegular is the reason an input that is no longer a regular file
+// when it is opened (a FIFO, a socket, a device, a directory) is bad.
+var ErrNotRegular = errors.New("not a regular file")
+
+// A ResourceError is a read that failed because the program ran out of
+// one of its own resources (file descriptors, memory, kernel buffers), not
+// because of its input. It fails the configuration that hit it: counting
+// the file as a bad input would blame the data for the program's limits.
+type ResourceError struct {
+	Err error // the *os.PathError, with the errno
+}
+
+func (e *ResourceError) Error() string {
+	return fmt.Sprintf("%v (the program ran out of a resource; not a bad input)", e.Err)
+}
+
+func (e *ResourceError) Unwrap() error { return e.Err }
+
+// IsResourceExhausted reports whether err is an OS error that says this
+// program ran out of one of its own resources: EMFILE and ENFILE (file
+// descriptors), ENOMEM, EAGAIN, ENOBUFS and ENOLCK. Errors that come from
+// the input (EACCES, ENOENT, ELOOP, EIO, …) are not.
+func IsResourceExhausted(err error) bool {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return false
+	}
+	switch errno {
+	case syscall.EMFILE, syscall.ENFILE, syscall.ENOMEM, syscall.EAGAIN, syscall.ENOBUFS, syscall.ENOLCK:
+		return true
+	}
+	return false
+}
+
+// openFlags are the flags every read mode opens an input with: read-only,
+// never blocking on a FIFO or a device, never following a link.
+const openFlags = syscall.O_RDONLY | syscall.O_CLOEXEC | syscall.O_NONBLOCK | syscall.O_NOFOLLOW
+
+// readFile is os.ReadFile opened with openFlags and checked to be regular.
+func readFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	// From here on exactly os.ReadFile: one byte more than the size, so
+	// the read that sees EOF needs no growth.
+	size := 512
+	if s := info.Size(); int64(int(s)) == s && int(s)+1 > size {
+		size = int(s) + 1
+	}
+	data := make([]byte, 0, size)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return data, err
+		}
+		if len(data) >= cap(data) {
+			d := append(data[:cap(data)], 0)
+			data = d[:len(data)]
+		}
+	}
+}
+
+// openRegular opens path with openFlags and fstats it, refusing anything
+// but a regular file. The caller closes fd.
+func openRegular(path string) (fd int, size int64, err error) {
+	fd, err = openRead(path)
+	if err != nil {
+		return -1, 0, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return -1, 0, &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		syscall.Close(fd)
+		return -1, 0, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	return fd, st.Size, nil
 }
 
 // Release gives back data returned by Read.
@@ -104,16 +217,12 @@ func (r *Reader) buffer(size int) []byte {
 }
 
 func (r *Reader) readReuse(path string) ([]byte, error) {
-	fd, err := openRead(path)
+	fd, size, err := openRegular(path)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
 	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, &os.PathError{Op: "fstat", Path: path, Err: err}
-	}
-	buf := r.buffer(int(st.Size))
+	buf := r.buffer(int(size))
 	n, err := readFull(fd, buf)
 	if err != nil {
 		r.Release(buf)
@@ -144,7 +253,7 @@ func (r *Reader) readReuse(path string) ([]byte, error) {
 
 func openRead(path string) (int, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Open(path, openFlags, 0)
 		if err != syscall.EINTR {
 			return fd, err
 		}
@@ -170,22 +279,58 @@ func readFull(fd int, buf []byte) (int, error) {
 	return n, nil
 }
 
+// readMmap maps path. The mapping's pages are read later, by the parser:
+// if the file shrinks meanwhile, touching a page past its new end raises
+// SIGBUS, which the reading goroutine must turn into an error (see
+// ChangedWhileMapped).
 func readMmap(path string) ([]byte, error) {
-	fd, err := openRead(path)
+	fd, size, err := openRegular(path)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
 	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, &os.PathError{Op: "fstat", Path: path, Err: err}
-	}
-	if st.Size == 0 {
+	if size == 0 {
 		return []byte{}, nil // mmap of length 0 fails
 	}
-	data, err := syscall.Mmap(fd, 0, int(st.Size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		return nil, &os.PathError{Op: "mmap", Path: path, Err: err}
 	}
 	return data, nil
+}
+
+// ErrChangedWhileMapped is the reason a mapped input is bad when touching
+// its pages faulted: the file shrank (or was truncated) after it was mapped.
+var ErrChangedWhileMapped = errors.New("changed while mapped: the file shrank after it was mapped (SIGBUS)")
+
+// GuardMapped runs fn, which reads data, on the calling goroutine with
+// faults turned into panics (runtime/debug.SetPanicOnFault), and returns
+// ErrChangedWhileMapped if fn touched a page of data that is no longer
+// backed by the file. A fault anywhere else is not recovered: it is a bug.
+//
+// Only faults on this goroutine are caught; a parser that reads the bytes
+// on goroutines of its own (simdjson-go's second stage, for inputs over
+// 8 KiB) crashes the process on such a fault, with SIGBUS as its cause.
+func GuardMapped(data []byte, fn func()) (err error) {
+	if len(data) == 0 {
+		fn()
+		return nil
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if fault, ok := r.(interface{ Addr() uintptr }); ok {
+			start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+			if a := fault.Addr(); a >= start && a < start+uintptr(len(data)) {
+				err = ErrChangedWhileMapped
+				return
+			}
+		}
+		panic(r)
+	}()
+	fn()
+	return nil
 }

@@ -1,5 +1,5 @@
 // Package corpus owns a benchmark corpus on disk: the walker that finds its
-// inputs exactly as WORKLOAD.md defines them, the readers that load a file's
+// inputs exactly as docs/events.md defines them, the readers that load a file's
 // bytes (the -read modes), the seeded generator of the default corpus, and
 // corpus statistics.
 //
@@ -77,12 +77,15 @@ func list(ctx context.Context, root string, fsys fs.FS, skipping bool) ([]File, 
 // walk walks root (through fsys, or os.DirFS(root)); an unreadable
 // subdirectory goes to skip when it is not nil, and is an error otherwise.
 func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, skip func(Skipped)) error {
-	info, err := os.Stat(root) // follows a link at the root, as WORKLOAD.md allows
+	info, err := os.Stat(root) // follows a link at the root, as docs/events.md allows
 	if err != nil {
 		return fmt.Errorf("corpus %s: %w", root, err)
 	}
 	if !info.IsDir() {
 		return fmt.Errorf("corpus %s: not a directory", root)
+	}
+	if err := CheckComplete(root); err != nil {
+		return err
 	}
 	if fsys == nil {
 		// os.DirFS opens root itself (following a link there); below it,
@@ -96,7 +99,10 @@ func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, ski
 		}
 		path := filepath.Join(root, filepath.FromSlash(rel))
 		if err != nil {
-			if skip != nil && rel != "." && d != nil && d.IsDir() {
+			// A folder the program cannot read for want of its own
+			// resources (file descriptors, memory) is not the corpus's
+			// fault: that fails the walk instead of skipping inputs.
+			if skip != nil && rel != "." && d != nil && d.IsDir() && !IsResourceExhausted(err) {
 				skip(Skipped{Path: path, Reason: err.Error()})
 				return fs.SkipDir
 			}

@@ -31,8 +31,7 @@ type ChildSpec struct {
 	Corpus string `json:"corpus"`
 	Config Config `json:"config"`
 	// WarmupFiles is how many files, spread over the corpus, the untimed
-	// warm-up processes: enough to compile sonic's JIT, fault in code and
-	// grow worker state, not a full pass.
+	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
 	// Profiles, when set, asks for a profiling run instead of a timed
 	// sample: cpu, allocs, mutex, block and trace profiles written to
@@ -56,45 +55,76 @@ type ChildResult struct {
 	// GOMAXPROCS is what the child ran with, checked against the cell's
 	// label (a cgroup CPU quota can lower the runtime's default).
 	GOMAXPROCS int `json:"gomaxprocs"`
+	// Error is set, and nothing else, when the child failed with an error
+	// of its own (it then also exits non-zero): the parent records it as
+	// the failure's cause, of kind Kind.
+	Error *ChildError `json:"error,omitempty"`
+}
+
+// A ChildError is a child's report of its own failure.
+type ChildError struct {
+	// Kind is record.FailResource when the configuration ran out of one
+	// of the program's resources, record.FailError otherwise.
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// childError describes err for the parent.
+func childError(err error) *ChildError {
+	kind := record.FailError
+	if corpus.IsResourceExhausted(err) { // a read's, the walk's, a worker's
+		kind = record.FailResource
+	}
+	return &ChildError{Kind: kind, Message: err.Error()}
 }
 
 // ProfileKinds lists the profiles a profiling run can take.
 var ProfileKinds = []string{"cpu", "allocs", "mutex", "block", "trace"}
 
 // RunChild is the body of a child process: it reads a ChildSpec from
-// stdin, measures, and writes a ChildResult as JSON to stdout. Everything
-// the parent needs to know of a failure is in the returned error, which
-// the caller prints on stderr before exiting non-zero.
+// stdin, measures, and writes a ChildResult as JSON to stdout. On failure
+// it writes a ChildResult holding only the error, for the parent to read,
+// and returns the error, which the caller prints on stderr before exiting
+// non-zero.
 func RunChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	res, err := runChild(ctx, stdin)
+	if err != nil {
+		_ = json.NewEncoder(stdout).Encode(struct {
+			Error *ChildError `json:"error"`
+		}{childError(err)})
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
 	// Profiling never runs in timed samples: not even the runtime's
 	// default sampling of allocations.
 	runtime.MemProfileRate = 0
 	var spec ChildSpec
 	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
-		return fmt.Errorf("read child spec: %w", err)
+		return nil, fmt.Errorf("read child spec: %w", err)
 	}
 	proc, err := NewProcessor(spec.Config)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The same list as the parent's: unreadable folders skipped.
 	files, _, err := corpus.ListSkipping(ctx, spec.Corpus)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := proc.Run(ctx, spread(files, spec.WarmupFiles)); err != nil {
-		return fmt.Errorf("warm-up: %w", err)
+	warm := spec.WarmupFiles
+	if warm <= 0 {
+		warm = WarmupShare(len(files))
 	}
-	var res *ChildResult
+	if _, err := proc.Run(ctx, spread(files, warm)); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
 	if len(spec.Profiles) > 0 {
-		res, err = profilePasses(ctx, proc, files, spec)
-	} else {
-		res, err = timedPass(ctx, proc, files)
+		return profilePasses(ctx, proc, files, spec)
 	}
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(stdout).Encode(res)
+	return timedPass(ctx, proc, files)
 }
 
 // spread returns n files spread evenly over files.

@@ -32,15 +32,17 @@ const completeMarker = ".complete"
 // GeneratedCorpusRoot) and its seed, generating it first when it is missing
 // or incomplete.
 func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, progress io.Writer) (string, uint64, error) {
-	opts.Dir = filepath.Join(GeneratedCorpusRoot, fmt.Sprintf("%s-f%d-s%d-b%d", name, opts.Files, opts.Seed, opts.Bad))
-	if _, err := os.Stat(filepath.Join(opts.Dir, completeMarker)); err == nil {
+	opts.Dir = GeneratedCorpusDir(name, opts)
+	if GeneratedCorpusReady(opts.Dir) {
 		return opts.Dir, opts.Seed, nil
 	}
 	if err := os.RemoveAll(opts.Dir); err != nil {
 		return "", 0, fmt.Errorf("remove incomplete corpus %s: %w", opts.Dir, err)
 	}
-	fmt.Fprintf(progress, "generating the %s corpus in %s (%d files, seed %d, %d adversarial inputs)\n",
-		name, opts.Dir, opts.Files, opts.Seed, opts.Bad)
+	// The folder says which corpus ("corpus-…", "quick-…"): naming it
+	// avoids "generating the corpus corpus".
+	fmt.Fprintf(progress, "generating corpus %s (%d files, seed %d, %d adversarial inputs)\n",
+		opts.Dir, opts.Files, opts.Seed, opts.Bad)
 	st, err := corpus.Generate(ctx, opts)
 	if err != nil {
 		return "", 0, err
@@ -52,7 +54,66 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 	return opts.Dir, opts.Seed, nil
 }
 
-// DefaultCorpus returns the default corpus, generating it when missing.
-func DefaultCorpus(ctx context.Context, progress io.Writer) (string, uint64, error) {
-	return GeneratedCorpus(ctx, "corpus", DefaultCorpusOptions, progress)
+// GeneratedCorpusDir is the folder GeneratedCorpus uses for name and opts.
+func GeneratedCorpusDir(name string, opts corpus.GenOptions) string {
+	return filepath.Join(GeneratedCorpusRoot, fmt.Sprintf("%s-f%d-s%d-b%d", name, opts.Files, opts.Seed, opts.Bad))
+}
+
+// GeneratedCorpusReady reports whether dir holds a generated corpus whose
+// generation finished.
+func GeneratedCorpusReady(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, completeMarker))
+	return err == nil
+}
+
+// meanGeneratedFileBytes is the mean size of a generated input, batch
+// files and adversarial ones alike: about 6,000 bytes for every seed
+// (TestExpectedCorpusSize keeps it true).
+const meanGeneratedFileBytes = 6000
+
+// ExpectedCorpusSize returns how many inputs corpus.Generate writes for
+// opts and about how many bytes, without writing them.
+func ExpectedCorpusSize(opts corpus.GenOptions) (files int, bytes int64) {
+	files = opts.Files
+	if files == 0 {
+		files = corpus.DefaultFiles
+	}
+	files += opts.Bad
+	return files, int64(files) * meanGeneratedFileBytes
+}
+
+// A CorpusSource is where a run's corpus comes from: a folder given, or a
+// corpus generated on first use under GeneratedCorpusRoot.
+type CorpusSource struct {
+	// Dir is the corpus folder, which may not exist yet when generated.
+	Dir string
+	// Name and Gen describe a generated corpus (see GeneratedCorpus);
+	// Name is "" for a folder given.
+	Name string
+	Gen  corpus.GenOptions
+}
+
+// GivenCorpus is the corpus in dir, used as it is.
+func GivenCorpus(dir string) CorpusSource { return CorpusSource{Dir: dir} }
+
+// GeneratedSource is the corpus that GeneratedCorpus makes of name and
+// opts.
+func GeneratedSource(name string, opts corpus.GenOptions) CorpusSource {
+	return CorpusSource{Dir: GeneratedCorpusDir(name, opts), Name: name, Gen: opts}
+}
+
+// DefaultCorpusSource is the default corpus, generated on first use.
+func DefaultCorpusSource() CorpusSource { return GeneratedSource("corpus", DefaultCorpusOptions) }
+
+// Pending reports whether the corpus is a generated one not there yet:
+// Get would generate it.
+func (s CorpusSource) Pending() bool { return s.Name != "" && !GeneratedCorpusReady(s.Dir) }
+
+// Get returns the corpus folder and its generator seed (0 for a folder
+// given), generating the corpus first when it is pending.
+func (s CorpusSource) Get(ctx context.Context, progress io.Writer) (string, uint64, error) {
+	if s.Name == "" {
+		return s.Dir, 0, nil
+	}
+	return GeneratedCorpus(ctx, s.Name, s.Gen, progress)
 }

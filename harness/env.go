@@ -1,9 +1,7 @@
 package harness
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -45,45 +43,53 @@ func Environment() record.Env {
 			}
 		}
 	}
-	var revision, modified string
 	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			revision = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		case "GOEXPERIMENT":
+		if s.Key == "GOEXPERIMENT" {
 			env.GOEXPERIMENT = s.Value
 		}
 	}
-	if revision == "" {
-		// Built with -buildvcs=false (as GOFLAGS may say): ask git.
-		revision, modified = gitRevision()
-	}
-	if len(revision) > 12 {
-		revision = revision[:12]
-	}
-	if revision != "" && modified == "true" {
-		revision += "+dirty"
-	}
-	env.Commit = revision
+	env.Commit = sourceCommit(commit, info)
 	if env.GOEXPERIMENT == "" {
 		env.GOEXPERIMENT = "default"
 	}
 	return env
 }
 
-// gitRevision returns the working tree's commit and whether it has
-// uncommitted changes ("true"), or "" when git cannot tell.
-func gitRevision() (revision, modified string) {
-	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
-	if err != nil {
-		return "", ""
+// commit is the commit of benchgrid's own sources, stamped at build time
+// by `make build`:
+//
+//	-ldflags "-X benchgrid/harness.commit=$(git rev-parse HEAD)[+dirty]"
+//
+// It is empty in a binary built otherwise.
+var commit string
+
+// sourceCommit returns the commit of the sources the running binary was
+// built from, shortened to 12 hex digits and "+dirty" when they had
+// uncommitted changes: the build-time stamp, else the go command's VCS
+// stamp (absent with -buildvcs=false), else "unknown". It never asks git
+// at run time: the folder the command runs in may be another project's
+// checkout, whose commit says nothing about benchgrid.
+func sourceCommit(stamp string, info *debug.BuildInfo) string {
+	revision, dirty := strings.CutSuffix(stamp, "+dirty")
+	if revision == "" {
+		dirty = false
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
 	}
-	revision = strings.TrimSpace(string(out))
-	status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
-	if err == nil && len(bytes.TrimSpace(status)) > 0 {
-		modified = "true"
+	if revision == "" {
+		return "unknown"
 	}
-	return revision, modified
+	if len(revision) > 12 {
+		revision = revision[:12]
+	}
+	if dirty {
+		revision += "+dirty"
+	}
+	return revision
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"runtime"
@@ -38,23 +40,87 @@ type Matrix struct {
 	Filter string `json:"filter,omitempty"`
 }
 
-// ReadMatrix reads a matrix from a JSON config file. Decoding is strict:
-// an unknown key is an error, so a typo never silently changes a study.
+// ReadMatrix reads a matrix from a JSON config file. Reading is strict, so
+// that a typo never silently changes a study: an unknown key, a key given
+// twice, a null (for the whole document, a key or an item) and an invalid
+// value are errors naming the file and the key.
 func ReadMatrix(path string) (Matrix, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Matrix{}, err
 	}
+	// encoding/json keeps the last of two equal keys and decodes null as
+	// "leave the default": check for both before decoding.
+	if err := checkStrictJSON(json.NewDecoder(bytes.NewReader(data)), ""); err != nil {
+		if err == io.EOF { // what Token says for a file that stops short
+			err = io.ErrUnexpectedEOF
+		}
+		return Matrix{}, fmt.Errorf("%s: %w", path, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var m Matrix
 	if err := dec.Decode(&m); err != nil {
-		return Matrix{}, fmt.Errorf("config %s: %w", path, err)
+		return Matrix{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if dec.More() {
-		return Matrix{}, fmt.Errorf("config %s: more than one JSON value", path)
+		return Matrix{}, fmt.Errorf("%s: more than one JSON value", path)
+	}
+	if err := m.Check(); err != nil {
+		return Matrix{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
+}
+
+// checkStrictJSON reads one JSON value from dec and returns an error for
+// a null or an object with a key given twice anywhere in it. where names
+// the value in errors: "" for the document, `key "parsers"`, `key
+// "parsers", item 2`.
+func checkStrictJSON(dec *json.Decoder, where string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	in := func(inner string) string {
+		if where == "" {
+			return inner
+		}
+		return where + ", " + inner
+	}
+	switch tok {
+	case nil:
+		if where == "" {
+			return errors.New("the document is null")
+		}
+		return fmt.Errorf("%s is null (leave the key out for its default)", where)
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			keyTok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := keyTok.(string) // object keys are always strings
+			if seen[key] {
+				return fmt.Errorf("%s appears twice", in(fmt.Sprintf("key %q", key)))
+			}
+			seen[key] = true
+			if err := checkStrictJSON(dec, in(fmt.Sprintf("key %q", key))); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token() // '}'
+		return err
+	case json.Delim('['):
+		for i := 1; dec.More(); i++ {
+			if err := checkStrictJSON(dec, in(fmt.Sprintf("item %d", i))); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token() // ']'
+		return err
+	}
+	return nil
 }
 
 // A Cell is one configuration of a matrix.
@@ -153,48 +219,13 @@ func (c Cell) Config() Config {
 // duplicates: sequential runs with one worker only and perfile ignores the
 // worker count, so each appears once per other combination.
 func (m Matrix) Cells() ([]Cell, error) {
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
 	m = m.withDefaults()
-	for _, p := range m.Parsers {
-		if _, err := parsers.Lookup(p); err != nil {
-			return nil, err
-		}
-	}
-	for _, s := range m.Strategies {
-		if _, err := strategies.Lookup(s, strategies.Options{}); err != nil {
-			return nil, err
-		}
-	}
-	for _, b := range m.Builds {
-		if err := CheckBuildVariant(b); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range m.GOGC {
-		if err := checkGOGC(v); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range m.GOMEMLIMIT {
-		if err := checkGOMEMLIMIT(v); err != nil {
-			return nil, err
-		}
-	}
-	for _, w := range m.Workers {
-		if w < 0 {
-			return nil, fmt.Errorf("workers %d: must be positive (0: GOMAXPROCS)", w)
-		}
-	}
-	for _, p := range m.GOMAXPROCS {
-		if p < 0 {
-			return nil, fmt.Errorf("gomaxprocs %d: must be positive (0: default)", p)
-		}
-	}
 	var filter *regexp.Regexp
 	if m.Filter != "" {
-		var err error
-		if filter, err = regexp.Compile(m.Filter); err != nil {
-			return nil, fmt.Errorf("filter: %w", err)
-		}
+		filter = regexp.MustCompile(m.Filter) // Check compiled it
 	}
 	var cells []Cell
 	seen := map[string]bool{}
@@ -203,10 +234,7 @@ func (m Matrix) Cells() ([]Cell, error) {
 			for _, gogc := range m.GOGC {
 				for _, limit := range m.GOMEMLIMIT {
 					for _, read := range m.Reads {
-						mode, err := corpus.ParseReadMode(read)
-						if err != nil {
-							return nil, err
-						}
+						mode := corpus.ReadMode(read) // Check parsed it
 						for _, s := range m.Strategies {
 							for _, w := range m.Workers {
 								for _, p := range m.Parsers {
@@ -233,6 +261,76 @@ func (m Matrix) Cells() ([]Cell, error) {
 		return nil, fmt.Errorf("the matrix has no cells (filter %q)", m.Filter)
 	}
 	return cells, nil
+}
+
+// An AxisError is an invalid value on one axis of a matrix.
+type AxisError struct {
+	Axis string // the axis's key in a config file: "parsers", "gogc", …
+	Err  error
+}
+
+func (e *AxisError) Error() string { return e.Axis + ": " + e.Err.Error() }
+
+// Unwrap returns the error about the value.
+func (e *AxisError) Unwrap() error { return e.Err }
+
+// Check returns an *AxisError for the first invalid value of m, without
+// expanding it: an unknown parser, strategy, read mode or build variant, a
+// negative count, a GOGC or GOMEMLIMIT the runtime would not take, or a
+// filter that is not a regular expression.
+func (m Matrix) Check() error {
+	axis := func(name string, err error) error {
+		if err != nil {
+			return &AxisError{Axis: name, Err: err}
+		}
+		return nil
+	}
+	for _, p := range m.Parsers {
+		if _, err := parsers.Lookup(p); err != nil {
+			return axis("parsers", err)
+		}
+	}
+	for _, s := range m.Strategies {
+		if _, err := strategies.Lookup(s, strategies.Options{}); err != nil {
+			return axis("strategies", err)
+		}
+	}
+	for _, r := range m.Reads {
+		if _, err := corpus.ParseReadMode(r); err != nil {
+			return axis("read", err)
+		}
+	}
+	for _, b := range m.Builds {
+		if err := CheckBuildVariant(b); err != nil {
+			return axis("builds", err)
+		}
+	}
+	for _, v := range m.GOGC {
+		if err := checkGOGC(v); err != nil {
+			return axis("gogc", err)
+		}
+	}
+	for _, v := range m.GOMEMLIMIT {
+		if err := checkGOMEMLIMIT(v); err != nil {
+			return axis("gomemlimit", err)
+		}
+	}
+	for _, w := range m.Workers {
+		if w < 0 {
+			return axis("workers", fmt.Errorf("%d: want 0 (GOMAXPROCS) or more", w))
+		}
+	}
+	for _, p := range m.GOMAXPROCS {
+		if p < 0 {
+			return axis("gomaxprocs", fmt.Errorf("%d: want 0 (the default) or more", p))
+		}
+	}
+	if m.Filter != "" {
+		if _, err := regexp.Compile(m.Filter); err != nil {
+			return axis("filter", err)
+		}
+	}
+	return nil
 }
 
 // withDefaults fills every empty axis with its default.
@@ -289,7 +387,7 @@ func checkGOGC(v string) error {
 		return nil
 	}
 	if n, err := strconv.Atoi(v); err != nil || n < 0 {
-		return fmt.Errorf("gogc %q: want off or a non-negative percentage", v)
+		return fmt.Errorf("%q: want off or a non-negative percentage", v)
 	}
 	return nil
 }
@@ -303,5 +401,5 @@ func checkGOMEMLIMIT(v string) error {
 	if v == "" || v == "off" || memLimitPattern.MatchString(v) {
 		return nil
 	}
-	return fmt.Errorf("gomemlimit %q: want off or bytes with an optional B, KiB, MiB, GiB or TiB suffix", v)
+	return fmt.Errorf("%q: want off or bytes with an optional B, KiB, MiB, GiB or TiB suffix", v)
 }

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,17 +62,22 @@ func TestMatrixErrors(t *testing.T) {
 		{Matrix{Parsers: []string{"nosuch"}}, `unknown parser "nosuch"`},
 		{Matrix{Strategies: []string{"nosuch"}}, `unknown strategy "nosuch"`},
 		{Matrix{Reads: []string{"nosuch"}}, `unknown read mode "nosuch"`},
-		{Matrix{Workers: []int{-1}}, "workers -1"},
-		{Matrix{GOGC: []string{"abc"}}, `gogc "abc"`},
-		{Matrix{GOGC: []string{"-5"}}, `gogc "-5"`},
-		{Matrix{GOMEMLIMIT: []string{"1GB"}}, `gomemlimit "1GB"`},
-		{Matrix{Builds: []string{"jsonv3"}}, `unknown build variant "jsonv3"`},
-		{Matrix{Filter: "("}, "filter"},
+		{Matrix{Workers: []int{-1}}, "workers: -1: want 0 (GOMAXPROCS) or more"},
+		{Matrix{GOMAXPROCS: []int{-2}}, "gomaxprocs: -2"},
+		{Matrix{GOGC: []string{"abc"}}, `gogc: "abc": want off`},
+		{Matrix{GOGC: []string{"-5"}}, `gogc: "-5"`},
+		{Matrix{GOMEMLIMIT: []string{"1GB"}}, `gomemlimit: "1GB"`},
+		{Matrix{Builds: []string{"jsonv3"}}, `builds: unknown build variant "jsonv3"`},
+		{Matrix{Filter: "("}, "filter: error parsing regexp"},
 		{Matrix{Filter: "matches-nothing"}, "no cells"},
 	}
 	for _, tc := range tests {
 		if _, err := tc.matrix.Cells(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Cells(%+v) error = %v, want one containing %q", tc.matrix, err, tc.want)
+		}
+		var ae *AxisError
+		if err := tc.matrix.Check(); tc.want != "no cells" && !errors.As(err, &ae) {
+			t.Errorf("Check(%+v) = %v, want an *AxisError", tc.matrix, err)
 		}
 	}
 }
@@ -86,17 +92,31 @@ func TestReadMatrixIsStrict(t *testing.T) {
 	if err != nil || !slices.Equal(m.Parsers, []string{"std", "sonic"}) || !slices.Equal(m.GOGC, []string{"100", "400"}) {
 		t.Errorf("ReadMatrix(good) = %+v, %v", m, err)
 	}
-	for name, content := range map[string]string{
-		"typo.json":  `{"parser":["std"]}`,
-		"two.json":   `{} {}`,
-		"array.json": `[]`,
+	for _, tc := range []struct {
+		name, content string
+		want          string // in the error, after the file's name
+	}{
+		{"typo.json", `{"parser":["std"]}`, `unknown field "parser"`},
+		{"two.json", `{} {}`, "more than one JSON value"},
+		{"array.json", `[]`, "cannot unmarshal array"},
+		{"syntax.json", `{"parsers":`, "unexpected EOF"},
+		// encoding/json keeps the last of two equal keys, and null means
+		// "leave the default": both would silently change the matrix.
+		{"dup.json", `{"parsers":["std"],"strategies":["pool"],"parsers":["sonic"]}`, `key "parsers" appears twice`},
+		{"null.json", `null`, "the document is null"},
+		{"nullkey.json", `{"parsers":["std"],"gogc":null}`, `key "gogc" is null`},
+		{"nullitem.json", `{"workers":[1,null]}`, `key "workers", item 2 is null`},
+		{"nullfilter.json", `{"filter":null}`, `key "filter" is null`},
+		// Values are checked on reading, naming the key.
+		{"badgogc.json", `{"gogc":["abc"]}`, `gogc: "abc": want off`},
+		{"badparser.json", `{"parsers":["nope"]}`, `parsers: unknown parser "nope"`},
 	} {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadMatrix(path); err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("ReadMatrix(%s) error = %v, want one naming the file", content, err)
+		if _, err := ReadMatrix(path); err == nil || !strings.HasPrefix(err.Error(), path+": ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadMatrix(%s) error = %v, want %q after the file's name", tc.content, err, tc.want)
 		}
 	}
 }
@@ -108,6 +128,7 @@ func FuzzReadMatrix(f *testing.F) {
 		`{"parsers":["std","sonic"],"strategies":["pool"],"gogc":["100","off"]}`,
 		`{"workers":[1,2],"gomemlimit":["1GiB"],"build":["default","jsonv2+pgo"],"filter":"std"}`,
 		`{"parser":["std"]}`, `[]`, `{} {}`, `{"read":["mmap"],"gomaxprocs":[1]}`,
+		`null`, `{"gogc":null}`, `{"parsers":["std"],"parsers":["std"]}`, `{"workers":[null]}`,
 	} {
 		f.Add([]byte(s))
 	}

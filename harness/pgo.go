@@ -16,13 +16,9 @@ import (
 // and writes the merged profile to path: the input of a PGO build
 // (`go build -pgo=path`).
 func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string) error {
-	r := &runner{opts: opts}
-	r.opts.setDefaults()
+	r := &runner{opts: opts.withDefaults()}
 	if err := r.opts.setChildCommand(); err != nil {
 		return err
-	}
-	if r.opts.WarmupFiles <= 0 {
-		r.opts.WarmupFiles = 200
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(path), ".pgo-*")
 	if err != nil {
@@ -33,11 +29,14 @@ func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string
 	for i, c := range cells {
 		c.Build = "default" // run by opts.ChildCommand, whatever the cell's build
 		dir := filepath.Join(tmp, fmt.Sprint(i))
-		res, fail := r.child(c, ChildSpec{
+		res, fail := r.child(ctx, c, ChildSpec{
 			Corpus: opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
-			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: r.opts.profileMinCPU(),
+			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: r.opts.ProfileMinCPU,
 		})
 		if fail != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return fmt.Errorf("profile %s for PGO: %s: %s", c.FullName(), fail.Kind, fail.Reason)
 		}
 		for _, p := range res.Profiles {

@@ -9,6 +9,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -66,7 +67,7 @@ func (p *Processor) ReadOnly() bool { return workload.IsReadOnly(p.parser) }
 // Run processes files once and returns everything counted. Bad inputs are
 // counted in the tally, not returned as errors.
 func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	j := &job{parser: p.parser, reader: corpus.NewReader(p.cfg.Read), readOnly: p.ReadOnly()}
+	j := &job{parser: p.parser, reader: corpus.NewReader(p.cfg.Read), readOnly: p.ReadOnly(), mapped: p.cfg.Read == corpus.ReadMmap}
 	if err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker)); err != nil {
 		return nil, err
 	}
@@ -83,6 +84,7 @@ type job struct {
 	parser   workload.Parser
 	reader   *corpus.Reader
 	readOnly bool
+	mapped   bool // the reader maps files: guard against their shrinking
 
 	mu      sync.Mutex
 	tallies []*workload.Tally
@@ -113,21 +115,39 @@ func (w *worker) Read(f corpus.File) ([]byte, error) { return w.job.reader.Read(
 
 func (w *worker) Release(data []byte) { w.job.reader.Release(data) }
 
+// Process counts f. A read that failed because of the input makes f a bad
+// input; one that failed because the program ran out of a resource fails
+// the pass (a *corpus.ResourceError), since the input is not at fault.
 func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 	if readErr != nil {
+		var re *corpus.ResourceError
+		if errors.As(readErr, &re) {
+			return readErr
+		}
 		w.tally.AddBad(f.Path, f.Size, readErr, nil)
 		return nil
 	}
+	if w.job.mapped {
+		if err := corpus.GuardMapped(data, func() { w.count(f, data) }); err != nil {
+			w.tally.AddBad(f.Path, int64(len(data)), err, nil)
+		}
+		return nil
+	}
+	w.count(f, data)
+	return nil
+}
+
+// count decodes data, f's bytes, and adds it to the worker's tally.
+func (w *worker) count(f corpus.File, data []byte) {
 	size := int64(len(data))
 	if w.job.readOnly {
 		w.tally.AddRead(size)
-		return nil
+		return
 	}
 	w.batch.Reset()
 	if err := w.dec.Decode(data, &w.batch); err != nil {
 		w.tally.AddBad(f.Path, size, err, &w.batch)
-		return nil
+		return
 	}
 	w.tally.AddGood(size, &w.batch)
-	return nil
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -52,8 +54,8 @@ type Options struct {
 	// processes to leave the machine quiet.
 	WaitIdle  bool
 	IdleLimit time.Duration
-	// WarmupFiles is the size of each child's untimed warm-up; 0 picks
-	// a share of the corpus.
+	// WarmupFiles is the size of each child's untimed warm-up; 0 means
+	// WarmupShare of the corpus.
 	WarmupFiles int
 	// ChildCommand runs a child: the program and its arguments. By
 	// default it is this executable with the hidden subcommand "_child".
@@ -68,26 +70,52 @@ type Options struct {
 	Now func() time.Time
 }
 
-// setDefaults fills in the zero fields that have defaults.
-func (o *Options) setDefaults() {
+// Defaults of Options' fields, used where a field is zero.
+const (
+	// DefaultCount is Options.Count's default: benchstat's minimum for a
+	// confidence interval is 6; 10 narrows it.
+	DefaultCount = 10
+	// DefaultTimeout is Options.Timeout's default, and -timeout's.
+	DefaultTimeout = 5 * time.Minute
+	// DefaultOutDir is Options.OutDir's default.
+	DefaultOutDir = "results"
+	// DefaultIdleLimit is Options.IdleLimit's default.
+	DefaultIdleLimit = time.Minute
+	// DefaultProfileMinCPU is Options.ProfileMinCPU's default.
+	DefaultProfileMinCPU = time.Second
+)
+
+// WarmupShare is the default size of a child's untimed warm-up over a
+// corpus of n files: a thirtieth of them, at least 50 and at most 1,000
+// (enough to compile sonic's JIT, fault in code and grow worker state, not
+// a full pass).
+func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
+
+// withDefaults returns a copy of o with every zero field that has a
+// default filled in (the seed: a random one, recorded).
+func (o Options) withDefaults() Options {
 	if o.Count <= 0 {
-		o.Count = 10
+		o.Count = DefaultCount
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Minute
+		o.Timeout = DefaultTimeout
 	}
 	if o.OutDir == "" {
-		o.OutDir = "results"
+		o.OutDir = DefaultOutDir
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.IdleLimit <= 0 {
-		o.IdleLimit = time.Minute
+		o.IdleLimit = DefaultIdleLimit
+	}
+	if o.ProfileMinCPU <= 0 {
+		o.ProfileMinCPU = DefaultProfileMinCPU
 	}
 	if o.Seed == 0 {
 		o.Seed = rand.Uint64()
 	}
+	return o
 }
 
 // setChildCommand defaults the child command to this executable.
@@ -101,13 +129,6 @@ func (o *Options) setChildCommand() error {
 	}
 	o.ChildCommand = []string{exe, "_child"}
 	return nil
-}
-
-func (o Options) profileMinCPU() time.Duration {
-	if o.ProfileMinCPU > 0 {
-		return o.ProfileMinCPU
-	}
-	return time.Second
 }
 
 // ErrInterrupted is returned, wrapped, by a run stopped by its context: what
@@ -149,14 +170,23 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
+	r.opts = r.opts.withDefaults()
 	o := &r.opts
-	o.setDefaults()
 	for _, p := range o.Profiles {
 		if !slices.Contains(ProfileKinds, p) {
 			return "", nil, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
 		}
 	}
 	if err := o.setChildCommand(); err != nil {
+		return "", nil, err
+	}
+	// Checked before the walk, the builds and the reference pass, which
+	// can take minutes: the run folder's link must be replaceable, and the
+	// run's files must not land among the inputs.
+	if err := CheckLatestLink(o.OutDir); err != nil {
+		return "", nil, err
+	}
+	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
 		return "", nil, err
 	}
 
@@ -171,7 +201,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
 	}
 	stats := corpus.StatsOf(files)
-	plan, err := MakePlan(*o, stats.Bytes)
+	plan, err := MakePlan(*o)
 	if err != nil {
 		return "", nil, err
 	}
@@ -191,7 +221,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		return "", nil, errors.New("no cell of the matrix can run on this machine")
 	}
 	if o.WarmupFiles <= 0 {
-		o.WarmupFiles = min(max(len(files)/30, 50), 1000)
+		o.WarmupFiles = WarmupShare(len(files))
 	}
 
 	// The reference answer: std + sequential, in this process. Its pass
@@ -275,7 +305,11 @@ rounds:
 				interrupted = true
 				break rounds
 			}
-			r.sample(round, ci)
+			r.sample(ctx, round, ci)
+			if ctx.Err() != nil {
+				interrupted = true // the sample in flight was dropped
+				break rounds
+			}
 			r.done++
 			if err := r.flush(); err != nil {
 				return r.dir, r.rec, err
@@ -295,7 +329,7 @@ rounds:
 				interrupted = true
 				break
 			}
-			r.profile(ci)
+			r.profile(ctx, ci)
 			if err := r.flush(); err != nil {
 				return r.dir, r.rec, err
 			}
@@ -377,15 +411,21 @@ func (r *runner) flush() error {
 }
 
 // sample runs one timed sample of cell ci and records it or its failure.
-func (r *runner) sample(round, ci int) {
+//
+// A sample cut short by ctx (an interrupt) is neither: it is dropped.
+func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.child(c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.child(ctx, c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	if ctx.Err() != nil {
+		return
+	}
 	if fail == nil {
 		fail = r.check(c, res)
 	}
 	if fail != nil {
 		fail.Round = round
+		fail.Cause = cmp.Or(fail.Cause, oneLine(fail.Reason))
 		rc.Failures = append(rc.Failures, *fail)
 		r.logf("FAIL %s round %d: %s: %s", c.FullName(), round, fail.Kind, fail.Reason)
 		return
@@ -440,17 +480,20 @@ func mergeFallbacks(rc *record.Cell, fallbacks map[string]int64, first bool) {
 }
 
 // profile runs cell ci's profiling pass.
-func (r *runner) profile(ci int) {
+func (r *runner) profile(ctx context.Context, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
 	spec := ChildSpec{
 		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
-		MinCPU: r.opts.profileMinCPU(),
+		MinCPU: r.opts.ProfileMinCPU,
 	}
 	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
-	res, fail := r.child(c, spec)
+	res, fail := r.child(ctx, c, spec)
+	if ctx.Err() != nil {
+		return
+	}
 	if fail == nil {
 		fail = r.check(c, res)
 	}
@@ -471,18 +514,16 @@ func slug(name string) string {
 	return strings.NewReplacer("/", "_", "=", "-").Replace(name)
 }
 
-// stderrTail is how much of a failed child's stderr is kept.
-const stderrTail = 4096
-
 // child runs one child process for cell c and decodes its result. The
 // child runs in its own process group, so a Ctrl-C at the terminal reaches
-// only the harness, which lets the sample in flight finish.
-func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
+// only the harness; the harness then kills the child's group (runCtx is
+// done) and the caller drops the sample cut short.
+func (r *runner) child(runCtx context.Context, c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
 	input, err := json.Marshal(spec)
 	if err != nil {
 		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
+	ctx, cancel := context.WithTimeout(runCtx, r.opts.Timeout)
 	defer cancel()
 	command := r.opts.ChildCommand
 	if b, ok := r.binaries[c.Build]; ok {
@@ -491,32 +532,59 @@ func (r *runner) child(c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
 	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout bytes.Buffer
-	stderr := &tailBuffer{max: stderrTail}
+	stderr := newStderrBuffer()
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
 	cmd.Env = append(childEnviron(), r.opts.ChildEnv...)
 	cmd.Env = append(cmd.Env, c.Env()...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a child dies with the harness (killed, or crashed)
+	// instead of running its sample out as an orphan. The kernel sends it
+	// when the *thread* that forked the child exits, so that thread is
+	// locked to this goroutine until the child is reaped.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
+	runtime.LockOSThread()
 	err = cmd.Run()
-	if ctx.Err() == context.DeadlineExceeded {
-		return nil, &record.Failure{Kind: record.FailTimeout,
-			Reason: fmt.Sprintf("no result within %v", r.opts.Timeout), Stderr: stderr.String()}
+	runtime.UnlockOSThread()
+	return childOutcome(err, runCtx.Err() == nil && ctx.Err() == context.DeadlineExceeded, r.opts.Timeout, stdout.Bytes(), stderr)
+}
+
+// childOutcome turns a finished child's exit, output and stderr into its
+// result or its failure, with a one-line cause.
+func childOutcome(err error, timedOut bool, timeout time.Duration, stdout []byte, stderr *stderrBuffer) (*ChildResult, *record.Failure) {
+	if timedOut {
+		reason := fmt.Sprintf("no result within %v", timeout)
+		return nil, &record.Failure{Kind: record.FailTimeout, Reason: reason, Cause: reason, Stderr: stderr.String()}
 	}
+	var res ChildResult
+	decodeErr := json.Unmarshal(stdout, &res)
 	if err != nil {
+		if decodeErr == nil && res.Error != nil {
+			// The child's own report of its error.
+			cause := oneLine(res.Error.Message)
+			return nil, &record.Failure{Kind: res.Error.Kind, Reason: fmt.Sprintf("child: %v: %s", err, cause), Cause: cause, Stderr: stderr.String()}
+		}
 		kind := record.FailError
 		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) && corpus.IsResourceExhausted(err) {
+			kind = record.FailResource // the harness could not start the child
+		}
 		if errors.As(err, &exitErr) {
 			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && (ws.Signaled() || ws.ExitStatus() == 2) {
 				kind = record.FailCrash // a signal, or a Go panic or fatal error (exit 2)
 			}
 		}
-		return nil, &record.Failure{Kind: kind, Reason: fmt.Sprintf("child: %v: %s", err, lastLine(stderr.String())), Stderr: stderr.String()}
+		cause := crashCause(stderr.String(), err)
+		return nil, &record.Failure{Kind: kind, Reason: fmt.Sprintf("child: %v: %s", err, cause), Cause: cause, Stderr: stderr.String()}
 	}
-	var res ChildResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, &record.Failure{Kind: record.FailError, Reason: fmt.Sprintf("child output: %v", err), Stderr: stderr.String()}
+	if decodeErr != nil {
+		reason := fmt.Sprintf("child output: %v", decodeErr)
+		return nil, &record.Failure{Kind: record.FailError, Reason: reason, Cause: reason, Stderr: stderr.String()}
+	}
+	if res.Error != nil { // exited 0 but said it failed: still a failure
+		cause := oneLine(res.Error.Message)
+		return nil, &record.Failure{Kind: res.Error.Kind, Reason: "child: " + cause, Cause: cause, Stderr: stderr.String()}
 	}
 	return &res, nil
 }
@@ -535,30 +603,6 @@ func childEnviron() []string {
 	}
 	return env
 }
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	return s
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.buf) }
 
 // progress draws the progress bar on a terminal.
 func (r *runner) progress() {

@@ -125,7 +125,7 @@ func nest(depth int, inner string) string {
 	return strings.Repeat("[", depth) + inner + strings.Repeat("]", depth)
 }
 
-// contractCases are WORKLOAD.md's rules, one row each. want is nil for a
+// contractCases are docs/events.md's rules, one row each. want is nil for a
 // bad file.
 var contractCases = []struct {
 	name string
@@ -255,7 +255,7 @@ var contractCases = []struct {
 	{"good then bad event", doc(okEvent, okEvent, event("type", "")), nil},
 }
 
-// TestContract checks every adapter against every rule of WORKLOAD.md.
+// TestContract checks every adapter against every rule of docs/events.md.
 func TestContract(t *testing.T) {
 	for _, p := range parsersUnderTest(t) {
 		t.Run(p.Name(), func(t *testing.T) {

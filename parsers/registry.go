@@ -3,7 +3,7 @@
 // and file names alike: std, sonic, fastjson, simdjson, goccy, and the
 // read-only pseudo-parser none.
 //
-// Every adapter meets ../shared/WORKLOAD.md exactly. Where a parser is
+// Every adapter meets docs/events.md exactly. Where a parser is
 // lenient, its adapter adds exactly the checks needed, with a comment saying
 // why; a parser that cannot run on this machine fails with an error wrapping
 // workload.ErrUnavailable, never falling back to another parser.

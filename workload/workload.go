@@ -1,4 +1,4 @@
-// Package workload is the `events` contract of ../shared/WORKLOAD.md: what
+// Package workload is the `events` contract of docs/events.md: what
 // one file contributes, how contributions add up, and the canonical bytes of
 // the result. Parser adapters (package parsers) fill a Batch per file; a
 // Tally adds up good and bad files per worker; tallies merge into a Result.

@@ -8,8 +8,18 @@ import (
 	"benchgrid/corpus"
 )
 
+const corpusUsage = `usage: benchgrid corpus <subcommand> [flags]
+
+subcommands:
+  gen -dir DIR [-files N] [-seed S] [-bad K]  write a deterministic corpus (+K adversarial inputs)
+  describe DIR                               print a corpus's files, bytes and size percentiles
+
+Run 'benchgrid corpus <subcommand> -h' for its flags.
+`
+
 func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
+		fmt.Fprint(stderr, corpusUsage)
 		return usagef("corpus: want a subcommand: gen or describe")
 	}
 	switch args[0] {
@@ -17,7 +27,12 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return runCorpusGen(ctx, args[1:], stdout, stderr)
 	case "describe":
 		return runCorpusDescribe(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		// Asked for, the help is the output: stdout, as for benchgrid -h.
+		fmt.Fprint(stdout, corpusUsage)
+		return nil
 	}
+	fmt.Fprint(stderr, corpusUsage)
 	return usagef("corpus: unknown subcommand %q (want gen or describe)", args[0])
 }
 
@@ -26,7 +41,7 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	dir := fs.String("dir", "", "folder to write the corpus into (must not exist or be empty)")
 	files := fs.Int("files", corpus.DefaultFiles, "batch files to write")
 	seed := fs.Uint64("seed", 1, "generator seed: the same flags give the same bytes")
-	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind WORKLOAD.md makes bad, and tricky good ones)")
+	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind docs/events.md makes bad, and tricky good ones)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]")
 		fs.PrintDefaults()
@@ -37,8 +52,11 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *dir == "" || fs.NArg() != 0 {
 		return usagef("corpus gen: want -dir DIR and no arguments")
 	}
-	if *files <= 0 || *bad < 0 {
-		return usagef("corpus gen: -files must be positive and -bad not negative")
+	if *files <= 0 {
+		return usagef("corpus gen: -files %d: want at least 1", *files)
+	}
+	if *bad < 0 {
+		return usagef("corpus gen: -bad %d: want 0 or more", *bad)
 	}
 	st, err := corpus.Generate(ctx, corpus.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad})
 	if err != nil {
@@ -58,9 +76,16 @@ func runCorpusDescribe(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() != 1 {
 		return usagef("corpus describe: want one corpus directory")
 	}
-	st, err := corpus.Describe(ctx, fs.Arg(0))
+	st, skipped, err := corpus.DescribeSkipping(ctx, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	// As a run does: an unreadable folder is skipped, and said.
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "skipped %s: %s\n", sk.Path, sk.Reason)
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(stderr, "%s skipped: their inputs are not counted\n", plural(int64(len(skipped)), "folder"))
 	}
 	_, err = fmt.Fprint(stdout, st.String())
 	return err

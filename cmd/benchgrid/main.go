@@ -44,6 +44,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"benchgrid/harness"
 )
@@ -52,10 +53,22 @@ func main() { os.Exit(benchgrid()) }
 
 // benchgrid runs the command line and returns the exit status. The
 // end-to-end scripts run it as the benchgrid command, too.
+//
+// The first SIGINT or SIGTERM cancels the command's context: a run kills
+// the child in flight, keeps every finished sample and exits 1, as does a
+// reference pass, process or a study. A second signal ends the process at
+// once (the default action); its children die with it (Pdeathsig).
 func benchgrid() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the next signal takes its default action
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("interrupted: %w", err)
+	}
 	var ue usageError
 	if err != nil && !errors.Is(err, flag.ErrHelp) && !(errors.As(err, &ue) && ue.reported) {
 		fmt.Fprintln(os.Stderr, "benchgrid:", err)

@@ -45,8 +45,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // when cells regressed.
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", stderr)
-	threshold := fs.Float64("threshold", 0.05, "relative slowdown of the median wall time that counts as a regression")
-	alpha := fs.Float64("alpha", 0.05, "significance level")
+	// A threshold of 0 would mean reports' default, 0.05: hence > 0.
+	threshold := addFloat(fs, "threshold", 0.05, "relative slowdown of the median wall time that counts as a regression, a `fraction`", positive)
+	alpha := addFloat(fs, "alpha", 0.05, "significance `level`", openUnit)
 	out := fs.String("o", "", "write the markdown to `FILE` instead of stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha 0.05] [-o FILE] OLD NEW")
@@ -57,12 +58,6 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if fs.NArg() != 2 {
 		return usagef("compare: want two run folders, OLD and NEW, got %d arguments", fs.NArg())
-	}
-	if *threshold <= 0 {
-		return usagef("compare: -threshold %g: want a positive fraction", *threshold)
-	}
-	if *alpha <= 0 || *alpha >= 1 {
-		return usagef("compare: -alpha %g: want a level between 0 and 1", *alpha)
 	}
 	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Alpha: *alpha})
 	if err != nil {

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,13 +30,7 @@ type runFlags struct {
 	pgoProfile                            *string
 }
 
-func addRunFlags(fs interface {
-	String(string, string, string) *string
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-	Duration(string, time.Duration, string) *time.Duration
-	Uint64(string, uint64, string) *uint64
-}) *runFlags {
+func addRunFlags(fs *flag.FlagSet) *runFlags {
 	return &runFlags{
 		parsers:    fs.String("parsers", "", "comma-separated parsers (default: all)"),
 		strategies: fs.String("strategies", "", "comma-separated strategies (default: all)"),
@@ -49,7 +46,7 @@ func addRunFlags(fs interface {
 		profiles:   fs.String("profile", "cpu,allocs", "profiles to take after the timed rounds: cpu,allocs,mutex,block,trace (empty: none)"),
 		out:        fs.String("out", "results", "folder for run folders"),
 		count:      fs.Int("count", 10, "samples per cell"),
-		timeout:    fs.Duration("timeout", 5*time.Minute, "limit for one sample"),
+		timeout:    addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample"),
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
 		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
 		seed:       fs.Uint64("seed", 0, "seed for the order of cells in each round (0: random, recorded)"),
@@ -57,13 +54,38 @@ func addRunFlags(fs interface {
 	}
 }
 
-// matrix builds the matrix from -config and the axis flags.
+// axisFlags names the flag of each matrix axis (harness.AxisError.Axis).
+var axisFlags = map[string]string{
+	"parsers": "parsers", "strategies": "strategies", "workers": "workers", "read": "read",
+	"gomaxprocs": "gomaxprocs", "gogc": "gogc", "gomemlimit": "gomemlimit", "builds": "build", "filter": "filter",
+}
+
+// matrix builds the matrix from -config and the axis flags. An invalid
+// value is a usage error naming its flag (ReadMatrix names the file and
+// the key of one in -config).
 func (f *runFlags) matrix() (harness.Matrix, error) {
+	m, err := f.mergedMatrix()
+	if err != nil {
+		return m, err
+	}
+	if err := m.Check(); err != nil {
+		var ae *harness.AxisError
+		if errors.As(err, &ae) && axisFlags[ae.Axis] != "" {
+			return m, usagef("-%s: %w", axisFlags[ae.Axis], ae.Err)
+		}
+		return m, usageError{err: err}
+	}
+	return m, nil
+}
+
+// mergedMatrix reads -config and lets every axis flag given replace its
+// axis.
+func (f *runFlags) mergedMatrix() (harness.Matrix, error) {
 	var m harness.Matrix
 	if *f.config != "" {
 		var err error
 		if m, err = harness.ReadMatrix(*f.config); err != nil {
-			return m, usageError{err: err}
+			return m, usagef("-config: %w", err)
 		}
 	}
 	set := func(dst *[]string, flag string) {
@@ -101,43 +123,69 @@ func (f *runFlags) matrix() (harness.Matrix, error) {
 	return m, nil
 }
 
-// options builds the harness options, generating the default corpus when
-// no -corpus is given.
-func (f *runFlags) options(ctx context.Context, stderr io.Writer) (harness.Options, error) {
+// options checks the flags and builds the harness options, with
+// opts.Corpus the folder of src, which is not generated yet: only a run
+// does that (see useCorpus), a dry run never.
+func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.CorpusSource, err error) {
 	m, err := f.matrix()
 	if err != nil {
-		return harness.Options{}, err
+		return opts, src, err
 	}
 	if *f.count <= 0 {
-		return harness.Options{}, usagef("-count %d: want at least 1", *f.count)
+		return opts, src, usagef("-count %d: want at least 1", *f.count)
 	}
 	for _, p := range harness.SplitList(*f.profiles) {
 		if !slices.Contains(harness.ProfileKinds, p) {
-			return harness.Options{}, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
+			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
 		}
 	}
 	if _, err := m.Cells(); err != nil {
-		return harness.Options{}, usageError{err: err}
+		if *f.filter != "" { // values are checked: the filter left no cell
+			return opts, src, usagef("-filter %q: matches no cell of the matrix", *f.filter)
+		}
+		return opts, src, usageError{err: err}
 	}
-	opts := harness.Options{
-		Matrix: m, Corpus: *f.corpus, Count: *f.count, Timeout: *f.timeout,
+	src = harness.DefaultCorpusSource()
+	if *f.corpus != "" {
+		src = harness.GivenCorpus(*f.corpus)
+	}
+	if err := checkOut(*f.out, src); err != nil {
+		return opts, src, err
+	}
+	if err := harness.CheckLatestLink(*f.out); err != nil {
+		return opts, src, fmt.Errorf("-out: %w", err)
+	}
+	opts = harness.Options{
+		Matrix: m, Corpus: src.Dir, Count: *f.count, Timeout: *f.timeout,
 		Profiles: harness.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
 		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
 	}
-	if opts.Corpus == "" {
-		dir, seed, err := harness.DefaultCorpus(ctx, stderr)
-		if err != nil {
-			return opts, err
-		}
-		opts.Corpus, opts.CorpusSeed = dir, seed
+	return opts, src, nil
+}
+
+// checkOut refuses an -out folder inside the corpus, before anything is
+// written: the run's own files would become inputs.
+func checkOut(out string, src harness.CorpusSource) error {
+	if err := harness.CheckOutDir(out, src.Dir); err != nil {
+		return usagef("-out: %w", err)
+	}
+	return nil
+}
+
+// useCorpus generates the corpus of src when it is pending and wires what
+// needs it into opts.
+func (f *runFlags) useCorpus(ctx context.Context, opts *harness.Options, src harness.CorpusSource, stderr io.Writer) error {
+	var err error
+	if opts.Corpus, opts.CorpusSeed, err = src.Get(ctx, stderr); err != nil {
+		return err
 	}
 	// Wired after the corpus is known: the PGO profiler copies opts.
 	opts.Builder = &harness.GoBuilder{
 		PGOProfile: *f.pgoProfile,
-		Profiler:   harness.PGOProfiler(opts, filepath.Join(opts.OutDir, "pgo")),
+		Profiler:   harness.PGOProfiler(*opts, filepath.Join(opts.OutDir, "pgo")),
 		Log:        stderr,
 	}
-	return opts, nil
+	return nil
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -154,12 +202,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if fs.NArg() != 0 {
 		return usagef("run: unexpected arguments %q", fs.Args())
 	}
-	opts, err := f.options(ctx, stderr)
+	opts, src, err := f.options(stderr)
 	if err != nil {
 		return err
 	}
 	if *f.dryRun {
-		return dryRun(ctx, opts, stdout)
+		return dryRun(ctx, opts, src, stdout)
+	}
+	if err := f.useCorpus(ctx, &opts, src, stderr); err != nil {
+		return err
 	}
 	dir, rec, err := harness.Run(ctx, opts)
 	if dir != "" {
@@ -182,12 +233,30 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
-	stats, err := corpus.Describe(ctx, opts.Corpus)
-	if err != nil {
-		return err
+// dryRun prints the cells a run would measure and its estimated length,
+// from the corpus as a run would list it (SKIPPED: a folder it cannot
+// read) or, for a default corpus not generated yet, from what generating
+// it would give: a dry run writes nothing.
+func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource, stdout io.Writer) error {
+	var cost harness.CorpusCost
+	if src.Pending() {
+		files, bytes := harness.ExpectedCorpusSize(src.Gen)
+		cost = harness.AssumedCorpusCost(files, bytes)
+		fmt.Fprintf(stdout, "WOULD GENERATE %s: %d files, about %s (a dry run does not)\n", src.Dir, files, corpus.FormatBytes(bytes))
+	} else {
+		_, skipped, measured, err := harness.MeasureCorpus(ctx, opts.Corpus)
+		if err != nil {
+			return err
+		}
+		for _, sk := range skipped {
+			fmt.Fprintf(stdout, "SKIPPED %s: %s\n", sk.Path, sk.Reason)
+		}
+		if measured.Files == 0 {
+			return fmt.Errorf("corpus %s: no .json inputs", opts.Corpus)
+		}
+		cost = measured
 	}
-	plan, err := harness.MakePlan(opts, stats.Bytes)
+	plan, err := harness.MakePlan(opts)
 	if err != nil {
 		return usageError{err: err}
 	}
@@ -197,8 +266,17 @@ func dryRun(ctx context.Context, opts harness.Options, stdout io.Writer) error {
 	for _, u := range plan.Unavailable {
 		fmt.Fprintf(stdout, "UNAVAILABLE %s: %s\n", u.What, u.Reason)
 	}
-	fmt.Fprintf(stdout, "%d cells × %d samples = %d samples; corpus %d files, %d bytes; estimated %v\n",
-		len(plan.Cells), opts.Count, plan.Samples, stats.Files, stats.Bytes, plan.Estimate.Round(time.Second))
+	how := "measured"
+	if !cost.Measured {
+		how = "assumed"
+	}
+	samples := strconv.Itoa(plan.Samples)
+	if plan.Samples == math.MaxInt { // saturated
+		samples = "more than " + samples
+	}
+	fmt.Fprintf(stdout, "%d cells × %d samples = %s samples; corpus %d files, %d bytes; estimated %s (reading a file: %v, %s)\n",
+		len(plan.Cells), opts.Count, samples, cost.Files, cost.Bytes, harness.FormatEstimate(plan.Estimate(cost)),
+		cost.ReadPerFile.Round(100*time.Nanosecond), how)
 	return nil
 }
 

@@ -57,10 +57,16 @@ func TestChildDispatch(t *testing.T) {
 	}
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "_child")
 	cmd.Env = append(os.Environ(), guard+"=1")
-	out, err := cmd.CombinedOutput()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 || !strings.HasPrefix(string(out), "benchgrid: read child spec: ") {
-		t.Errorf("%s _child with no input: %v, output:\n%s\nwant exit status 1 and \"benchgrid: read child spec: …\"", os.Args[0], err, out)
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 || !strings.HasPrefix(stderr.String(), "benchgrid: read child spec: ") {
+		t.Errorf("%s _child with no input: %v, stderr:\n%s\nwant exit status 1 and \"benchgrid: read child spec: …\"", os.Args[0], err, stderr.String())
+	}
+	// The child's report of its own failure, for the parent.
+	if want := `{"error":{"kind":"error","message":"read child spec: EOF"}}` + "\n"; string(out) != want {
+		t.Errorf("stdout %q, want %q", out, want)
 	}
 }
 
@@ -72,6 +78,7 @@ func TestChildDispatch(t *testing.T) {
 //
 //	status N PROG [ARGS...]  run PROG and fail unless it exits with status N
 //	[parser:NAME]            NAME is a parser this binary can run
+//	[root]                   running as root, who can read any folder
 func TestScripts(t *testing.T) {
 	availability := harness.ParserAvailability()
 	testscript.Run(t, testscript.Params{
@@ -80,6 +87,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
 		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
 			name, ok := strings.CutPrefix(cond, "parser:")
 			if !ok {
 				return false, fmt.Errorf("unknown condition %q", cond)

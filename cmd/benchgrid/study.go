@@ -30,8 +30,8 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	count := fs.Int("count", 10, "samples per configuration in every step")
 	out := fs.String("out", "results", "folder for the study folder")
 	seed := fs.Uint64("seed", 0, "seed for the order of cells in each step's rounds (0: random, recorded)")
-	timeout := fs.Duration("timeout", 5*time.Minute, "limit for one sample")
-	minGain := fs.Float64("min-gain", study.DefaultMinGain, "smallest gain adopted, as a fraction of the median (0.01: 1% faster)")
+	timeout := addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample")
+	minGain := addFloat(fs, "min-gain", study.DefaultMinGain, "smallest gain adopted, as a `fraction` of the median (0.01: 1% faster)", fraction)
 	profiles := fs.String("profile", "cpu,allocs", "profiles of the final step's configurations (empty: none)")
 	noBuilds := fs.Bool("no-builds", false, "skip the candidates that need a build variant (jsonv2, goamd64v3, nogreenteagc) and the PGO round")
 	fs.Usage = func() {
@@ -45,28 +45,30 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("study: unexpected arguments %q", fs.Args())
 	}
 	if *count < 1 {
-		return usagef("study: -count %d: must be at least 1", *count)
-	}
-	if *minGain < 0 || *minGain >= 1 {
-		return usagef("study: -min-gain %v: must be in [0, 1)", *minGain)
+		return usagef("study: -count %d: want at least 1", *count)
 	}
 	if *quick && !flagSet(fs, "count") {
 		*count = quickCount
 	}
 
+	src := harness.DefaultCorpusSource()
+	switch {
+	case *corpusDir != "":
+		src = harness.GivenCorpus(*corpusDir)
+	case *quick:
+		src = harness.GeneratedSource("quick", harness.QuickCorpusOptions)
+	}
+	// Each step's runs go to a new study folder, so there is no latest
+	// link to check, but the folder must not be inside the corpus.
+	if err := checkOut(*out, src); err != nil {
+		return err
+	}
 	hopts := harness.Options{
-		Corpus: *corpusDir, Timeout: *timeout, Seed: *seed,
+		Timeout: *timeout, Seed: *seed,
 		Progress: stderr, Terminal: isTerminal(stderr),
 	}
 	var err error
-	switch {
-	case hopts.Corpus != "":
-	case *quick:
-		hopts.Corpus, hopts.CorpusSeed, err = harness.GeneratedCorpus(ctx, "quick", harness.QuickCorpusOptions, stderr)
-	default:
-		hopts.Corpus, hopts.CorpusSeed, err = harness.DefaultCorpus(ctx, stderr)
-	}
-	if err != nil {
+	if hopts.Corpus, hopts.CorpusSeed, err = src.Get(ctx, stderr); err != nil {
 		return err
 	}
 	started := time.Now()
