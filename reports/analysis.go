@@ -336,8 +336,8 @@ func (a *analysis) findings() []string {
 			len(mism), text(strings.Join(mism, ", "))))
 	}
 	if len(crash) > 0 && len(out) < 6 {
-		out = append(out, fmt.Sprintf("%d configuration(s) lost samples to crashes, timeouts or errors: %s.",
-			len(crash), text(strings.Join(crash, ", "))))
+		out = append(out, fmt.Sprintf("%d configuration(s) lost samples to %s: %s.",
+			len(crash), lossKinds(a.run), text(strings.Join(crash, ", "))))
 	}
 	if len(out) > 6 {
 		out = out[:6]
@@ -404,4 +404,34 @@ func (a *analysis) failedOptimizations() []failedOpt {
 		}
 	}
 	return out
+}
+
+// lossKinds names the kinds of failure other than a mismatch that the
+// run's cells had, in a fixed order: "crashes, timeouts or errors", or
+// just those seen.
+func lossKinds(run *record.Run) string {
+	seen := map[string]bool{}
+	for _, c := range run.Cells {
+		for _, f := range c.Failures {
+			seen[f.Kind] = true
+		}
+	}
+	var names []string
+	for _, k := range []struct{ kind, name string }{
+		{record.FailCrash, "crashes"},
+		{record.FailTimeout, "timeouts"},
+		{record.FailError, "errors"},
+		{record.FailResource, "running out of resources (file descriptors, memory)"},
+	} {
+		if seen[k.kind] {
+			names = append(names, k.name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "failures"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

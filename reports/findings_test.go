@@ -153,3 +153,27 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestLossKinds(t *testing.T) {
+	run := func(kinds ...string) *record.Run {
+		r := &record.Run{}
+		for _, k := range kinds {
+			r.Cells = append(r.Cells, record.Cell{Failures: []record.Failure{{Kind: k}}})
+		}
+		return r
+	}
+	tests := []struct {
+		kinds []string
+		want  string
+	}{
+		{nil, "failures"},
+		{[]string{record.FailTimeout}, "timeouts"},
+		{[]string{record.FailResource, record.FailCrash}, "crashes or running out of resources (file descriptors, memory)"},
+		{[]string{record.FailError, record.FailTimeout, record.FailCrash, record.FailMismatch}, "crashes, timeouts or errors"},
+	}
+	for _, tc := range tests {
+		if got := lossKinds(run(tc.kinds...)); got != tc.want {
+			t.Errorf("lossKinds(%v) = %q, want %q", tc.kinds, got, tc.want)
+		}
+	}
+}
