@@ -1,0 +1,97 @@
+package parsers
+
+import (
+	"fmt"
+
+	"benchgrid/workload"
+)
+
+// This file holds the per-event rules of docs/events.md (rules 3 and 4)
+// as the adapters share them. std, goccy and jsonv2 decode events into
+// typed structs and hand the members they found to typedEvent and
+// pushSize. The reasons themselves are workload's (workload.ErrTypeMissing
+// and the others).
+
+// addEvents adds each event of a file decoded into typed structs (a slice
+// of stdEvent, goccyEvent or jsonv2Event) to b, stopping at the first bad
+// one: a bad event makes the whole file bad.
+func addEvents[E any, P interface {
+	*E
+	event() (workload.Event, error)
+}](events []E, b *workload.Batch) error {
+	for i := range events {
+		e, err := P(&events[i]).event()
+		if err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+		b.Add(e)
+	}
+	return nil
+}
+
+// typedEvent is rule 3 for an event decoded into typed fields: each
+// argument is the member's decoded value, nil when the member is missing
+// (or null, or of a kind the library leaves nil). The members are checked
+// in the contract's order, so an event with several faults gets the same
+// reason from every adapter that uses it. The event's byte slices alias the
+// decoded strings, uncopied: the workload only reads them.
+func typedEvent(typ *string, actorID *int64, repo, createdAt *string) (workload.Event, error) {
+	switch {
+	case typ == nil:
+		return workload.Event{}, workload.ErrTypeMissing
+	case actorID == nil:
+		return workload.Event{}, workload.ErrActorIDMissing
+	case repo == nil:
+		return workload.Event{}, workload.ErrRepoNameMissing
+	case createdAt == nil:
+		return workload.Event{}, workload.ErrCreatedAtMissing
+	}
+	return workload.Event{
+		Type:      bytesOf(*typ),
+		Repo:      bytesOf(*repo),
+		CreatedAt: bytesOf(*createdAt),
+		ActorID:   *actorID,
+	}, nil
+}
+
+// laterInt is the contract's integer as a typed adapter decodes it: its
+// value, or why there is none. goccy and jsonv2 record a literal that is
+// not an integer in err instead of failing, because they read every
+// payload as it goes by, before the type that says whether its size
+// matters (it may come later); std fails at once (see stdActorID).
+type laterInt struct {
+	value int64
+	set   bool  // there and an integer
+	err   error // there but not an integer
+}
+
+// parse records lit, a JSON value's bytes, as the member's value.
+func (n *laterInt) parse(lit []byte) {
+	n.value, n.err = workload.ParseInt(lit)
+	n.set = n.err == nil
+}
+
+// ptr returns the integer, nil when there is none.
+func (n *laterInt) ptr() *int64 {
+	if !n.set {
+		return nil
+	}
+	return &n.value
+}
+
+// pushSize is rule 4 for a PushEvent decoded into typed fields: kind is
+// its payload's jsontext.Kind (its first byte would do: '{' for an object),
+// 0 when there is no payload, and size is the payload's "size".
+func pushSize(kind byte, size *laterInt) (int64, error) {
+	switch {
+	case kind == 0:
+		return 0, workload.ErrPayloadMissing
+	case kind != '{':
+		return 0, workload.ErrPayloadNotObject
+	case size.err != nil:
+		return 0, fmt.Errorf(`PushEvent "payload.size": %w`, size.err)
+	case !size.set:
+		return 0, workload.ErrPushSizeMissing
+	}
+	return size.value, nil
+}
