@@ -275,6 +275,41 @@ func TestContract(t *testing.T) {
 	}
 }
 
+// reasonCases are bad files for which every adapter gives the contract's
+// own reason (workload/reasons.go), not its library's words.
+var reasonCases = []struct {
+	name string
+	data string
+	want error
+}{
+	{"invalid UTF-8", doc(event("x", "\"\xff\"")), workload.ErrInvalidUTF8},
+	{"events missing", `{"batch":1}`, workload.ErrEventsMissing},
+	{"type missing", doc(event("type", "")), workload.ErrTypeMissing},
+	{"type null", doc(event("type", `null`)), workload.ErrTypeMissing},
+	{"actor missing", doc(event("actor", "")), workload.ErrActorIDMissing},
+	{"actor.id missing", doc(event("actor", `{"login":"x"}`)), workload.ErrActorIDMissing},
+	{"repo missing", doc(event("repo", "")), workload.ErrRepoNameMissing},
+	{"repo.name missing", doc(event("repo", `{"id":1}`)), workload.ErrRepoNameMissing},
+	{"created_at missing", doc(event("created_at", "")), workload.ErrCreatedAtMissing},
+	{"push without payload", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), workload.ErrPayloadMissing},
+	{"push without size", doc(push(`{"distinct_size":3}`)), workload.ErrPushSizeMissing},
+	{"good then bad event", doc(okEvent, okEvent, event("type", "")), workload.ErrTypeMissing},
+}
+
+// TestReasons checks that every adapter words the reasons the contract
+// owns alike.
+func TestReasons(t *testing.T) {
+	for _, p := range parsersUnderTest(t) {
+		t.Run(p.Name(), func(t *testing.T) {
+			for _, tc := range reasonCases {
+				if got := decodeWith(t, p, []byte(tc.data)); !errors.Is(got.err, tc.want) {
+					t.Errorf("%s: Decode(%.80q) = %v, want %v", tc.name, tc.data, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
 func equalEvents(a, b []ownedEvent) bool {
 	if len(a) != len(b) {
 		return false

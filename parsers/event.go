@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"errors"
 	"fmt"
 
 	"benchgrid/workload"
@@ -9,8 +10,10 @@ import (
 // This file holds the per-event rules of docs/events.md (rules 3 and 4)
 // as the adapters share them. std, goccy and jsonv2 decode events into
 // typed structs and hand the members they found to typedEvent and
-// pushSize. The reasons themselves are workload's (workload.ErrTypeMissing
-// and the others).
+// pushSize; sonic, fastjson and simdjson read members off a parsed document
+// and give the contract's reason for a missing one through memberError.
+// The reasons themselves are workload's (workload.ErrTypeMissing and the
+// others).
 
 // addEvents adds each event of a file decoded into typed structs (a slice
 // of stdEvent, goccyEvent or jsonv2Event) to b, stopping at the first bad
@@ -94,4 +97,20 @@ func pushSize(kind byte, size *laterInt) (int64, error) {
 		return 0, workload.ErrPushSizeMissing
 	}
 	return size.value, nil
+}
+
+// errAbsent is what the member readers of sonic, fastjson and simdjson
+// return for a member that is missing or not of the kind the contract
+// wants; memberError turns it into the contract's reason for that member.
+var errAbsent = errors.New("missing or of the wrong kind")
+
+// memberError is the reason for an event whose member could not be read
+// with err: absent, the contract's reason for the member, when err is
+// errAbsent, and otherwise err naming the member as reasons do (`"type"`,
+// `PushEvent "payload.size"`).
+func memberError(err, absent error, member string) error {
+	if err == errAbsent {
+		return absent
+	}
+	return fmt.Errorf("%s: %w", member, err)
 }

@@ -160,7 +160,7 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //     is decoded by decodeStd, with b.Fallback set.
 func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	if err := sonicEscapesValid(data); err != nil {
 		return err
@@ -178,7 +178,7 @@ func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
 		return err
 	}
 	if doc.Events == nil {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
 	for i := range *doc.Events {
 		e, err := d.event(&(*doc.Events)[i], b)
@@ -212,23 +212,23 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 	var ev workload.Event
 	var err error
 	if ev.Type, err = d.str(e.Type, b); err != nil {
-		return ev, fmt.Errorf(`"type": %w`, err)
+		return ev, memberError(err, workload.ErrTypeMissing, `"type"`)
 	}
 	if e.Actor.ID == nil {
-		return ev, errors.New(`"actor.id" is missing`)
+		return ev, workload.ErrActorIDMissing
 	}
 	if ev.ActorID, err = workload.ParseInt(e.Actor.ID); err != nil {
 		return ev, fmt.Errorf(`"actor.id": %w`, err)
 	}
 	if ev.Repo, err = d.str(e.Repo.Name, b); err != nil {
-		return ev, fmt.Errorf(`"repo.name": %w`, err)
+		return ev, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
 	}
 	if ev.CreatedAt, err = d.str(e.CreatedAt, b); err != nil {
-		return ev, fmt.Errorf(`"created_at": %w`, err)
+		return ev, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
 	}
 	if string(ev.Type) == workload.PushEvent {
 		if e.Payload == nil {
-			return ev, errors.New(`PushEvent without "payload"`)
+			return ev, workload.ErrPayloadMissing
 		}
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
@@ -238,10 +238,10 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {
-			return ev, errors.New(`PushEvent without "payload.size"`)
+			return ev, workload.ErrPushSizeMissing
 		}
 		if ev.PushSize, err = workload.ParseInt(push.Size); err != nil {
-			return ev, fmt.Errorf(`"payload.size": %w`, err)
+			return ev, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
 	}
 	return ev, nil
@@ -249,9 +249,10 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 
 // str returns the decoded content of raw, a JSON string: its bytes in the
 // input when it has no escape, else a copy decoded as encoding/json does.
+// It returns errAbsent when raw is missing or not a string.
 func (d *sonicDecoder) str(raw sonicRaw, b *workload.Batch) ([]byte, error) {
 	if len(raw) < 2 || raw[0] != '"' {
-		return nil, errors.New("missing or not a string")
+		return nil, errAbsent
 	}
 	s := raw[1 : len(raw)-1]
 	for _, c := range s {
