@@ -370,6 +370,7 @@ func checkString(data []byte, i int) (int, error) {
 	}
 }
 
+// isHex reports whether c is a hexadecimal digit, as in a \u escape.
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -280,24 +280,20 @@ func sonicEscapesValid(data []byte) error {
 		}
 		i += j
 		if i+1 >= len(data) {
-			return fmt.Errorf("invalid JSON at offset %d: unterminated escape", i)
+			return &tokenError{i, "unterminated escape"}
 		}
 		switch data[i+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			i += 2
 		case 'u':
-			if len(data)-i < 6 || !isHexDigit(data[i+2]) || !isHexDigit(data[i+3]) || !isHexDigit(data[i+4]) || !isHexDigit(data[i+5]) {
-				return fmt.Errorf("invalid JSON at offset %d: invalid \\u escape", i)
+			if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
+				return &tokenError{i, "invalid \\u escape"}
 			}
 			i += 6
 		default:
-			return fmt.Errorf("invalid JSON at offset %d: invalid escape %.2q", i, data[i:i+2])
+			return &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
 		}
 	}
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // sonicErr is a sonic error with a one-line message: sonic's own messages
