@@ -57,25 +57,15 @@ func typedEvent(typ *string, actorID *int64, repo, createdAt *string) (workload.
 	}, nil
 }
 
-// laterInt is the contract's integer as a typed adapter decodes it: its
-// value, or why there is none. goccy and jsonv2 record a literal that is
-// not an integer in err instead of failing, because they read every
-// payload as it goes by, before the type that says whether its size
-// matters (it may come later); std fails at once (see stdActorID).
-type laterInt struct {
+// optInt is an integer member as a typed adapter decodes it: its value,
+// and whether it was there and an integer.
+type optInt struct {
 	value int64
-	set   bool  // there and an integer
-	err   error // there but not an integer
-}
-
-// parse records lit, a JSON value's bytes, as the member's value.
-func (n *laterInt) parse(lit []byte) {
-	n.value, n.err = workload.ParseInt(lit)
-	n.set = n.err == nil
+	set   bool
 }
 
 // ptr returns the integer, nil when there is none.
-func (n *laterInt) ptr() *int64 {
+func (n *optInt) ptr() *int64 {
 	if !n.set {
 		return nil
 	}
@@ -84,19 +74,22 @@ func (n *laterInt) ptr() *int64 {
 
 // pushSize is rule 4 for a PushEvent decoded into typed fields: kind is
 // its payload's jsontext.Kind (its first byte would do: '{' for an object),
-// 0 when there is no payload, and size is the payload's "size".
-func pushSize(kind byte, size *laterInt) (int64, error) {
+// 0 when there is no payload; size is the payload's "size", nil when it is
+// missing, and sizeErr, when not nil, why the size there is no integer
+// (for an adapter that records it rather than failing at once: the
+// payload may come before the type that says whether it matters).
+func pushSize(kind byte, size *int64, sizeErr error) (int64, error) {
 	switch {
 	case kind == 0:
 		return 0, workload.ErrPayloadMissing
 	case kind != '{':
 		return 0, workload.ErrPayloadNotObject
-	case size.err != nil:
-		return 0, fmt.Errorf(`PushEvent "payload.size": %w`, size.err)
-	case !size.set:
+	case sizeErr != nil:
+		return 0, fmt.Errorf(`PushEvent "payload.size": %w`, sizeErr)
+	case size == nil:
 		return 0, workload.ErrPushSizeMissing
 	}
-	return size.value, nil
+	return *size, nil
 }
 
 // errAbsent is what the member readers of sonic, fastjson and simdjson

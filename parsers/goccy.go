@@ -67,8 +67,9 @@ type goccyRepo struct {
 // yet, and a payload kept raw (jsontext.Value) would be copied out of
 // goccy's reused input buffer, a copy of most of the file.
 type goccyPayload struct {
-	kind jsontext.Kind // 0 when absent
-	size laterInt
+	kind    jsontext.Kind // 0 when absent
+	size    *int64        // nil when absent
+	sizeErr error
 }
 
 // UnmarshalJSONFrom reads the payload from dec. It fails only on the
@@ -86,8 +87,8 @@ func (p *goccyPayload) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	}
 	var push goccyPush
-	if p.size.err = json.UnmarshalOf(v, &push, goccyOptions); p.size.err == nil && push.Size != nil {
-		p.size.set, p.size.value = true, *push.Size
+	if p.sizeErr = json.UnmarshalOf(v, &push, goccyOptions); p.sizeErr == nil && push.Size != nil {
+		p.size = push.Size
 	}
 	return nil
 }
@@ -119,7 +120,7 @@ func (e *goccyEvent) event() (workload.Event, error) {
 	if err != nil || *e.Type != workload.PushEvent {
 		return ev, err
 	}
-	if ev.PushSize, err = pushSize(byte(e.Payload.kind), &e.Payload.size); err != nil {
+	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.size, e.Payload.sizeErr); err != nil {
 		return workload.Event{}, err
 	}
 	return ev, nil

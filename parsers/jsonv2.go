@@ -103,9 +103,14 @@ type jsonv2Repo struct {
 	Name *string `json:"name"`
 }
 
-// jsonv2Int is the contract's integer, checked on the literal itself
-// with workload.ParseInt, and recorded, not returned (see laterInt).
-type jsonv2Int struct{ laterInt }
+// jsonv2Int is the contract's integer, checked on the literal itself with
+// workload.ParseInt. A literal that is not one is recorded, not returned:
+// a payload's size matters only for a PushEvent, and whether the payload
+// is a PushEvent's may not be known yet (the type may come later).
+type jsonv2Int struct {
+	optInt
+	err error
+}
 
 // UnmarshalJSONFrom reads one value, failing only on a syntax error.
 func (n *jsonv2Int) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -113,7 +118,8 @@ func (n *jsonv2Int) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	n.parse(v)
+	n.value, n.err = workload.ParseInt(v)
+	n.set = n.err == nil
 	return nil
 }
 
@@ -183,7 +189,7 @@ func (e *jsonv2Event) event() (workload.Event, error) {
 	if err != nil || *e.Type != workload.PushEvent {
 		return ev, err
 	}
-	if ev.PushSize, err = pushSize(byte(e.Payload.kind), &e.Payload.push.Size.laterInt); err != nil {
+	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.push.Size.ptr(), e.Payload.push.Size.err); err != nil {
 		return workload.Event{}, err
 	}
 	return ev, nil

@@ -92,28 +92,37 @@ type stdPush struct {
 	Size     stdPushSize `json:"size"`
 }
 
-// stdActorID and stdPushSize are the contract's integer, checked on the
-// literal itself: encoding/json would take 1.0 or 1e3 into a float and
-// reject them only for int fields, and would take "3" with a ",string"
-// tag. A literal that is not one fails the decoding at once (encoding/json
-// returns an Unmarshaler's error as it is): actor.id always matters, and a
-// payload is decoded only once it is known to be a PushEvent's.
+// stdInt is the contract's integer. encoding/json would take 1.0 or 1e3
+// into a float and reject them only for int fields, and would take "3"
+// with a ",string" tag; checking the literal itself is exact. A literal
+// that is not one fails the decoding at once (encoding/json returns an
+// Unmarshaler's error as it is): actor.id always matters, and a payload is
+// decoded only once it is known to be a PushEvent's.
+type stdInt struct{ optInt }
+
+func (n *stdInt) parse(lit []byte) error {
+	v, err := workload.ParseInt(lit)
+	if err != nil {
+		return err
+	}
+	n.value, n.set = v, true
+	return nil
+}
+
+// stdActorID and stdPushSize are stdInt as actor.id and payload.size.
 type (
-	stdActorID  struct{ laterInt }
-	stdPushSize struct{ laterInt }
+	stdActorID  struct{ stdInt }
+	stdPushSize struct{ stdInt }
 )
 
 func (n *stdActorID) UnmarshalJSON(lit []byte) error {
-	if n.parse(lit); n.err != nil {
-		return fmt.Errorf(`"actor.id": %w`, n.err)
+	if err := n.parse(lit); err != nil {
+		return fmt.Errorf(`"actor.id": %w`, err)
 	}
 	return nil
 }
 
-func (n *stdPushSize) UnmarshalJSON(lit []byte) error {
-	n.parse(lit)
-	return n.err
-}
+func (n *stdPushSize) UnmarshalJSON(lit []byte) error { return n.parse(lit) }
 
 // stdPayload keeps the payload's bytes, unparsed: only a PushEvent's
 // payload is read, and a payload of any other event may be anything.
@@ -165,7 +174,7 @@ func (e *stdEvent) event() (workload.Event, error) {
 			return workload.Event{}, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
 	}
-	if ev.PushSize, err = pushSize(kind, &push.Size.laterInt); err != nil {
+	if ev.PushSize, err = pushSize(kind, push.Size.ptr(), nil); err != nil {
 		return workload.Event{}, err
 	}
 	return ev, nil
