@@ -56,7 +56,8 @@ func decodeOnce(dec workload.Decoder, data []byte) decoded {
 	return d
 }
 
-// parsersUnderTest lists every registered adapter that computes a result.
+// parsersUnderTest lists every registered adapter that computes a result
+// and can run here.
 func parsersUnderTest(t testing.TB) []workload.Parser {
 	var ps []workload.Parser
 	for _, name := range Names() {
@@ -64,16 +65,27 @@ func parsersUnderTest(t testing.TB) []workload.Parser {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if workload.IsReadOnly(p) {
-			continue
+		if !workload.IsReadOnly(p) {
+			ps = append(ps, p)
 		}
-		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
-			t.Logf("%s cannot run here: %v", name, err)
-			continue
-		}
-		ps = append(ps, p)
 	}
-	return ps
+	return runnable(t, ps...)
+}
+
+// runnable returns those of ps that can run here, logging the others. An
+// adapter that fails to start for another reason fails the test.
+func runnable(t testing.TB, ps ...workload.Parser) []workload.Parser {
+	var ok []workload.Parser
+	for _, p := range ps {
+		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
+			t.Logf("%s cannot run here: %v", p.Name(), err)
+			continue
+		} else if err != nil {
+			t.Fatalf("%s: NewDecoder: %v", p.Name(), err)
+		}
+		ok = append(ok, p)
+	}
+	return ok
 }
 
 const okEvent = `{"type":"WatchEvent","actor":{"id":7},"repo":{"name":"a/b"},"created_at":"2026-03-01T00:00:00Z"}`
@@ -269,6 +281,41 @@ func TestContract(t *testing.T) {
 				}
 				if got.err != nil || !equalEvents(got.events, tc.want) {
 					t.Errorf("%s: Decode(%.80q) = %v, want good: %+v", tc.name, tc.data, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// reasonCases are bad files for which every adapter gives the contract's
+// own reason (workload/reasons.go), not its library's words.
+var reasonCases = []struct {
+	name string
+	data string
+	want error
+}{
+	{"invalid UTF-8", doc(event("x", "\"\xff\"")), workload.ErrInvalidUTF8},
+	{"events missing", `{"batch":1}`, workload.ErrEventsMissing},
+	{"type missing", doc(event("type", "")), workload.ErrTypeMissing},
+	{"type null", doc(event("type", `null`)), workload.ErrTypeMissing},
+	{"actor missing", doc(event("actor", "")), workload.ErrActorIDMissing},
+	{"actor.id missing", doc(event("actor", `{"login":"x"}`)), workload.ErrActorIDMissing},
+	{"repo missing", doc(event("repo", "")), workload.ErrRepoNameMissing},
+	{"repo.name missing", doc(event("repo", `{"id":1}`)), workload.ErrRepoNameMissing},
+	{"created_at missing", doc(event("created_at", "")), workload.ErrCreatedAtMissing},
+	{"push without payload", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), workload.ErrPayloadMissing},
+	{"push without size", doc(push(`{"distinct_size":3}`)), workload.ErrPushSizeMissing},
+	{"good then bad event", doc(okEvent, okEvent, event("type", "")), workload.ErrTypeMissing},
+}
+
+// TestReasons checks that every adapter words the reasons the contract
+// owns alike.
+func TestReasons(t *testing.T) {
+	for _, p := range parsersUnderTest(t) {
+		t.Run(p.Name(), func(t *testing.T) {
+			for _, tc := range reasonCases {
+				if got := decodeWith(t, p, []byte(tc.data)); !errors.Is(got.err, tc.want) {
+					t.Errorf("%s: Decode(%.80q) = %v, want %v", tc.name, tc.data, got, tc.want)
 				}
 			}
 		})

@@ -71,7 +71,7 @@ type fastjsonDecoder struct {
 func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
 	d.strs = d.strs[:0]
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	// ParseBytes copies data into the parser, which keeps the copy until
 	// the next parse: values and strings alias that copy.
@@ -101,7 +101,7 @@ func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
 	// workload's ASCII names. So Get matches exactly.
 	events := root.Get("events")
 	if events == nil || events.Type() != fastjson.TypeArray {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
 	arr, _ := events.Array()
 	for i, v := range arr {
@@ -122,37 +122,40 @@ func (d *fastjsonDecoder) event(v *fastjson.Value) (workload.Event, error) {
 	var e workload.Event
 	var err error
 	if e.Type, err = d.str(v.Get("type")); err != nil {
-		return e, fmt.Errorf(`"type": %w`, err)
+		return e, memberError(err, workload.ErrTypeMissing, `"type"`)
 	}
 	if e.ActorID, err = d.int(v.Get("actor", "id")); err != nil {
-		return e, fmt.Errorf(`"actor.id": %w`, err)
+		return e, memberError(err, workload.ErrActorIDMissing, `"actor.id"`)
 	}
 	// A path Get finds nothing in a scalar, and nothing in an array for a
 	// key that is not a number.
 	if e.Repo, err = d.str(v.Get("repo", "name")); err != nil {
-		return e, fmt.Errorf(`"repo.name": %w`, err)
+		return e, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
 	}
 	if e.CreatedAt, err = d.str(v.Get("created_at")); err != nil {
-		return e, fmt.Errorf(`"created_at": %w`, err)
+		return e, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
 	}
 	if string(e.Type) == workload.PushEvent {
 		payload := v.Get("payload")
-		if payload == nil || payload.Type() != fastjson.TypeObject {
-			return e, errors.New(`PushEvent "payload" is missing or not an object`)
+		if payload == nil {
+			return e, workload.ErrPayloadMissing
+		}
+		if payload.Type() != fastjson.TypeObject {
+			return e, workload.ErrPayloadNotObject
 		}
 		if e.PushSize, err = d.int(payload.Get("size")); err != nil {
-			return e, fmt.Errorf(`PushEvent "payload.size": %w`, err)
+			return e, memberError(err, workload.ErrPushSizeMissing, `PushEvent "payload.size"`)
 		}
 	}
 	return e, nil
 }
 
-// int reads v as the contract's integer. For a number, MarshalTo gives
-// the literal as it stands in the source, which checkTokens has found to
-// be a valid JSON number.
+// int reads v as the contract's integer, or returns errAbsent when v is
+// missing. For a number, MarshalTo gives the literal as it stands in the
+// source, which checkTokens has found to be a valid JSON number.
 func (d *fastjsonDecoder) int(v *fastjson.Value) (int64, error) {
 	if v == nil {
-		return 0, errors.New("missing")
+		return 0, errAbsent
 	}
 	if v.Type() != fastjson.TypeNumber {
 		return 0, fmt.Errorf("%w: a %s", workload.ErrNotInteger, v.Type())
@@ -162,23 +165,24 @@ func (d *fastjsonDecoder) int(v *fastjson.Value) (int64, error) {
 }
 
 // str returns the decoded content of the string v, exactly as
-// encoding/json decodes it. The content aliases the parser's copy of the
-// input unless it holds an escape.
+// encoding/json decodes it, or errAbsent when v is missing or not a
+// string. The content aliases the parser's copy of the input unless it
+// holds an escape.
 func (d *fastjsonDecoder) str(v *fastjson.Value) ([]byte, error) {
 	if v == nil {
-		return nil, errors.New("missing")
+		return nil, errAbsent
 	}
 	// Type must not be called before the source text is read: for a
 	// string it unescapes in place (fastjson's way, see Decode). GetObject
 	// and GetArray look at the type without that side effect, and spare
 	// MarshalTo a whole container.
 	if v.GetObject() != nil || v.GetArray() != nil {
-		return nil, errors.New("not a string")
+		return nil, errAbsent
 	}
 	// For a string not yet unescaped, MarshalTo gives its source text.
 	d.raw = v.MarshalTo(d.raw[:0])
 	if len(d.raw) < 2 || d.raw[0] != '"' {
-		return nil, fmt.Errorf("not a string but %.20s", d.raw)
+		return nil, errAbsent
 	}
 	raw := d.raw[1 : len(d.raw)-1]
 	if bytes.IndexByte(raw, '\\') < 0 {
@@ -366,6 +370,7 @@ func checkString(data []byte, i int) (int, error) {
 	}
 }
 
+// isHex reports whether c is a hexadecimal digit, as in a \u escape.
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

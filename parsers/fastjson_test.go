@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -184,19 +183,9 @@ func fsjLikeStd(t *testing.T, p workload.Parser, dec workload.Decoder, name stri
 	return want
 }
 
-// fsjParsers returns the adapters under test here.
+// fsjParsers returns the adapters under test here that can run.
 func fsjParsers(t testing.TB) []workload.Parser {
-	var ps []workload.Parser
-	for _, p := range []workload.Parser{fastjsonParser{}, simdjsonParser{}} {
-		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
-			t.Logf("%s cannot run here: %v", p.Name(), err)
-			continue
-		} else if err != nil {
-			t.Fatalf("%s: NewDecoder: %v", p.Name(), err)
-		}
-		ps = append(ps, p)
-	}
-	return ps
+	return runnable(t, fastjsonParser{}, simdjsonParser{})
 }
 
 func TestFastjsonSimdjsonLikeStd(t *testing.T) {

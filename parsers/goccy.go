@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -69,8 +68,7 @@ type goccyRepo struct {
 // goccy's reused input buffer, a copy of most of the file.
 type goccyPayload struct {
 	kind    jsontext.Kind // 0 when absent
-	sizeSet bool
-	size    int64
+	size    *int64        // nil when absent
 	sizeErr error
 }
 
@@ -90,7 +88,7 @@ func (p *goccyPayload) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	var push goccyPush
 	if p.sizeErr = json.UnmarshalOf(v, &push, goccyOptions); p.sizeErr == nil && push.Size != nil {
-		p.sizeSet, p.size = true, *push.Size
+		p.size = push.Size
 	}
 	return nil
 }
@@ -105,54 +103,25 @@ type goccyPush struct {
 // errors; -0 is 0), so no literal needs a second look.
 func (goccyDecoder) Decode(data []byte, b *workload.Batch) error {
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	var doc goccyDocument
 	if err := json.UnmarshalOf(data, &doc, goccyOptions); err != nil {
 		return fmt.Errorf("goccy: %w", err)
 	}
 	if doc.Events == nil {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
-	for i := range *doc.Events {
-		e, err := (*doc.Events)[i].event()
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i, err)
-		}
-		b.Add(e)
-	}
-	return nil
+	return addEvents(*doc.Events, b)
 }
 
 func (e *goccyEvent) event() (workload.Event, error) {
-	switch {
-	case e.Type == nil:
-		return workload.Event{}, errors.New(`"type" is missing or not a string`)
-	case e.Actor.ID == nil:
-		return workload.Event{}, errors.New(`"actor.id" is missing`)
-	case e.Repo.Name == nil:
-		return workload.Event{}, errors.New(`"repo.name" is missing or not a string`)
-	case e.CreatedAt == nil:
-		return workload.Event{}, errors.New(`"created_at" is missing or not a string`)
+	ev, err := typedEvent(e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt)
+	if err != nil || *e.Type != workload.PushEvent {
+		return ev, err
 	}
-	ev := workload.Event{
-		Type:      bytesOf(*e.Type),
-		Repo:      bytesOf(*e.Repo.Name),
-		CreatedAt: bytesOf(*e.CreatedAt),
-		ActorID:   *e.Actor.ID,
-	}
-	if *e.Type == workload.PushEvent {
-		switch p := &e.Payload; {
-		case p.kind == 0:
-			return workload.Event{}, errors.New(`PushEvent without "payload"`)
-		case p.kind != '{':
-			return workload.Event{}, fmt.Errorf("PushEvent payload is %v, not an object", p.kind)
-		case p.sizeErr != nil:
-			return workload.Event{}, fmt.Errorf("PushEvent payload: goccy: %w", p.sizeErr)
-		case !p.sizeSet:
-			return workload.Event{}, errors.New(`PushEvent without "payload.size"`)
-		}
-		ev.PushSize = e.Payload.size
+	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.size, e.Payload.sizeErr); err != nil {
+		return workload.Event{}, err
 	}
 	return ev, nil
 }

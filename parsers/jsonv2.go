@@ -108,9 +108,8 @@ type jsonv2Repo struct {
 // a payload's size matters only for a PushEvent, and whether the payload
 // is a PushEvent's may not be known yet (the type may come later).
 type jsonv2Int struct {
-	set   bool
-	value int64
-	err   error
+	optInt
+	err error
 }
 
 // UnmarshalJSONFrom reads one value, failing only on a syntax error.
@@ -122,17 +121,6 @@ func (n *jsonv2Int) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	n.value, n.err = workload.ParseInt(v)
 	n.set = n.err == nil
 	return nil
-}
-
-// get returns the integer, or why there is none.
-func (n *jsonv2Int) get(name string) (int64, error) {
-	switch {
-	case n.err != nil:
-		return 0, fmt.Errorf("%q: %w", name, n.err)
-	case !n.set:
-		return 0, fmt.Errorf("%q is missing", name)
-	}
-	return n.value, nil
 }
 
 // jsonv2Payload is what a payload holds of interest: its kind and its size
@@ -164,7 +152,7 @@ func (p *jsonv2Payload) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // json.Unmarshal would.
 func (d *jsonv2Decoder) Decode(data []byte, b *workload.Batch) error {
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	d.in = *bytes.NewBuffer(data)
 	d.dec.Reset(&d.in, jsonv2Options)
@@ -186,48 +174,23 @@ func (d *jsonv2Decoder) Decode(data []byte, b *workload.Batch) error {
 		return fmt.Errorf("jsonv2: %w", err)
 	}
 	if !d.doc.Events.set {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
-	for i := range d.doc.Events.list {
-		e, err := d.doc.Events.list[i].event()
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i, err)
-		}
-		b.Add(e)
-	}
-	return nil
+	return addEvents(d.doc.Events.list, b)
 }
 
 func (e *jsonv2Event) event() (workload.Event, error) {
-	switch {
-	case e.Type == nil:
-		return workload.Event{}, errors.New(`"type" is missing or not a string`)
-	case e.Repo.Name == nil:
-		return workload.Event{}, errors.New(`"repo.name" is missing or not a string`)
-	case e.CreatedAt == nil:
-		return workload.Event{}, errors.New(`"created_at" is missing or not a string`)
+	ev, err := typedEvent(e.Type, e.Actor.ID.ptr(), e.Repo.Name, e.CreatedAt)
+	if err == workload.ErrActorIDMissing && e.Actor.ID.err != nil {
+		// An actor.id that is there but no integer was recorded, not
+		// returned (see jsonv2Int): typedEvent sees no value.
+		err = fmt.Errorf(`"actor.id": %w`, e.Actor.ID.err)
 	}
-	id, err := e.Actor.ID.get("actor.id")
-	if err != nil {
+	if err != nil || *e.Type != workload.PushEvent {
+		return ev, err
+	}
+	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.push.Size.ptr(), e.Payload.push.Size.err); err != nil {
 		return workload.Event{}, err
-	}
-	ev := workload.Event{
-		Type:      bytesOf(*e.Type),
-		Repo:      bytesOf(*e.Repo.Name),
-		CreatedAt: bytesOf(*e.CreatedAt),
-		ActorID:   id,
-	}
-	if *e.Type == workload.PushEvent {
-		switch p := &e.Payload; p.kind {
-		case 0:
-			return workload.Event{}, errors.New(`PushEvent without "payload"`)
-		case '{':
-			if ev.PushSize, err = p.push.Size.get("payload.size"); err != nil {
-				return workload.Event{}, fmt.Errorf("PushEvent: %w", err)
-			}
-		default:
-			return workload.Event{}, fmt.Errorf("PushEvent payload is %v, not an object", p.kind)
-		}
 	}
 	return ev, nil
 }

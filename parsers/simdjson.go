@@ -84,7 +84,7 @@ var errSimdjsonFallback = errors.New("fallback")
 func (d *simdjsonDecoder) Decode(data []byte, b *workload.Batch) error {
 	d.strs = d.strs[:0]
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	if err := simdjsonEnds(data); err != nil {
 		return err
@@ -218,14 +218,14 @@ func (d *simdjsonDecoder) read(b *workload.Batch) error {
 		}
 		if string(name) == "events" {
 			if t != simdjson.TypeArray {
-				return fmt.Errorf(`"events" is not an array but %v`, t)
+				return workload.ErrEventsMissing
 			}
 			found = true
 			break
 		}
 	}
 	if !found {
-		return errors.New(`"events" is missing`)
+		return workload.ErrEventsMissing
 	}
 	if _, err := d.events.Array(&d.arr); err != nil {
 		return fmt.Errorf("simdjson: %w", err)
@@ -266,22 +266,22 @@ func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (workload.Event, error) {
 		switch string(name) {
 		case "type":
 			if e.Type, err = d.str(name, t, &d.member); err != nil {
-				return e, fmt.Errorf(`"type": %w`, err)
+				return e, memberError(err, workload.ErrTypeMissing, `"type"`)
 			}
 			haveType = true
 		case "actor":
 			if e.ActorID, err = d.intMember(t, &d.member, "id"); err != nil {
-				return e, fmt.Errorf(`"actor.id": %w`, err)
+				return e, memberError(err, workload.ErrActorIDMissing, `"actor.id"`)
 			}
 			haveActor = true
 		case "repo":
 			if e.Repo, err = d.strMember(t, &d.member, "name"); err != nil {
-				return e, fmt.Errorf(`"repo.name": %w`, err)
+				return e, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
 			}
 			haveRepo = true
 		case "created_at":
 			if e.CreatedAt, err = d.str(name, t, &d.member); err != nil {
-				return e, fmt.Errorf(`"created_at": %w`, err)
+				return e, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
 			}
 			haveCreated = true
 		case "payload":
@@ -291,30 +291,35 @@ func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (workload.Event, error) {
 	}
 	switch {
 	case !haveType:
-		return e, errors.New(`"type" is missing`)
+		return e, workload.ErrTypeMissing
 	case !haveActor:
-		return e, errors.New(`"actor" is missing`)
+		return e, workload.ErrActorIDMissing
 	case !haveRepo:
-		return e, errors.New(`"repo" is missing`)
+		return e, workload.ErrRepoNameMissing
 	case !haveCreated:
-		return e, errors.New(`"created_at" is missing`)
+		return e, workload.ErrCreatedAtMissing
 	}
 	if string(e.Type) == workload.PushEvent {
 		if !havePayload {
-			return e, errors.New(`PushEvent "payload" is missing`)
+			return e, workload.ErrPayloadMissing
+		}
+		t := payload.Type()
+		if t != simdjson.TypeObject {
+			return e, workload.ErrPayloadNotObject
 		}
 		var err error
-		if e.PushSize, err = d.intMember(payload.Type(), &payload, "size"); err != nil {
-			return e, fmt.Errorf(`PushEvent "payload.size": %w`, err)
+		if e.PushSize, err = d.intMember(t, &payload, "size"); err != nil {
+			return e, memberError(err, workload.ErrPushSizeMissing, `PushEvent "payload.size"`)
 		}
 	}
 	return e, nil
 }
 
-// intMember reads the integer member key of the object at it (of type t).
+// intMember reads the integer member key of the object at it (of type t),
+// or returns errAbsent when it is not an object or has no such member.
 func (d *simdjsonDecoder) intMember(t simdjson.Type, it *simdjson.Iter, key string) (int64, error) {
 	if t != simdjson.TypeObject {
-		return 0, fmt.Errorf("not in an object but in %v", t)
+		return 0, errAbsent
 	}
 	_, v, vt, err := d.find(it, key)
 	if err != nil {
@@ -329,10 +334,12 @@ func (d *simdjsonDecoder) intMember(t simdjson.Type, it *simdjson.Iter, key stri
 	return v.Int()
 }
 
-// strMember reads the string member key of the object at it (of type t).
+// strMember reads the string member key of the object at it (of type t),
+// or returns errAbsent when it is not an object or has no such string
+// member.
 func (d *simdjsonDecoder) strMember(t simdjson.Type, it *simdjson.Iter, key string) ([]byte, error) {
 	if t != simdjson.TypeObject {
-		return nil, fmt.Errorf("not in an object but in %v", t)
+		return nil, errAbsent
 	}
 	name, v, vt, err := d.find(it, key)
 	if err != nil {
@@ -342,8 +349,9 @@ func (d *simdjsonDecoder) strMember(t simdjson.Type, it *simdjson.Iter, key stri
 }
 
 // find returns the name (as simdjson-go has it) and the value of the first
-// member named key in the object at it. It is the first, not the last as in encoding/json: the contract
-// leaves repeated names unspecified.
+// member named key in the object at it, or errAbsent when there is none.
+// It is the first, not the last as in encoding/json: the contract leaves
+// repeated names unspecified.
 func (d *simdjsonDecoder) find(it *simdjson.Iter, key string) ([]byte, *simdjson.Iter, simdjson.Type, error) {
 	if _, err := it.Object(&d.innerObj); err != nil {
 		return nil, nil, 0, fmt.Errorf("simdjson: %w", err)
@@ -354,7 +362,7 @@ func (d *simdjsonDecoder) find(it *simdjson.Iter, key string) ([]byte, *simdjson
 			return nil, nil, 0, fmt.Errorf("simdjson: %w", err)
 		}
 		if t == simdjson.TypeNone {
-			return nil, nil, 0, errors.New("missing")
+			return nil, nil, 0, errAbsent
 		}
 		if string(name) == key {
 			return name, &d.inner, t, nil
@@ -371,10 +379,11 @@ func (d *simdjsonDecoder) find(it *simdjson.Iter, key string) ([]byte, *simdjson
 // position is not on the tape; but it follows its member name, whose
 // position is known when the name is in the input: `name" : "value"`.
 // Under a name that holds an escape too (in practice never), the file is
-// decoded by decodeStd.
+// decoded by decodeStd. It returns errAbsent when the value is not a
+// string.
 func (d *simdjsonDecoder) str(name []byte, t simdjson.Type, it *simdjson.Iter) ([]byte, error) {
 	if t != simdjson.TypeString {
-		return nil, fmt.Errorf("not a string but %v", t)
+		return nil, errAbsent
 	}
 	s, err := it.StringBytes()
 	if err != nil {

@@ -160,7 +160,7 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //     is decoded by decodeStd, with b.Fallback set.
 func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	if err := sonicEscapesValid(data); err != nil {
 		return err
@@ -178,7 +178,7 @@ func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
 		return err
 	}
 	if doc.Events == nil {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
 	for i := range *doc.Events {
 		e, err := d.event(&(*doc.Events)[i], b)
@@ -212,23 +212,23 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 	var ev workload.Event
 	var err error
 	if ev.Type, err = d.str(e.Type, b); err != nil {
-		return ev, fmt.Errorf(`"type": %w`, err)
+		return ev, memberError(err, workload.ErrTypeMissing, `"type"`)
 	}
 	if e.Actor.ID == nil {
-		return ev, errors.New(`"actor.id" is missing`)
+		return ev, workload.ErrActorIDMissing
 	}
 	if ev.ActorID, err = workload.ParseInt(e.Actor.ID); err != nil {
 		return ev, fmt.Errorf(`"actor.id": %w`, err)
 	}
 	if ev.Repo, err = d.str(e.Repo.Name, b); err != nil {
-		return ev, fmt.Errorf(`"repo.name": %w`, err)
+		return ev, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
 	}
 	if ev.CreatedAt, err = d.str(e.CreatedAt, b); err != nil {
-		return ev, fmt.Errorf(`"created_at": %w`, err)
+		return ev, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
 	}
 	if string(ev.Type) == workload.PushEvent {
 		if e.Payload == nil {
-			return ev, errors.New(`PushEvent without "payload"`)
+			return ev, workload.ErrPayloadMissing
 		}
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
@@ -238,10 +238,10 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {
-			return ev, errors.New(`PushEvent without "payload.size"`)
+			return ev, workload.ErrPushSizeMissing
 		}
 		if ev.PushSize, err = workload.ParseInt(push.Size); err != nil {
-			return ev, fmt.Errorf(`"payload.size": %w`, err)
+			return ev, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
 	}
 	return ev, nil
@@ -249,9 +249,10 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 
 // str returns the decoded content of raw, a JSON string: its bytes in the
 // input when it has no escape, else a copy decoded as encoding/json does.
+// It returns errAbsent when raw is missing or not a string.
 func (d *sonicDecoder) str(raw sonicRaw, b *workload.Batch) ([]byte, error) {
 	if len(raw) < 2 || raw[0] != '"' {
-		return nil, errors.New("missing or not a string")
+		return nil, errAbsent
 	}
 	s := raw[1 : len(raw)-1]
 	for _, c := range s {
@@ -279,24 +280,20 @@ func sonicEscapesValid(data []byte) error {
 		}
 		i += j
 		if i+1 >= len(data) {
-			return fmt.Errorf("invalid JSON at offset %d: unterminated escape", i)
+			return &tokenError{i, "unterminated escape"}
 		}
 		switch data[i+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			i += 2
 		case 'u':
-			if len(data)-i < 6 || !isHexDigit(data[i+2]) || !isHexDigit(data[i+3]) || !isHexDigit(data[i+4]) || !isHexDigit(data[i+5]) {
-				return fmt.Errorf("invalid JSON at offset %d: invalid \\u escape", i)
+			if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
+				return &tokenError{i, "invalid \\u escape"}
 			}
 			i += 6
 		default:
-			return fmt.Errorf("invalid JSON at offset %d: invalid escape %.2q", i, data[i:i+2])
+			return &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
 		}
 	}
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // sonicErr is a sonic error with a one-line message: sonic's own messages

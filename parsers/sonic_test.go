@@ -119,17 +119,7 @@ func sonicLikeStd(t *testing.T, p workload.Parser, name string, data []byte) {
 // sonicParsersUnderTest are the adapters of sonic.go and goccy.go that can
 // run here.
 func sonicParsersUnderTest(t *testing.T) []workload.Parser {
-	var ps []workload.Parser
-	for _, p := range []workload.Parser{sonicParser{}, goccyParser{}} {
-		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
-			t.Logf("%s cannot run here: %v", p.Name(), err)
-			continue
-		} else if err != nil {
-			t.Fatalf("%s: NewDecoder: %v", p.Name(), err)
-		}
-		ps = append(ps, p)
-	}
-	return ps
+	return runnable(t, sonicParser{}, goccyParser{})
 }
 
 func TestSonicGoccyLeniencies(t *testing.T) {

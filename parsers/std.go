@@ -2,7 +2,6 @@ package parsers
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"unicode/utf8"
 	"unsafe"
@@ -42,23 +41,16 @@ func (stdDecoder) Decode(data []byte, b *workload.Batch) error {
 // back to it for a file their parser cannot handle (see Batch.Fallback).
 func decodeStd(data []byte, b *workload.Batch) error {
 	if !utf8.Valid(data) {
-		return errors.New("invalid UTF-8")
+		return workload.ErrInvalidUTF8
 	}
 	var doc stdDocument
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return err
 	}
 	if doc.Events == nil {
-		return errors.New(`"events" is missing or not an array`)
+		return workload.ErrEventsMissing
 	}
-	for i := range *doc.Events {
-		e, err := (*doc.Events)[i].event()
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i, err)
-		}
-		b.Add(e)
-	}
-	return nil
+	return addEvents(*doc.Events, b)
 }
 
 // stdFold is a decoy field's type: it takes any value and keeps nothing.
@@ -102,31 +94,35 @@ type stdPush struct {
 
 // stdInt is the contract's integer. encoding/json would take 1.0 or 1e3
 // into a float and reject them only for int fields, and would take "3"
-// with a ",string" tag; checking the literal itself is exact.
-type stdInt struct {
-	value int64
-	set   bool
-}
+// with a ",string" tag; checking the literal itself is exact. A literal
+// that is not one fails the decoding at once (encoding/json returns an
+// Unmarshaler's error as it is): actor.id always matters, and a payload is
+// decoded only once it is known to be a PushEvent's.
+type stdInt struct{ optInt }
 
-func (n *stdInt) parse(lit []byte, member string) error {
+func (n *stdInt) parse(lit []byte) error {
 	v, err := workload.ParseInt(lit)
 	if err != nil {
-		return fmt.Errorf("%q: %w", member, err)
+		return err
 	}
 	n.value, n.set = v, true
 	return nil
 }
 
-// stdActorID and stdPushSize are stdInt naming their member in errors
-// (encoding/json returns an Unmarshaler's error as it is).
+// stdActorID and stdPushSize are stdInt as actor.id and payload.size.
 type (
 	stdActorID  struct{ stdInt }
 	stdPushSize struct{ stdInt }
 )
 
-func (n *stdActorID) UnmarshalJSON(lit []byte) error { return n.parse(lit, "actor.id") }
+func (n *stdActorID) UnmarshalJSON(lit []byte) error {
+	if err := n.parse(lit); err != nil {
+		return fmt.Errorf(`"actor.id": %w`, err)
+	}
+	return nil
+}
 
-func (n *stdPushSize) UnmarshalJSON(lit []byte) error { return n.parse(lit, "payload.size") }
+func (n *stdPushSize) UnmarshalJSON(lit []byte) error { return n.parse(lit) }
 
 // stdPayload keeps the payload's bytes, unparsed: only a PushEvent's
 // payload is read, and a payload of any other event may be anything.
@@ -138,35 +134,48 @@ func (p *stdPayload) UnmarshalJSON(raw []byte) error {
 	return nil
 }
 
+// kind is the payload's kind, as pushSize wants it: its first byte, 0
+// when there is none.
+func (p *stdPayload) kind() byte {
+	if len(p.raw) == 0 {
+		return 0
+	}
+	return p.raw[0]
+}
+
+// id is actor.id, nil when it is missing.
+func (a *stdActor) id() *int64 {
+	if a == nil {
+		return nil
+	}
+	return a.ID.ptr()
+}
+
+// name is repo.name, nil when it is missing.
+func (r *stdRepo) name() *string {
+	if r == nil {
+		return nil
+	}
+	return r.Name
+}
+
 func (e *stdEvent) event() (workload.Event, error) {
-	switch {
-	case e.Type == nil:
-		return workload.Event{}, errors.New(`"type" is missing or not a string`)
-	case e.Actor == nil || !e.Actor.ID.set:
-		return workload.Event{}, errors.New(`"actor.id" is missing`)
-	case e.Repo == nil || e.Repo.Name == nil:
-		return workload.Event{}, errors.New(`"repo.name" is missing or not a string`)
-	case e.CreatedAt == nil:
-		return workload.Event{}, errors.New(`"created_at" is missing or not a string`)
+	ev, err := typedEvent(e.Type, e.Actor.id(), e.Repo.name(), e.CreatedAt)
+	if err != nil || *e.Type != workload.PushEvent {
+		return ev, err
 	}
-	ev := workload.Event{
-		Type:      bytesOf(*e.Type),
-		Repo:      bytesOf(*e.Repo.Name),
-		CreatedAt: bytesOf(*e.CreatedAt),
-		ActorID:   e.Actor.ID.value,
-	}
-	if *e.Type == workload.PushEvent {
-		var push stdPush
-		if e.Payload.raw == nil {
-			return workload.Event{}, errors.New(`PushEvent without "payload"`)
-		}
+	// Only a PushEvent's payload is decoded, and only an object: the
+	// payload of any other event may be anything. The object is valid
+	// JSON and the decoy takes any value, so only the size can fail it.
+	var push stdPush
+	kind := e.Payload.kind()
+	if kind == '{' {
 		if err := json.Unmarshal(e.Payload.raw, &push); err != nil {
-			return workload.Event{}, fmt.Errorf("PushEvent payload: %w", err)
+			return workload.Event{}, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
-		if !push.Size.set {
-			return workload.Event{}, errors.New(`PushEvent without "payload.size"`)
-		}
-		ev.PushSize = push.Size.value
+	}
+	if ev.PushSize, err = pushSize(kind, push.Size.ptr(), nil); err != nil {
+		return workload.Event{}, err
 	}
 	return ev, nil
 }
