@@ -52,6 +52,9 @@ type Run struct {
 	// Builds lists the binaries the cells ran in: the default build and
 	// each build variant, with its build settings.
 	Builds []Build `json:"builds,omitempty"`
+	// Roles says which configurations are the reference, the naive
+	// baseline and the reading floor.
+	Roles *Roles `json:"roles,omitempty"`
 }
 
 // A Build is a binary that cells ran in.
@@ -124,6 +127,10 @@ type Cell struct {
 	GOGC       string `json:"gogc"`
 	GOMEMLIMIT string `json:"gomemlimit"`
 	Build      string `json:"build"`
+	// Axes are the cell's axes in the order reports list them, every
+	// axis of the run with its value (GOMAXPROCS included, though the
+	// benchmark name has it as its -N suffix).
+	Axes []AxisValue `json:"axes,omitempty"`
 	// ReadOnly marks the I/O floor (parser none): no answer to check.
 	ReadOnly bool       `json:"read_only,omitempty"`
 	Samples  []Sample   `json:"samples"`
@@ -272,6 +279,7 @@ func decodeRun(data []byte) (*Run, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	r.Upgrade()
 	return r, nil
 }
 
