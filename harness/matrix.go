@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/strategies"
 )
 
@@ -27,6 +26,9 @@ type Matrix struct {
 	// Workers lists worker counts; 0 means GOMAXPROCS of the cell.
 	Workers []int    `json:"workers,omitempty"`
 	Reads   []string `json:"read,omitempty"`
+	// Readers lists a pipeline's read-stage sizes; 0 means its worker
+	// count. Other strategies ignore it.
+	Readers []int `json:"readers,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -130,6 +132,7 @@ type Cell struct {
 	// Workers is the worker count given to the strategy (0: GOMAXPROCS).
 	Workers    int
 	Read       corpus.ReadMode
+	Readers    int // a pipeline's read stage (0: Workers); others ignore it
 	GOMAXPROCS int // 0: the machine's default
 	GOGC       string
 	GOMEMLIMIT string
@@ -157,14 +160,13 @@ func defaultProcs() int {
 }
 
 // WorkersLabel is the cell's worker count as named in results: the actual
-// count, "1" for sequential and "files" for perfile, which starts a
+// count, or the strategy's fixed one (strategies.FixedWorkers): "1" for
+// sequential and "files" for perfile, which starts a
 // goroutine per file.
 func (c Cell) WorkersLabel() string {
 	switch {
-	case c.Strategy == "sequential":
-		return "1"
-	case !strategies.UsesWorkers(c.Strategy):
-		return "files"
+	case strategies.FixedWorkers(c.Strategy) != "":
+		return strategies.FixedWorkers(c.Strategy)
 	case c.Workers > 0:
 		return strconv.Itoa(c.Workers)
 	default:
@@ -177,8 +179,17 @@ func (c Cell) WorkersLabel() string {
 // bench.txt with no extra step. GOMAXPROCS is the name's -N suffix, as in
 // `go test -bench`, and is not part of Name.
 func (c Cell) Name() string {
-	return fmt.Sprintf("parser=%s/strategy=%s/workers=%s/read=%s/gogc=%s/gomemlimit=%s/build=%s",
-		c.Parser, c.Strategy, c.WorkersLabel(), c.Read, c.GOGCLabel(), c.GOMEMLIMITLabel(), c.BuildLabel())
+	var b strings.Builder
+	for _, a := range Axes {
+		if !a.inName(c) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(a.Key + "=" + a.label(c))
+	}
+	return b.String()
 }
 
 // GOGCLabel is the cell's GOGC as results name it: "100", the runtime's
@@ -195,29 +206,31 @@ func (c Cell) BuildLabel() string { return cmp.Or(c.Build, "default") }
 // FullName is the cell's name with GOMAXPROCS, unique within a matrix.
 func (c Cell) FullName() string { return fmt.Sprintf("%s-%d", c.Name(), c.Procs()) }
 
-// Env returns the environment variables the cell's child runs with.
+// Env returns the environment variables the cell's child runs with: one
+// for each axis carried by a variable that the cell sets.
 func (c Cell) Env() []string {
 	var env []string
-	if c.GOGC != "" {
-		env = append(env, "GOGC="+c.GOGC)
-	}
-	if c.GOMEMLIMIT != "" {
-		env = append(env, "GOMEMLIMIT="+c.GOMEMLIMIT)
-	}
-	if c.GOMAXPROCS > 0 {
-		env = append(env, "GOMAXPROCS="+strconv.Itoa(c.GOMAXPROCS))
+	for _, a := range Axes {
+		if a.Env == "" {
+			continue
+		}
+		if !a.IsDefault(c) {
+			env = append(env, a.Env+"="+a.value(c))
+		}
 	}
 	return env
 }
 
 // Config is the processing configuration of the cell.
 func (c Cell) Config() Config {
-	return Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Read: c.Read}
+	return Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read}
 }
 
-// Cells expands the matrix into its cells, in axis order, without
-// duplicates: sequential runs with one worker only and perfile ignores the
-// worker count, so each appears once per other combination.
+// Cells expands the matrix into its cells, nested in expansionOrder,
+// without duplicates: an axis that a cell's strategy ignores (sequential
+// runs one worker, perfile a goroutine per file, only pipeline has
+// readers) takes its default there, so that such a cell appears once per
+// combination of the other axes.
 func (m Matrix) Cells() ([]Cell, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
@@ -227,36 +240,34 @@ func (m Matrix) Cells() ([]Cell, error) {
 	if m.Filter != "" {
 		filter = regexp.MustCompile(m.Filter) // Check compiled it
 	}
+	order := make([]Axis, len(expansionOrder))
+	for i, key := range expansionOrder {
+		order[i], _ = AxisByKey(key)
+	}
 	var cells []Cell
 	seen := map[string]bool{}
-	for _, build := range m.Builds {
-		for _, procs := range m.GOMAXPROCS {
-			for _, gogc := range m.GOGC {
-				for _, limit := range m.GOMEMLIMIT {
-					for _, read := range m.Reads {
-						mode := corpus.ReadMode(read) // Check parsed it
-						for _, s := range m.Strategies {
-							for _, w := range m.Workers {
-								for _, p := range m.Parsers {
-									c := Cell{Parser: p, Strategy: s, Workers: w, Read: mode,
-										GOMAXPROCS: procs, GOGC: gogc, GOMEMLIMIT: limit, Build: build}
-									if !strategies.UsesWorkers(s) {
-										c.Workers = 0
-									}
-									name := c.FullName()
-									if seen[name] || filter != nil && !filter.MatchString(name) {
-										continue
-									}
-									seen[name] = true
-									cells = append(cells, c)
-								}
-							}
-						}
-					}
+	var expand func(depth int, c Cell)
+	expand = func(depth int, c Cell) {
+		if depth == len(order) {
+			for _, a := range Axes {
+				if a.normalize != nil {
+					a.normalize(&c)
 				}
 			}
+			name := c.FullName()
+			if seen[name] || filter != nil && !filter.MatchString(name) {
+				return
+			}
+			seen[name] = true
+			cells = append(cells, c)
+			return
+		}
+		for _, v := range order[depth].values(&m) {
+			order[depth].set(&c, v)
+			expand(depth+1, c)
 		}
 	}
+	expand(0, Cell{})
 	if len(cells) == 0 {
 		return nil, fmt.Errorf("the matrix has no cells (filter %q)", m.Filter)
 	}
@@ -279,55 +290,16 @@ func (e *AxisError) Unwrap() error { return e.Err }
 // negative count, a GOGC or GOMEMLIMIT the runtime would not take, or a
 // filter that is not a regular expression.
 func (m Matrix) Check() error {
-	axis := func(name string, err error) error {
-		if err != nil {
-			return &AxisError{Axis: name, Err: err}
-		}
-		return nil
-	}
-	for _, p := range m.Parsers {
-		if _, err := parsers.Lookup(p); err != nil {
-			return axis("parsers", err)
-		}
-	}
-	for _, s := range m.Strategies {
-		if _, err := strategies.Lookup(s, strategies.Options{}); err != nil {
-			return axis("strategies", err)
-		}
-	}
-	for _, r := range m.Reads {
-		if _, err := corpus.ParseReadMode(r); err != nil {
-			return axis("read", err)
-		}
-	}
-	for _, b := range m.Builds {
-		if err := CheckBuildVariant(b); err != nil {
-			return axis("builds", err)
-		}
-	}
-	for _, v := range m.GOGC {
-		if err := checkGOGC(v); err != nil {
-			return axis("gogc", err)
-		}
-	}
-	for _, v := range m.GOMEMLIMIT {
-		if err := checkGOMEMLIMIT(v); err != nil {
-			return axis("gomemlimit", err)
-		}
-	}
-	for _, w := range m.Workers {
-		if w < 0 {
-			return axis("workers", fmt.Errorf("%d: want 0 (GOMAXPROCS) or more", w))
-		}
-	}
-	for _, p := range m.GOMAXPROCS {
-		if p < 0 {
-			return axis("gomaxprocs", fmt.Errorf("%d: want 0 (the default) or more", p))
+	for _, a := range Axes {
+		for _, v := range a.values(&m) {
+			if err := a.check(v); err != nil {
+				return &AxisError{Axis: a.ConfigKey, Err: err}
+			}
 		}
 	}
 	if m.Filter != "" {
 		if _, err := regexp.Compile(m.Filter); err != nil {
-			return axis("filter", err)
+			return &AxisError{Axis: "filter", Err: err}
 		}
 	}
 	return nil
@@ -335,33 +307,9 @@ func (m Matrix) Check() error {
 
 // withDefaults fills every empty axis with its default.
 func (m Matrix) withDefaults() Matrix {
-	if len(m.Parsers) == 0 {
-		m.Parsers = parsers.Names()
-	}
-	if len(m.Strategies) == 0 {
-		m.Strategies = strategies.Names()
-	}
-	if len(m.Workers) == 0 {
-		m.Workers = []int{0}
-	}
-	if len(m.Reads) == 0 {
-		m.Reads = []string{string(corpus.ReadFile)}
-	}
-	if len(m.GOMAXPROCS) == 0 {
-		m.GOMAXPROCS = []int{0}
-	}
-	if len(m.GOGC) == 0 {
-		m.GOGC = []string{""}
-	}
-	if len(m.GOMEMLIMIT) == 0 {
-		m.GOMEMLIMIT = []string{""}
-	}
-	if len(m.Builds) == 0 {
-		m.Builds = []string{"default"}
-	}
-	for i, b := range m.Builds {
-		if b == "" {
-			m.Builds[i] = "default"
+	for _, a := range Axes {
+		if len(a.values(&m)) == 0 {
+			_ = a.setValues(&m, a.defaults()) // defaults always parse
 		}
 	}
 	return m

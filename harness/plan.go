@@ -165,8 +165,8 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 //	           + Σ over cells of sample + ProfileMinCPU/2, when profiling
 //
 // where parsing (the 100 MB/s, a conservative rate for encoding/json on
-// one core) is left out for the read-only parser "none", cores is 1 for
-// sequential and otherwise the cell's workers up to its GOMAXPROCS, and
+// one core) is left out for the read-only floor (parser none), cores is 1
+// for a strategy with one worker (sequential) and otherwise the cell's workers up to its GOMAXPROCS, and
 // the warm-up is the runner's share of the pass (WarmupFiles, or
 // WarmupShare of the files). Faster parsers make it err
 // long; building variants is not counted. The arithmetic saturates: an
@@ -187,7 +187,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 	total := read + parse // the reference pass
 	for _, cell := range p.Cells {
 		pass := read
-		if cell.Parser != "none" {
+		if !isReadOnly(cell.Parser) {
 			pass += parse
 		}
 		pass /= float64(cellCores(cell))
@@ -207,7 +207,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 func cellCores(c Cell) int {
 	procs := c.Procs()
 	switch {
-	case c.Strategy == "sequential":
+	case strategies.FixedWorkers(c.Strategy) == "1":
 		return 1
 	case strategies.UsesWorkers(c.Strategy) && c.Workers > 0:
 		return max(min(c.Workers, procs), 1)

@@ -224,9 +224,10 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		o.WarmupFiles = WarmupShare(len(files))
 	}
 
-	// The reference answer: std + sequential, in this process. Its pass
-	// also warms the page cache for the rounds.
-	r.logf("reference: std + sequential over %d files (%s)", len(files), corpus.FormatBytes(stats.Bytes))
+	// The reference answer, in this process. Its pass also warms the
+	// page cache for the rounds.
+	refc := ReferenceConfig()
+	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(files), corpus.FormatBytes(stats.Bytes))
 	ref, err := reference(ctx, files)
 	if err != nil {
 		return "", nil, fmt.Errorf("reference run: %w", err)
@@ -248,6 +249,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		ShuffleSeed: o.Seed,
 		Unavailable: plan.Unavailable,
 		Builds:      builds,
+		Roles:       RunRoles(),
 	}
 	for i, bad := range ref.Bad {
 		if i == maxListedBad {
@@ -272,7 +274,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 			Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Workers: c.WorkersLabel(),
 			Read: string(c.Read), GOMAXPROCS: c.Procs(), GOGC: c.GOGCLabel(),
 			GOMEMLIMIT: c.GOMEMLIMITLabel(), Build: c.BuildLabel(),
-			ReadOnly: isReadOnly(c.Parser),
+			Axes: c.RecordAxes(), ReadOnly: isReadOnly(c.Parser),
 		})
 	}
 	if err := r.createDir(); err != nil {
@@ -359,9 +361,10 @@ func isReadOnly(parser string) bool {
 	return err == nil && workload.IsReadOnly(p)
 }
 
-// reference computes the answer every cell is checked against.
+// reference computes the answer every cell is checked against, with the
+// registries' reference parser and strategy.
 func reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	proc, err := NewProcessor(Config{Parser: "std", Strategy: "sequential"})
+	proc, err := NewProcessor(ReferenceConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +461,7 @@ func (r *runner) check(c Cell, res *ChildResult) *record.Failure {
 	}
 	if res.Digest != r.rec.Corpus.Digest {
 		return &record.Failure{Kind: record.FailMismatch,
-			Reason: "the canonical result differs from the reference (std + sequential)",
+			Reason: fmt.Sprintf("the canonical result differs from the reference (%s + %s)", ReferenceConfig().Parser, ReferenceConfig().Strategy),
 			Got:    strings.TrimSuffix(res.Canonical, "\n"), Want: r.rec.Corpus.Reference}
 	}
 	return nil

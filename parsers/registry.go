@@ -22,6 +22,78 @@ import (
 
 var registry = map[string]workload.Parser{}
 
+// A Role is a part a registered parser plays in a run.
+type Role string
+
+// The roles. A role is played by one parser at most.
+const (
+	// RoleReference computes, with the reference strategy, the answer
+	// every configuration is checked against.
+	RoleReference Role = "reference"
+	// RoleBaseline is the naive program's parser, which improvements are
+	// measured from.
+	RoleBaseline Role = "baseline"
+	// RoleFloor only reads: its cells are the I/O floor of the others.
+	RoleFloor Role = "floor"
+	// RoleVersus is the level a report compares the other parsers
+	// against.
+	RoleVersus Role = "versus"
+)
+
+// A description is what the registry says of an adapter besides the
+// adapter itself: a line for help texts and reports, its roles, and the
+// build variant it needs when it exists only there.
+type description struct {
+	name, text string
+	roles      []Role
+	build      string
+}
+
+// descriptions lists the known adapters in their conventional order, std
+// first and the floor last. An adapter registered from elsewhere (a test's,
+// an experiment) sorts after them by name, with no description.
+var descriptions = []description{
+	{name: "std", text: "encoding/json, the standard library's decoder", roles: []Role{RoleReference, RoleBaseline, RoleVersus}},
+	{name: "sonic", text: "github.com/bytedance/sonic, JIT-compiled decoding"},
+	{name: "fastjson", text: "github.com/valyala/fastjson, a reused parser with lazy lookups"},
+	{name: "simdjson", text: "github.com/minio/simdjson-go, a SIMD tape parser"},
+	{name: "goccy", text: "github.com/goccy/go-json, reflection-free decoding"},
+	{name: "jsonv2", text: "encoding/json/v2 (GOEXPERIMENT=jsonv2)", build: "jsonv2"},
+	{name: "none", text: "no parsing: only reads each file, the I/O floor", roles: []Role{RoleFloor}},
+}
+
+func describe(name string) (description, bool) {
+	i := slices.IndexFunc(descriptions, func(d description) bool { return d.name == name })
+	if i < 0 {
+		return description{}, false
+	}
+	return descriptions[i], true
+}
+
+// WithRole returns the name of the parser that plays role, or "".
+func WithRole(role Role) string {
+	for _, d := range descriptions {
+		if slices.Contains(d.roles, role) {
+			return d.name
+		}
+	}
+	return ""
+}
+
+// Describe returns the one-line description of the adapter registered as
+// name, or "".
+func Describe(name string) string {
+	d, _ := describe(name)
+	return d.text
+}
+
+// NeedsBuild returns the build variant the adapter name exists in, or ""
+// when every build has it.
+func NeedsBuild(name string) string {
+	d, _ := describe(name)
+	return d.build
+}
+
 // register adds p under its name; it is called from the adapters' init
 // functions.
 func register(p workload.Parser) {
@@ -43,13 +115,16 @@ func Lookup(name string) (workload.Parser, error) {
 // Names lists the registered adapters: the real parsers in their
 // conventional order, std first, then none.
 func Names() []string {
-	order := []string{"std", "sonic", "fastjson", "simdjson", "goccy", "jsonv2", "none"}
 	names := make([]string, 0, len(registry))
 	for name := range registry {
 		names = append(names, name)
 	}
+	index := func(name string) int {
+		return slices.IndexFunc(descriptions, func(d description) bool { return d.name == name })
+	}
+	order := descriptions
 	sort.Slice(names, func(i, j int) bool {
-		a, b := slices.Index(order, names[i]), slices.Index(order, names[j])
+		a, b := index(names[i]), index(names[j])
 		if a < 0 {
 			a = len(order)
 		}

@@ -1,27 +1,97 @@
 package strategies
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
+
+// A Role is a part a registered strategy plays in a run.
+type Role string
+
+// The roles. A role is played by one strategy at most.
+const (
+	// RoleReference computes, with the reference parser, the answer every
+	// configuration is checked against.
+	RoleReference Role = "reference"
+	// RoleBaseline is the naive program's strategy, which improvements
+	// are measured from.
+	RoleBaseline Role = "baseline"
+	// RoleVersus is the level a report compares the other strategies
+	// against.
+	RoleVersus Role = "versus"
+)
 
 // A registration is one strategy's entry in the registry.
 type registration struct {
-	name string
-	// usesWorkers is false when the strategy fixes its own concurrency.
-	usesWorkers bool
-	make        func(Options) Strategy
+	name        string
+	description string
+	// usesWorkers is false when the strategy fixes its own concurrency;
+	// usesReaders is true when it reads Options.Readers.
+	usesWorkers, usesReaders bool
+	// fixedWorkers names the concurrency of a strategy that fixes its
+	// own: "1", or "files" for a goroutine per file.
+	fixedWorkers string
+	roles        []Role
+	make         func(Options) Strategy
 }
 
 // registry lists the strategies in their conventional order: the baseline,
 // the common designs, the naive control, then the variants.
 var registry = []registration{
-	{"sequential", false, func(Options) Strategy { return Sequential{} }},
-	{"pool", true, func(o Options) Strategy { return Pool{Workers: o.Workers} }},
-	{"pipeline", true, func(o Options) Strategy {
-		//lint:ignore S1016 Pipeline(o) would stop compiling once Options gains a field Pipeline lacks.
-		return Pipeline{Workers: o.Workers, Readers: o.Readers}
-	}},
-	{"perfile", false, func(Options) Strategy { return PerFile{} }},
-	{"errgroup", true, func(o Options) Strategy { return Errgroup{Workers: o.Workers} }},
-	{"atomic", true, func(o Options) Strategy { return Atomic{Workers: o.Workers} }},
+	{name: "sequential", description: "one goroutine, one file after another",
+		fixedWorkers: "1", roles: []Role{RoleReference},
+		make: func(Options) Strategy { return Sequential{} }},
+	{name: "pool", description: "a fixed pool of workers fed by a channel of files",
+		usesWorkers: true, roles: []Role{RoleVersus},
+		make: func(o Options) Strategy { return Pool{Workers: o.Workers} }},
+	{name: "pipeline", description: "a read stage of Readers goroutines feeding Workers parsers through a channel",
+		usesWorkers: true, usesReaders: true,
+		make: func(o Options) Strategy {
+			//lint:ignore S1016 Pipeline(o) would stop compiling once Options gains a field Pipeline lacks.
+			return Pipeline{Workers: o.Workers, Readers: o.Readers}
+		}},
+	{name: "perfile", description: "a goroutine per file, all started at once (the naive program)",
+		fixedWorkers: "files", roles: []Role{RoleBaseline},
+		make: func(Options) Strategy { return PerFile{} }},
+	{name: "errgroup", description: "workers under golang.org/x/sync/errgroup with a limit",
+		usesWorkers: true,
+		make:        func(o Options) Strategy { return Errgroup{Workers: o.Workers} }},
+	{name: "atomic", description: "workers taking the next file index from an atomic counter",
+		usesWorkers: true,
+		make:        func(o Options) Strategy { return Atomic{Workers: o.Workers} }},
+}
+
+// WithRole returns the name of the strategy that plays role, or "".
+func WithRole(role Role) string {
+	for _, r := range registry {
+		if slices.Contains(r.roles, role) {
+			return r.name
+		}
+	}
+	return ""
+}
+
+// Describe returns the one-line description of the strategy registered as
+// name, or "".
+func Describe(name string) string {
+	r, _ := lookup(name)
+	return r.description
+}
+
+// FixedWorkers names the concurrency of the strategy registered as name
+// when it fixes its own ("1" for sequential, "files" for perfile, which
+// starts a goroutine per file), or "" when it takes Options.Workers.
+func FixedWorkers(name string) string {
+	r, _ := lookup(name)
+	return r.fixedWorkers
+}
+
+// UsesReaders reports whether the strategy registered as name depends on
+// Options.Readers (a pipeline's read stage). It is false for unknown
+// names.
+func UsesReaders(name string) bool {
+	r, ok := lookup(name)
+	return ok && r.usesReaders
 }
 
 // lookup finds the registration of name.

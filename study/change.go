@@ -22,59 +22,73 @@ const (
 	ClassBuild    = "build"
 )
 
-// Axes a change can set: the fields of a harness.Cell a study varies.
+// Axes a change sets: keys of harness.Axes that the study's own
+// reasoning needs (the build, for variants and PGO).
 const (
-	AxisParser     = "parser"
-	AxisStrategy   = "strategy"
-	AxisRead       = "read"
-	AxisGOGC       = "gogc"
-	AxisGOMEMLIMIT = "gomemlimit"
-	AxisBuild      = "build"
+	axisBuild = "build"
 )
 
 // PGOVariant is the build variant of profile-guided optimization.
 const PGOVariant = "pgo"
 
-// Naive is the study's baseline: the naive program, encoding/json on a
-// goroutine per file, each file read with os.ReadFile, the runtime's
-// default GC and the default build.
-func Naive() harness.Cell {
-	return harness.Cell{Parser: "std", Strategy: "perfile", Read: corpus.ReadFile, Build: "default"}
-}
+// Naive is the study's baseline: the naive program of the registries'
+// baseline roles (encoding/json on a goroutine per file), every other
+// axis at its default.
+func Naive() harness.Cell { return harness.BaselineCell() }
 
 // Candidates is the default list of changes, each measured alone against
-// the baseline and then on top of every configuration the study adopts:
-// every other parser (jsonv2 only with its build), every other strategy,
-// every other read mode, three GC settings and the build variants. PGO is
-// not among them: the study tries it last, on the final configuration.
+// the baseline and then on top of every configuration the study adopts,
+// taken from the registries: every parser but the baseline's and the
+// reading floor (one that exists only in a build variant, with that
+// build), every strategy but the baseline's, every other read mode, three
+// GC settings and the build variants. PGO is not among them: the study
+// tries it last, on the final configuration.
 func Candidates() []record.StudyChange {
 	var out []record.StudyChange
 	one := func(class, axis, value string) {
 		out = append(out, record.StudyChange{Name: axis + "=" + value, Class: class,
 			Settings: []record.StudySetting{{Axis: axis, Value: value}}})
 	}
-	for _, p := range []string{"sonic", "fastjson", "simdjson", "goccy"} {
-		one(ClassParser, AxisParser, p)
+	naive := Naive()
+	var variantParsers []string
+	for _, p := range parsers.Names() {
+		if p == naive.Parser || p == parsers.WithRole(parsers.RoleFloor) {
+			continue
+		}
+		if b := parsers.NeedsBuild(p); b != "" {
+			variantParsers = append(variantParsers, p)
+			continue
+		}
+		one(ClassParser, harness.KeyParser, p)
 	}
-	out = append(out, record.StudyChange{Name: "parser=jsonv2+build=jsonv2", Class: ClassParser,
-		Settings: []record.StudySetting{{Axis: AxisParser, Value: "jsonv2"}, {Axis: AxisBuild, Value: "jsonv2"}}})
-	for _, s := range []string{"sequential", "pool", "pipeline", "errgroup", "atomic"} {
-		one(ClassStrategy, AxisStrategy, s)
+	for _, p := range variantParsers { // after the others, as before
+		b := parsers.NeedsBuild(p)
+		out = append(out, record.StudyChange{Name: harness.KeyParser + "=" + p + "+" + axisBuild + "=" + b, Class: ClassParser,
+			Settings: []record.StudySetting{{Axis: harness.KeyParser, Value: p}, {Axis: axisBuild, Value: b}}})
 	}
-	for _, r := range []corpus.ReadMode{corpus.ReadReuse, corpus.ReadMmap} {
-		one(ClassIO, AxisRead, string(r))
+	for _, s := range strategies.Names() {
+		if s != naive.Strategy {
+			one(ClassStrategy, harness.KeyStrategy, s)
+		}
+	}
+	for _, r := range corpus.ReadModes {
+		if r != naive.Read {
+			one(ClassIO, "read", string(r))
+		}
 	}
 	// A GC change sets both variables, so that switching from one GC
 	// setting to another never leaves the other's memory limit behind.
 	gc := func(name, gogc, limit string) {
 		out = append(out, record.StudyChange{Name: name, Class: ClassGC, Settings: []record.StudySetting{
-			{Axis: AxisGOGC, Value: gogc}, {Axis: AxisGOMEMLIMIT, Value: limit}}})
+			{Axis: "gogc", Value: gogc}, {Axis: "gomemlimit", Value: limit}}})
 	}
 	gc("gogc=200", "200", "")
 	gc("gogc=400", "400", "")
 	gc("gogc=off+gomemlimit=1GiB", "off", "1GiB")
-	for _, b := range []string{"jsonv2", "goamd64v3", "nogreenteagc"} {
-		one(ClassBuild, AxisBuild, b)
+	for _, b := range harness.BuildVariants {
+		if !isDefaultBuild(b) && b != PGOVariant {
+			one(ClassBuild, axisBuild, b)
+		}
 	}
 	return out
 }
@@ -87,7 +101,7 @@ func pgoChange(build string) record.StudyChange {
 		v = build + "+" + PGOVariant
 	}
 	return record.StudyChange{Name: "build=" + v, Class: ClassBuild,
-		Settings: []record.StudySetting{{Axis: AxisBuild, Value: v}}}
+		Settings: []record.StudySetting{{Axis: axisBuild, Value: v}}}
 }
 
 func isDefaultBuild(b string) bool { return b == "" || b == "default" }
@@ -95,7 +109,7 @@ func isDefaultBuild(b string) bool { return b == "" || b == "default" }
 // needsBuild reports whether ch asks for a build variant.
 func needsBuild(ch record.StudyChange) bool {
 	for _, s := range ch.Settings {
-		if s.Axis == AxisBuild && !isDefaultBuild(s.Value) {
+		if s.Axis == axisBuild && !isDefaultBuild(s.Value) {
 			return true
 		}
 	}
@@ -107,24 +121,8 @@ func needsBuild(ch record.StudyChange) bool {
 // checked; see Check.
 func Apply(c harness.Cell, ch record.StudyChange) (harness.Cell, error) {
 	for _, s := range ch.Settings {
-		switch s.Axis {
-		case AxisParser:
-			c.Parser = s.Value
-		case AxisStrategy:
-			c.Strategy = s.Value
-		case AxisRead:
-			c.Read = corpus.ReadMode(s.Value)
-		case AxisGOGC:
-			c.GOGC = s.Value
-		case AxisGOMEMLIMIT:
-			c.GOMEMLIMIT = s.Value
-		case AxisBuild:
-			c.Build = s.Value
-			if c.Build == "" {
-				c.Build = "default"
-			}
-		default:
-			return c, fmt.Errorf("change %s: unknown axis %q", ch.Name, s.Axis)
+		if err := c.Set(s.Axis, s.Value); err != nil {
+			return c, fmt.Errorf("change %s: %w", ch.Name, err)
 		}
 	}
 	return c, nil
@@ -136,8 +134,8 @@ func Apply(c harness.Cell, ch record.StudyChange) (harness.Cell, error) {
 // Parsers and strategies of the default build must be registered in this
 // binary; a variant's binary is asked when it is built.
 func Check(c harness.Cell) error {
-	if c.Parser == "jsonv2" && !slices.Contains(strings.Split(c.Build, "+"), "jsonv2") {
-		return fmt.Errorf("parser=jsonv2 needs build=jsonv2, and build=%s does not include it", c.Build)
+	if b := parsers.NeedsBuild(c.Parser); b != "" && !slices.Contains(strings.Split(c.Build, "+"), b) {
+		return fmt.Errorf("parser=%s needs build=%s, and build=%s does not include it", c.Parser, b, c.Build)
 	}
 	if _, err := strategies.Lookup(c.Strategy, strategies.Options{}); err != nil {
 		return err
@@ -165,29 +163,7 @@ func ConfigOf(c harness.Cell) record.StudyConfig {
 // Preset is the matrix of the single configuration c: written as
 // preset.json, `benchgrid run -config preset.json` measures c again.
 // Axes at their defaults are left out.
-func Preset(c harness.Cell) harness.Matrix {
-	m := harness.Matrix{
-		Parsers:    []string{c.Parser},
-		Strategies: []string{c.Strategy},
-		Reads:      []string{string(c.Read)},
-	}
-	if c.Workers > 0 {
-		m.Workers = []int{c.Workers}
-	}
-	if c.GOMAXPROCS > 0 {
-		m.GOMAXPROCS = []int{c.GOMAXPROCS}
-	}
-	if c.GOGCLabel() != "100" {
-		m.GOGC = []string{c.GOGC}
-	}
-	if c.GOMEMLIMITLabel() != "off" {
-		m.GOMEMLIMIT = []string{c.GOMEMLIMIT}
-	}
-	if !isDefaultBuild(c.Build) {
-		m.Builds = []string{c.Build}
-	}
-	return m
-}
+func Preset(c harness.Cell) harness.Matrix { return harness.OneCell(c) }
 
 // presetJSON encodes Preset(c) as preset.json holds it.
 func presetJSON(c harness.Cell) ([]byte, error) {

@@ -403,3 +403,22 @@ func TestInterrupted(t *testing.T) {
 	}
 	checkPreset(t, filepath.Join(opts.Dir, record.PresetFile), got.Final)
 }
+
+// TestCandidatesFromRegistries: the candidates come from the registries
+// and the axis table, in the order the study has always tried them.
+func TestCandidatesFromRegistries(t *testing.T) {
+	var got []string
+	for _, ch := range Candidates() {
+		got = append(got, ch.Name)
+	}
+	want := []string{
+		"parser=sonic", "parser=fastjson", "parser=simdjson", "parser=goccy", "parser=jsonv2+build=jsonv2",
+		"strategy=sequential", "strategy=pool", "strategy=pipeline", "strategy=errgroup", "strategy=atomic",
+		"read=reuse", "read=mmap",
+		"gogc=200", "gogc=400", "gogc=off+gomemlimit=1GiB",
+		"build=jsonv2", "build=goamd64v3", "build=nogreenteagc",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Candidates() = %q,\nwant %q", got, want)
+	}
+}

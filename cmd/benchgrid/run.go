@@ -20,8 +20,8 @@ import (
 
 // runFlags are the matrix and measurement flags shared by run and study.
 type runFlags struct {
-	parsers, strategies, workers, reads   *string
-	gomaxprocs, gogc, gomemlimit, builds  *string
+	// axes holds the flag of each matrix axis, by axis key.
+	axes                                  map[string]*string
 	corpus, config, filter, profiles, out *string
 	count                                 *int
 	timeout                               *time.Duration
@@ -31,15 +31,12 @@ type runFlags struct {
 }
 
 func addRunFlags(fs *flag.FlagSet) *runFlags {
+	axes := map[string]*string{}
+	for _, a := range harness.Axes {
+		axes[a.Key] = fs.String(a.Flag, "", a.Usage)
+	}
 	return &runFlags{
-		parsers:    fs.String("parsers", "", "comma-separated parsers (default: all)"),
-		strategies: fs.String("strategies", "", "comma-separated strategies (default: all)"),
-		workers:    fs.String("workers", "", "comma-separated worker counts (default: GOMAXPROCS)"),
-		reads:      fs.String("read", "", "comma-separated read modes: readfile, reuse, mmap (default: readfile)"),
-		gomaxprocs: fs.String("gomaxprocs", "", "comma-separated GOMAXPROCS values for the children"),
-		gogc:       fs.String("gogc", "", "comma-separated GOGC values for the children (e.g. 100,400,off)"),
-		gomemlimit: fs.String("gomemlimit", "", "comma-separated GOMEMLIMIT values for the children (e.g. 1GiB)"),
-		builds:     fs.String("build", "", "comma-separated build variants: "+strings.Join(harness.BuildVariants, ", ")+" (default: default)"),
+		axes:       axes,
 		corpus:     fs.String("corpus", "", "corpus folder (default: the generated default corpus)"),
 		config:     fs.String("config", "", "JSON matrix file (strict: unknown keys are errors); flags given too override it"),
 		filter:     fs.String("filter", "", "keep only cells whose name matches this regular expression"),
@@ -54,12 +51,6 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 	}
 }
 
-// axisFlags names the flag of each matrix axis (harness.AxisError.Axis).
-var axisFlags = map[string]string{
-	"parsers": "parsers", "strategies": "strategies", "workers": "workers", "read": "read",
-	"gomaxprocs": "gomaxprocs", "gogc": "gogc", "gomemlimit": "gomemlimit", "builds": "build", "filter": "filter",
-}
-
 // matrix builds the matrix from -config and the axis flags. An invalid
 // value is a usage error naming its flag (ReadMatrix names the file and
 // the key of one in -config).
@@ -70,8 +61,11 @@ func (f *runFlags) matrix() (harness.Matrix, error) {
 	}
 	if err := m.Check(); err != nil {
 		var ae *harness.AxisError
-		if errors.As(err, &ae) && axisFlags[ae.Axis] != "" {
-			return m, usagef("-%s: %w", axisFlags[ae.Axis], ae.Err)
+		if errors.As(err, &ae) && harness.FlagOf(ae.Axis) != "" {
+			return m, usagef("-%s: %w", harness.FlagOf(ae.Axis), ae.Err)
+		}
+		if errors.As(err, &ae) && ae.Axis == "filter" {
+			return m, usagef("-filter: %w", ae.Err)
 		}
 		return m, usageError{err: err}
 	}
@@ -88,37 +82,17 @@ func (f *runFlags) mergedMatrix() (harness.Matrix, error) {
 			return m, usagef("-config: %w", err)
 		}
 	}
-	set := func(dst *[]string, flag string) {
-		if v := harness.SplitList(flag); len(v) > 0 {
-			*dst = v
-		}
-	}
-	set(&m.Parsers, *f.parsers)
-	set(&m.Strategies, *f.strategies)
-	set(&m.Reads, *f.reads)
-	set(&m.GOGC, *f.gogc)
-	set(&m.GOMEMLIMIT, *f.gomemlimit)
-	set(&m.Builds, *f.builds)
-	if *f.filter != "" {
-		m.Filter = *f.filter
-	}
-	for _, axis := range []struct {
-		dst  *[]int
-		flag string
-		name string
-	}{{&m.Workers, *f.workers, "workers"}, {&m.GOMAXPROCS, *f.gomaxprocs, "gomaxprocs"}} {
-		items := harness.SplitList(axis.flag)
+	for _, a := range harness.Axes {
+		items := harness.SplitList(*f.axes[a.Key])
 		if len(items) == 0 {
 			continue
 		}
-		*axis.dst = nil
-		for _, item := range items {
-			n, err := strconv.Atoi(item)
-			if err != nil {
-				return m, usagef("-%s: %q is not a number", axis.name, item)
-			}
-			*axis.dst = append(*axis.dst, n)
+		if err := a.SetValues(&m, items); err != nil {
+			return m, usagef("-%s: %w", a.Flag, err)
 		}
+	}
+	if *f.filter != "" {
+		m.Filter = *f.filter
 	}
 	return m, nil
 }
