@@ -57,7 +57,7 @@ func BenchmarkEvents(b *testing.B) {
 	for _, f := range files {
 		size += f.Size
 	}
-	ref, err := reference(b.Context(), files)
+	ref, err := Reference(b.Context(), files)
 	if err != nil {
 		b.Fatal(err)
 	}

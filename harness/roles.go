@@ -1,10 +1,13 @@
 package harness
 
 import (
+	"context"
+
 	"benchgrid/corpus"
 	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/strategies"
+	"benchgrid/workload"
 )
 
 // ReferenceConfig is the configuration whose answer every cell is checked
@@ -39,4 +42,14 @@ func RunRoles() *record.Roles {
 		Floor:     pair(parsers.WithRole(parsers.RoleFloor), ""),
 		Versus:    pair(parsers.WithRole(parsers.RoleVersus), strategies.WithRole(strategies.RoleVersus)),
 	}
+}
+
+// Reference computes the answer of files that every configuration must
+// give: ReferenceConfig's.
+func Reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
+	proc, err := NewProcessor(ReferenceConfig())
+	if err != nil {
+		return nil, err
+	}
+	return proc.Run(ctx, files)
 }

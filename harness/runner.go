@@ -170,85 +170,136 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
+	in, err := r.prepare(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := r.reference(ctx, in); err != nil {
+		return "", nil, err
+	}
+	r.newRecord(in)
+	if err := r.createDir(); err != nil {
+		return "", nil, err
+	}
+	if err := r.flush(); err != nil {
+		return r.dir, r.rec, err
+	}
+	interrupted, err := r.rounds(ctx)
+	if err != nil {
+		return r.dir, r.rec, err
+	}
+	if !interrupted {
+		if interrupted, err = r.profiles(ctx); err != nil {
+			return r.dir, r.rec, err
+		}
+	}
+	return r.finish(interrupted)
+}
+
+// prepared is what a run knows once its checks pass: the corpus's inputs,
+// the folders skipped, their statistics and the plan of cells that can run,
+// their build variants built.
+type prepared struct {
+	files   []corpus.File
+	skipped []corpus.Skipped
+	stats   corpus.Stats
+	plan    Plan
+	builds  []record.Build
+}
+
+// prepare fills in the defaults, checks the options, lists the corpus,
+// plans the cells and builds their variants: everything before the
+// reference pass, so that a mistake costs no measuring.
+func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	r.opts = r.opts.withDefaults()
 	o := &r.opts
+	var in prepared
 	for _, p := range o.Profiles {
 		if !slices.Contains(ProfileKinds, p) {
-			return "", nil, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
+			return in, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
 		}
 	}
 	if err := o.setChildCommand(); err != nil {
-		return "", nil, err
+		return in, err
 	}
 	// Checked before the walk, the builds and the reference pass, which
 	// can take minutes: the run folder's link must be replaceable, and the
 	// run's files must not land among the inputs.
 	if err := CheckLatestLink(o.OutDir); err != nil {
-		return "", nil, err
+		return in, err
 	}
 	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
-		return "", nil, err
+		return in, err
 	}
-
-	files, skipped, err := corpus.ListSkipping(ctx, o.Corpus)
+	var err error
+	in.files, in.skipped, err = corpus.ListSkipping(ctx, o.Corpus)
 	if err != nil {
-		return "", nil, err
+		return in, err
 	}
-	for _, sk := range skipped {
+	for _, sk := range in.skipped {
 		r.logf("SKIPPED %s: %s", sk.Path, sk.Reason)
 	}
-	if len(files) == 0 {
-		return "", nil, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
+	if len(in.files) == 0 {
+		return in, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
 	}
-	stats := corpus.StatsOf(files)
-	plan, err := MakePlan(*o)
-	if err != nil {
-		return "", nil, err
+	in.stats = corpus.StatsOf(in.files)
+	if in.plan, err = MakePlan(*o); err != nil {
+		return in, err
 	}
-	for _, u := range plan.Unavailable {
+	for _, u := range in.plan.Unavailable {
 		r.logf("UNAVAILABLE %s: %s", u.What, u.Reason)
 	}
-	if len(plan.Cells) == 0 {
-		return "", nil, errors.New("no cell of the matrix can run on this machine")
+	if len(in.plan.Cells) == 0 {
+		return in, errors.New("no cell of the matrix can run on this machine")
 	}
-	r.cells = plan.Cells
+	r.cells = in.plan.Cells
 	builds, unavailable, err := r.buildVariants(ctx)
 	if err != nil {
-		return "", nil, err
+		return in, err
 	}
-	plan.Unavailable = append(plan.Unavailable, unavailable...)
+	in.builds = builds
+	in.plan.Unavailable = append(in.plan.Unavailable, unavailable...)
 	if len(r.cells) == 0 {
-		return "", nil, errors.New("no cell of the matrix can run on this machine")
+		return in, errors.New("no cell of the matrix can run on this machine")
 	}
 	if o.WarmupFiles <= 0 {
-		o.WarmupFiles = WarmupShare(len(files))
+		o.WarmupFiles = WarmupShare(len(in.files))
 	}
+	return in, nil
+}
 
-	// The reference answer, in this process. Its pass also warms the
-	// page cache for the rounds.
+// reference computes, in this process, the answer every cell is checked
+// against. Its pass also warms the page cache for the rounds.
+func (r *runner) reference(ctx context.Context, in prepared) error {
 	refc := ReferenceConfig()
-	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(files), corpus.FormatBytes(stats.Bytes))
-	ref, err := reference(ctx, files)
-	if err != nil {
-		return "", nil, fmt.Errorf("reference run: %w", err)
+	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(in.files), corpus.FormatBytes(in.stats.Bytes))
+	var err error
+	if r.ref, err = Reference(ctx, in.files); err != nil {
+		return fmt.Errorf("reference run: %w", err)
 	}
-	refLine := ref.Result().Canonical()
-	r.ref = ref
+	return nil
+}
 
+// newRecord starts the run's record: the environment, the corpus and its
+// reference answer, the cells, and the warnings known before measuring.
+func (r *runner) newRecord(in prepared) {
+	o := &r.opts
+	ref := r.ref
+	refLine := ref.Result().Canonical()
 	r.rec = &record.Run{
 		Started: o.Now().UTC(),
 		Env:     Environment(),
 		Corpus: record.Corpus{
-			Path: o.Corpus, Files: int64(stats.Files), Bytes: stats.Bytes, Seed: o.CorpusSeed,
-			SizeP50: stats.P50, SizeP90: stats.P90, SizeP99: stats.P99, SizeMax: stats.Max,
+			Path: o.Corpus, Files: int64(in.stats.Files), Bytes: in.stats.Bytes, Seed: o.CorpusSeed,
+			SizeP50: in.stats.P50, SizeP90: in.stats.P90, SizeP99: in.stats.P99, SizeMax: in.stats.Max,
 			Reference: strings.TrimSuffix(string(refLine), "\n"),
 			Digest:    Digest(refLine),
 			BadFiles:  ref.BadFiles,
 		},
 		Count:       o.Count,
 		ShuffleSeed: o.Seed,
-		Unavailable: plan.Unavailable,
-		Builds:      builds,
+		Unavailable: in.plan.Unavailable,
+		Builds:      in.builds,
 		Roles:       RunRoles(),
 	}
 	for i, bad := range ref.Bad {
@@ -257,7 +308,7 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 		}
 		r.rec.Corpus.Bad = append(r.rec.Corpus.Bad, record.BadInput{Path: bad.Path, Reason: bad.Reason})
 	}
-	for _, sk := range skipped {
+	for _, sk := range in.skipped {
 		r.rec.Corpus.Skipped = append(r.rec.Corpus.Skipped, record.BadInput{Path: sk.Path, Reason: sk.Reason})
 		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("folder %s could not be read and was skipped: %s", sk.Path, sk.Reason))
 	}
@@ -277,18 +328,16 @@ func (r *runner) run(ctx context.Context) (string, *record.Run, error) {
 			Axes: c.RecordAxes(), ReadOnly: isReadOnly(c.Parser),
 		})
 	}
-	if err := r.createDir(); err != nil {
-		return "", nil, err
-	}
-	if err := r.flush(); err != nil {
-		return r.dir, r.rec, err
-	}
+}
 
+// rounds runs Count rounds, each every cell once in a seeded shuffled
+// order, flushing the results after every sample. It reports whether ctx
+// interrupted it; the sample in flight then is dropped.
+func (r *runner) rounds(ctx context.Context) (interrupted bool, err error) {
+	o := &r.opts
 	r.total = len(r.cells) * o.Count
 	r.started = time.Now()
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
-	interrupted := false
-rounds:
 	for round := range o.Count {
 		rd := record.Round{Index: round, LoadAvg: loadAvg()}
 		if o.WaitIdle {
@@ -304,17 +353,15 @@ rounds:
 		before := readCPU()
 		for _, ci := range rd.Order {
 			if ctx.Err() != nil {
-				interrupted = true
-				break rounds
+				return true, nil
 			}
 			r.sample(ctx, round, ci)
 			if ctx.Err() != nil {
-				interrupted = true // the sample in flight was dropped
-				break rounds
+				return true, nil // the sample in flight was dropped
 			}
 			r.done++
 			if err := r.flush(); err != nil {
-				return r.dir, r.rec, err
+				return false, err
 			}
 			r.progress()
 		}
@@ -325,18 +372,31 @@ rounds:
 				round, describeCores(last.OtherCPUBefore), describeCores(last.OtherCPUDuring)))
 		}
 	}
-	if !interrupted && len(o.Profiles) > 0 {
-		for ci := range r.cells {
-			if ctx.Err() != nil {
-				interrupted = true
-				break
-			}
-			r.profile(ctx, ci)
-			if err := r.flush(); err != nil {
-				return r.dir, r.rec, err
-			}
+	return false, nil
+}
+
+// profiles takes each cell's profiles, after the timed rounds, never
+// during them. It reports whether ctx interrupted it.
+func (r *runner) profiles(ctx context.Context) (interrupted bool, err error) {
+	if len(r.opts.Profiles) == 0 {
+		return false, nil
+	}
+	for ci := range r.cells {
+		if ctx.Err() != nil {
+			return true, nil
+		}
+		r.profile(ctx, ci)
+		if err := r.flush(); err != nil {
+			return false, err
 		}
 	}
+	return false, nil
+}
+
+// finish adds the noise warnings and marks the record complete, or
+// incomplete when the run was interrupted (an error wrapping
+// ErrInterrupted), and writes it a last time.
+func (r *runner) finish(interrupted bool) (string, *record.Run, error) {
 	r.noiseWarnings()
 	if interrupted {
 		r.rec.Warnings = append(r.rec.Warnings, "the run was interrupted: it is incomplete")
@@ -346,7 +406,7 @@ rounds:
 		return r.dir, r.rec, fmt.Errorf("%w after %d of %d samples: results kept in %s", ErrInterrupted, r.done, r.total, r.dir)
 	}
 	r.rec.Complete = true
-	r.rec.Finished = o.Now().UTC()
+	r.rec.Finished = r.opts.Now().UTC()
 	if r.opts.Terminal && r.opts.Progress != nil {
 		fmt.Fprint(r.opts.Progress, "\r\033[K")
 	}
@@ -359,16 +419,6 @@ const maxListedBad = 200
 func isReadOnly(parser string) bool {
 	p, err := parsers.Lookup(parser)
 	return err == nil && workload.IsReadOnly(p)
-}
-
-// reference computes the answer every cell is checked against, with the
-// registries' reference parser and strategy.
-func reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	proc, err := NewProcessor(ReferenceConfig())
-	if err != nil {
-		return nil, err
-	}
-	return proc.Run(ctx, files)
 }
 
 // createDir makes results/<timestamp> and points results/latest at it.
