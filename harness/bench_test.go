@@ -12,6 +12,7 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
+	"benchgrid/processor"
 	"benchgrid/strategies"
 )
 
@@ -73,7 +74,7 @@ func BenchmarkEvents(b *testing.B) {
 		}
 		for _, strategy := range strategies.Names() {
 			b.Run(fmt.Sprintf("parser=%s/strategy=%s", parser, strategy), func(b *testing.B) {
-				proc, err := NewProcessor(Config{Parser: parser, Strategy: strategy})
+				proc, err := processor.New(processor.Config{Parser: parser, Strategy: strategy})
 				if err != nil {
 					b.Skip(err)
 				}

@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"slices"
 
-	"benchgrid/parsers"
 	"benchgrid/record"
 )
 
@@ -39,24 +38,6 @@ type BuiltVariant struct {
 var ErrVariantUnavailable = errors.New("build variant unavailable")
 
 func isDefaultBuild(b string) bool { return b == "" || b == "default" }
-
-// ParserAvailability maps every registered parser to why it cannot run in
-// this binary, or "" when it can. The hidden `_parsers` subcommand prints
-// it, so the harness can ask a build variant's binary the same question.
-func ParserAvailability() map[string]string {
-	out := map[string]string{}
-	for _, name := range parsers.Names() {
-		p, err := parsers.Lookup(name)
-		if err == nil {
-			_, err = p.NewDecoder()
-		}
-		out[name] = ""
-		if err != nil {
-			out[name] = err.Error()
-		}
-	}
-	return out
-}
 
 // BuildSettings are this binary's build settings.
 func BuildSettings() map[string]string {

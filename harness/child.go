@@ -2,8 +2,6 @@ package harness
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"benchgrid/corpus"
+	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/workload"
 )
@@ -28,8 +27,8 @@ import (
 // ChildSpec tells a child process what to measure. The parent sends it as
 // JSON on the child's standard input.
 type ChildSpec struct {
-	Corpus string `json:"corpus"`
-	Config Config `json:"config"`
+	Corpus string           `json:"corpus"`
+	Config processor.Config `json:"config"`
 	// WarmupFiles is how many files, spread over the corpus, the untimed
 	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
@@ -105,7 +104,7 @@ func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
 	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
 		return nil, fmt.Errorf("read child spec: %w", err)
 	}
-	proc, err := NewProcessor(spec.Config)
+	proc, err := processor.New(spec.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +223,7 @@ func peakRSS() int64 {
 }
 
 // timedPass forces a GC, then times one full pass.
-func timedPass(ctx context.Context, proc *Processor, files []corpus.File) (*ChildResult, error) {
+func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File) (*ChildResult, error) {
 	runtime.GC()
 	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
@@ -249,7 +248,7 @@ func timedPass(ctx context.Context, proc *Processor, files []corpus.File) (*Chil
 	return res, nil
 }
 
-func result(proc *Processor, tally *workload.Tally) *ChildResult {
+func result(proc *processor.Processor, tally *workload.Tally) *ChildResult {
 	res := &ChildResult{
 		BadFiles:   tally.BadFiles,
 		Fallbacks:  tally.Fallbacks,
@@ -259,20 +258,14 @@ func result(proc *Processor, tally *workload.Tally) *ChildResult {
 	if !proc.ReadOnly() {
 		line := tally.Result().Canonical()
 		res.Canonical = string(line)
-		res.Digest = Digest(line)
+		res.Digest = processor.Digest(line)
 	}
 	return res
 }
 
-// Digest is the hex SHA-256 of a canonical line.
-func Digest(canonical []byte) string {
-	sum := sha256.Sum256(canonical)
-	return hex.EncodeToString(sum[:])
-}
-
 // profilePasses runs passes under the requested profiles until enough CPU
 // time is sampled.
-func profilePasses(ctx context.Context, proc *Processor, files []corpus.File, spec ChildSpec) (*ChildResult, error) {
+func profilePasses(ctx context.Context, proc *processor.Processor, files []corpus.File, spec ChildSpec) (*ChildResult, error) {
 	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
 		return nil, err
 	}

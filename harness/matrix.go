@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"benchgrid/corpus"
+	"benchgrid/processor"
 	"benchgrid/strategies"
 )
 
@@ -222,8 +223,8 @@ func (c Cell) Env() []string {
 }
 
 // Config is the processing configuration of the cell.
-func (c Cell) Config() Config {
-	return Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read}
+func (c Cell) Config() processor.Config {
+	return processor.Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read}
 }
 
 // Cells expands the matrix into its cells, nested in expansionOrder,

@@ -12,6 +12,7 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
+	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/strategies"
 )
@@ -51,7 +52,7 @@ func MakePlan(opts Options) (Plan, error) {
 	if len(opts.Profiles) > 0 {
 		plan.profileCPU = cmp.Or(opts.ProfileMinCPU, DefaultProfileMinCPU)
 	}
-	availability := ParserAvailability()
+	availability := processor.ParserAvailability()
 	reported := map[string]bool{}
 	for _, c := range cells {
 		if !isDefaultBuild(c.Build) {

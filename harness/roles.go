@@ -5,6 +5,7 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
+	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/strategies"
 	"benchgrid/workload"
@@ -12,8 +13,8 @@ import (
 
 // ReferenceConfig is the configuration whose answer every cell is checked
 // against: the registries' reference parser and strategy.
-func ReferenceConfig() Config {
-	return Config{Parser: parsers.WithRole(parsers.RoleReference), Strategy: strategies.WithRole(strategies.RoleReference)}
+func ReferenceConfig() processor.Config {
+	return processor.Config{Parser: parsers.WithRole(parsers.RoleReference), Strategy: strategies.WithRole(strategies.RoleReference)}
 }
 
 // BaselineCell is the naive program that improvements are measured from:
@@ -47,7 +48,7 @@ func RunRoles() *record.Roles {
 // Reference computes the answer of files that every configuration must
 // give: ReferenceConfig's.
 func Reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	proc, err := NewProcessor(ReferenceConfig())
+	proc, err := processor.New(ReferenceConfig())
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
+	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/workload"
 )
@@ -293,7 +294,7 @@ func (r *runner) newRecord(in prepared) {
 			Path: o.Corpus, Files: int64(in.stats.Files), Bytes: in.stats.Bytes, Seed: o.CorpusSeed,
 			SizeP50: in.stats.P50, SizeP90: in.stats.P90, SizeP99: in.stats.P99, SizeMax: in.stats.Max,
 			Reference: strings.TrimSuffix(string(refLine), "\n"),
-			Digest:    Digest(refLine),
+			Digest:    processor.Digest(refLine),
 			BadFiles:  ref.BadFiles,
 		},
 		Count:       o.Count,

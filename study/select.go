@@ -8,9 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchmath"
+
 	"benchgrid/benchstats"
 	"benchgrid/record"
-	"golang.org/x/perf/benchmath"
 )
 
 // DefaultMinGain is the smallest gain the command adopts: a change must

@@ -23,9 +23,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/perf/benchmath"
+
 	"benchgrid/harness"
 	"benchgrid/record"
-	"golang.org/x/perf/benchmath"
 )
 
 // A Measurer measures cells count times each, interleaved, as one run

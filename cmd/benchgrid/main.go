@@ -46,7 +46,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"benchgrid/harness"
+	"benchgrid/processor"
 )
 
 func main() { os.Exit(benchgrid()) }
@@ -139,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "_child": // hidden: one sample, run by the harness in a fresh process
 		return runChild(ctx, os.Stdin, stdout)
 	case "_parsers": // hidden: which parsers this binary can run, as JSON
-		return json.NewEncoder(stdout).Encode(harness.ParserAvailability())
+		return json.NewEncoder(stdout).Encode(processor.ParserAvailability())
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

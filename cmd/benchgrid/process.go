@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"benchgrid/corpus"
-	"benchgrid/harness"
+	"benchgrid/processor"
 	"benchgrid/workload"
 )
 
@@ -35,7 +35,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
-	proc, err := harness.NewProcessor(harness.Config{
+	proc, err := processor.New(processor.Config{
 		Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
 	})
 	if errors.Is(err, workload.ErrUnavailable) {

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/testscript"
+	"benchgrid/processor"
 
-	"benchgrid/harness"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // update rewrites the files that scripts compare against (cmp stdout
@@ -80,7 +80,7 @@ func TestChildDispatch(t *testing.T) {
 //	[parser:NAME]            NAME is a parser this binary can run
 //	[root]                   running as root, who can read any folder
 func TestScripts(t *testing.T) {
-	availability := harness.ParserAvailability()
+	availability := processor.ParserAvailability()
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,

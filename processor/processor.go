@@ -1,14 +1,17 @@
-// Package harness runs the events workload under a configuration (parser,
-// strategy, workers, read mode) and, for a matrix of configurations,
-// measures each one in fresh child processes, checks its answer against
-// the reference, profiles it and writes the result files that reports read.
+// Package processor runs the events workload once over a list of files
+// under one configuration (parser, strategy, workers, readers, read mode):
+// the work that a child process times, that the reference pass checks
+// against, and that `benchgrid process` prints.
 //
 // It sits after packages corpus, workload, parsers and strategies in
-// benchgrid's flow; it knows nothing about flags, exit codes or markdown.
-package harness
+// benchgrid's flow, and before matrix, child and harness; it knows nothing
+// about timing, processes or results.
+package processor
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -38,9 +41,9 @@ type Processor struct {
 	strategy strategies.Strategy
 }
 
-// NewProcessor resolves cfg's names and checks that its parser can run on
+// New resolves cfg's names and checks that its parser can run on
 // this machine.
-func NewProcessor(cfg Config) (*Processor, error) {
+func New(cfg Config) (*Processor, error) {
 	p, err := parsers.Lookup(cfg.Parser)
 	if err != nil {
 		return nil, err
@@ -150,4 +153,29 @@ func (w *worker) count(f corpus.File, data []byte) {
 		return
 	}
 	w.tally.AddGood(size, &w.batch)
+}
+
+// Digest is the hex SHA-256 of a canonical line: how results compare
+// answers.
+func Digest(canonical []byte) string {
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}
+
+// ParserAvailability maps every registered parser to why it cannot run in
+// this binary, or "" when it can. The hidden `_parsers` subcommand prints
+// it, so the harness can ask a build variant's binary the same question.
+func ParserAvailability() map[string]string {
+	out := map[string]string{}
+	for _, name := range parsers.Names() {
+		p, err := parsers.Lookup(name)
+		if err == nil {
+			_, err = p.NewDecoder()
+		}
+		out[name] = ""
+		if err != nil {
+			out[name] = err.Error()
+		}
+	}
+	return out
 }
