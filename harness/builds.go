@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"slices"
 
+	"benchgrid/child"
 	"benchgrid/record"
 )
 
@@ -113,7 +114,7 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 // askParsers runs `binary _parsers` and decodes its answer.
 func askParsers(ctx context.Context, binary string) (map[string]string, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, binary, "_parsers")
+	cmd := exec.CommandContext(ctx, binary, child.ParsersSubcommand)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%s _parsers: %v: %s", binary, err, lastLine(stderr.String()))

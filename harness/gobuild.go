@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"benchgrid/child"
+
 	"golang.org/x/mod/modfile"
 	"golang.org/x/sys/cpu"
 )
@@ -532,7 +534,7 @@ func PGOProfiler(opts Options, dir string) func(ctx context.Context, binary stri
 		path := f.Name()
 		f.Close()
 		if binary != "" {
-			opts.ChildCommand = []string{binary, "_child"}
+			opts.ChildCommand = []string{binary, child.Subcommand}
 		}
 		if err := ProfileConfigs(ctx, opts, cells, path); err != nil {
 			os.Remove(path)

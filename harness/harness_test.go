@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/parsers"
 	"benchgrid/record"
@@ -24,7 +25,7 @@ const childEnvVar = "BENCHGRID_TEST_CHILD"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnvVar) == "1" {
-		if err := RunChild(context.Background(), os.Stdin, os.Stdout); err != nil {
+		if err := child.Main(context.Background(), os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(1)
 		}

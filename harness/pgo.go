@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"benchgrid/child"
+
 	"github.com/google/pprof/profile"
 )
 
@@ -29,7 +31,7 @@ func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string
 	for i, c := range cells {
 		c.Build = "default" // run by opts.ChildCommand, whatever the cell's build
 		dir := filepath.Join(tmp, fmt.Sprint(i))
-		res, fail := r.child(ctx, c, ChildSpec{
+		res, fail := r.child(ctx, c, child.Spec{
 			Corpus: opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
 			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: r.opts.ProfileMinCPU,
 		})

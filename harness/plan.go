@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/parsers"
 	"benchgrid/processor"
@@ -135,7 +136,7 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 	for _, f := range files {
 		c.Bytes += f.Size
 	}
-	sample := spread(files, readSampleFiles)
+	sample := child.Spread(files, readSampleFiles)
 	if len(sample) == 0 {
 		return files, skipped, c, nil
 	}
@@ -179,7 +180,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 	parse := float64(c.Bytes) / parseRate * float64(time.Second)
 	warm := float64(p.warmupFiles)
 	if warm <= 0 {
-		warm = float64(WarmupShare(c.Files))
+		warm = float64(child.WarmupShare(c.Files))
 	}
 	warmShare := 0.0
 	if files > 0 {

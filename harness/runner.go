@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/parsers"
 	"benchgrid/processor"
@@ -43,7 +44,7 @@ type Options struct {
 	// Timeout bounds one sample's child process.
 	Timeout time.Duration
 	// Profiles lists the profiles taken after the timed rounds (see
-	// ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
+	// child.ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
 	// run gathers at least.
 	Profiles      []string
 	ProfileMinCPU time.Duration
@@ -59,7 +60,7 @@ type Options struct {
 	// WarmupShare of the corpus.
 	WarmupFiles int
 	// ChildCommand runs a child: the program and its arguments. By
-	// default it is this executable with the hidden subcommand "_child".
+	// default it is this executable with the hidden subcommand child.Subcommand.
 	// ChildEnv adds environment variables to every child.
 	ChildCommand []string
 	ChildEnv     []string
@@ -85,12 +86,6 @@ const (
 	// DefaultProfileMinCPU is Options.ProfileMinCPU's default.
 	DefaultProfileMinCPU = time.Second
 )
-
-// WarmupShare is the default size of a child's untimed warm-up over a
-// corpus of n files: a thirtieth of them, at least 50 and at most 1,000
-// (enough to compile sonic's JIT, fault in code and grow worker state, not
-// a full pass).
-func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
 
 // withDefaults returns a copy of o with every zero field that has a
 // default filled in (the seed: a random one, recorded).
@@ -128,7 +123,7 @@ func (o *Options) setChildCommand() error {
 	if err != nil {
 		return fmt.Errorf("find own executable for child processes: %w", err)
 	}
-	o.ChildCommand = []string{exe, "_child"}
+	o.ChildCommand = []string{exe, child.Subcommand}
 	return nil
 }
 
@@ -216,8 +211,8 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	o := &r.opts
 	var in prepared
 	for _, p := range o.Profiles {
-		if !slices.Contains(ProfileKinds, p) {
-			return in, fmt.Errorf("unknown profile %q (have %v)", p, ProfileKinds)
+		if !slices.Contains(child.ProfileKinds, p) {
+			return in, fmt.Errorf("unknown profile %q (have %v)", p, child.ProfileKinds)
 		}
 	}
 	if err := o.setChildCommand(); err != nil {
@@ -264,7 +259,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 		return in, errors.New("no cell of the matrix can run on this machine")
 	}
 	if o.WarmupFiles <= 0 {
-		o.WarmupFiles = WarmupShare(len(in.files))
+		o.WarmupFiles = child.WarmupShare(len(in.files))
 	}
 	return in, nil
 }
@@ -470,7 +465,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.child(ctx, c, ChildSpec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.child(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
 	if ctx.Err() != nil {
 		return
 	}
@@ -494,7 +489,7 @@ func (r *runner) sample(ctx context.Context, round, ci int) {
 }
 
 // check compares a child's answer with the reference.
-func (r *runner) check(c Cell, res *ChildResult) *record.Failure {
+func (r *runner) check(c Cell, res *child.Result) *record.Failure {
 	if res.GOMAXPROCS != c.Procs() {
 		return &record.Failure{Kind: record.FailMismatch,
 			Reason: fmt.Sprintf("the child ran with GOMAXPROCS=%d, the cell is labelled %d (a CPU quota?)", res.GOMAXPROCS, c.Procs())}
@@ -538,7 +533,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
-	spec := ChildSpec{
+	spec := child.Spec{
 		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
 		MinCPU: r.opts.ProfileMinCPU,
@@ -572,7 +567,7 @@ func slug(name string) string {
 // child runs in its own process group, so a Ctrl-C at the terminal reaches
 // only the harness; the harness then kills the child's group (runCtx is
 // done) and the caller drops the sample cut short.
-func (r *runner) child(runCtx context.Context, c Cell, spec ChildSpec) (*ChildResult, *record.Failure) {
+func (r *runner) child(runCtx context.Context, c Cell, spec child.Spec) (*child.Result, *record.Failure) {
 	input, err := json.Marshal(spec)
 	if err != nil {
 		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}
@@ -581,7 +576,7 @@ func (r *runner) child(runCtx context.Context, c Cell, spec ChildSpec) (*ChildRe
 	defer cancel()
 	command := r.opts.ChildCommand
 	if b, ok := r.binaries[c.Build]; ok {
-		command = []string{b, "_child"}
+		command = []string{b, child.Subcommand}
 	}
 	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stdin = bytes.NewReader(input)
@@ -606,12 +601,12 @@ func (r *runner) child(runCtx context.Context, c Cell, spec ChildSpec) (*ChildRe
 
 // childOutcome turns a finished child's exit, output and stderr into its
 // result or its failure, with a one-line cause.
-func childOutcome(err error, timedOut bool, timeout time.Duration, stdout []byte, stderr *stderrBuffer) (*ChildResult, *record.Failure) {
+func childOutcome(err error, timedOut bool, timeout time.Duration, stdout []byte, stderr *stderrBuffer) (*child.Result, *record.Failure) {
 	if timedOut {
 		reason := fmt.Sprintf("no result within %v", timeout)
 		return nil, &record.Failure{Kind: record.FailTimeout, Reason: reason, Cause: reason, Stderr: stderr.String()}
 	}
-	var res ChildResult
+	var res child.Result
 	decodeErr := json.Unmarshal(stdout, &res)
 	if err != nil {
 		if decodeErr == nil && res.Error != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/harness"
 	"benchgrid/record"
@@ -18,7 +19,7 @@ const childEnvVar = "BENCHGRID_STUDY_TEST_CHILD"
 
 func init() {
 	if os.Getenv(childEnvVar) == "1" {
-		if err := harness.RunChild(context.Background(), os.Stdin, os.Stdout); err != nil {
+		if err := child.Main(context.Background(), os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(1)
 		}

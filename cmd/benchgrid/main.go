@@ -46,6 +46,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"benchgrid/child"
 	"benchgrid/processor"
 )
 
@@ -136,9 +137,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReport(ctx, rest, stdout, stderr)
 	case "compare":
 		return runCompare(ctx, rest, stdout, stderr)
-	case "_child": // hidden: one sample, run by the harness in a fresh process
+	case child.Subcommand: // hidden: one sample, run by the harness in a fresh process
 		return runChild(ctx, os.Stdin, stdout)
-	case "_parsers": // hidden: which parsers this binary can run, as JSON
+	case child.ParsersSubcommand: // hidden: which parsers this binary can run, as JSON
 		return json.NewEncoder(stdout).Encode(processor.ParserAvailability())
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)

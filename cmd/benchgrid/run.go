@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/harness"
 )
@@ -109,8 +110,8 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 		return opts, src, usagef("-count %d: want at least 1", *f.count)
 	}
 	for _, p := range harness.SplitList(*f.profiles) {
-		if !slices.Contains(harness.ProfileKinds, p) {
-			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(harness.ProfileKinds, ","))
+		if !slices.Contains(child.ProfileKinds, p) {
+			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(child.ProfileKinds, ","))
 		}
 	}
 	if _, err := m.Cells(); err != nil {
@@ -265,5 +266,5 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
-	return harness.RunChild(ctx, stdin, stdout)
+	return child.Main(ctx, stdin, stdout)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"benchgrid/child"
 	"benchgrid/processor"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -36,7 +37,7 @@ var update = flag.Bool("update", false, "rewrite the expected files inside testd
 // below each child would run the tests again, recursively. go test never
 // passes "_child" as the first argument, so dispatching on it is safe.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "_child" {
+	if len(os.Args) > 1 && os.Args[1] == child.Subcommand {
 		benchgridMain()
 	}
 	testscript.Main(m, map[string]func(){"benchgrid": benchgridMain})
@@ -55,7 +56,7 @@ func TestChildDispatch(t *testing.T) {
 	if os.Getenv(guard) != "" {
 		t.Skip("running as the child of TestChildDispatch")
 	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "_child")
+	cmd := exec.CommandContext(t.Context(), os.Args[0], child.Subcommand)
 	cmd.Env = append(os.Environ(), guard+"=1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -1,4 +1,13 @@
-package harness
+// Package child is the child-process side of a measurement: the
+// protocol between the harness and a fresh process (a Spec on standard
+// input, a Result on standard output), the passes a child runs (an untimed
+// warm-up, then one timed pass or the profiling passes) and Main, the
+// entry point that benchgrid's hidden subcommand (Subcommand) calls, so
+// that the harness needs to know no command names.
+//
+// It sits after package processor in benchgrid's flow and before harness,
+// which starts the children.
+package child
 
 import (
 	"context"
@@ -24,9 +33,9 @@ import (
 	"benchgrid/workload"
 )
 
-// ChildSpec tells a child process what to measure. The parent sends it as
+// Spec tells a child process what to measure. The parent sends it as
 // JSON on the child's standard input.
-type ChildSpec struct {
+type Spec struct {
 	Corpus string           `json:"corpus"`
 	Config processor.Config `json:"config"`
 	// WarmupFiles is how many files, spread over the corpus, the untimed
@@ -42,8 +51,8 @@ type ChildSpec struct {
 	MaxPasses  int           `json:"max_passes,omitempty"`
 }
 
-// ChildResult is what a child reports on its standard output.
-type ChildResult struct {
+// Result is what a child reports on its standard output.
+type Result struct {
 	Sample    record.Sample    `json:"sample"`
 	Canonical string           `json:"canonical,omitempty"`
 	Digest    string           `json:"digest,omitempty"`
@@ -57,50 +66,64 @@ type ChildResult struct {
 	// Error is set, and nothing else, when the child failed with an error
 	// of its own (it then also exits non-zero): the parent records it as
 	// the failure's cause, of kind Kind.
-	Error *ChildError `json:"error,omitempty"`
+	Error *Failure `json:"error,omitempty"`
 }
 
-// A ChildError is a child's report of its own failure.
-type ChildError struct {
+// A Failure is a child's report of its own failure.
+type Failure struct {
 	// Kind is record.FailResource when the configuration ran out of one
 	// of the program's resources, record.FailError otherwise.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 }
 
-// childError describes err for the parent.
-func childError(err error) *ChildError {
+// failureOf describes err for the parent.
+func failureOf(err error) *Failure {
 	kind := record.FailError
 	if corpus.IsResourceExhausted(err) { // a read's, the walk's, a worker's
 		kind = record.FailResource
 	}
-	return &ChildError{Kind: kind, Message: err.Error()}
+	return &Failure{Kind: kind, Message: err.Error()}
 }
+
+// The hidden subcommands of benchgrid's command line that the harness runs
+// in a binary: Subcommand is a child (Main), ParsersSubcommand prints
+// processor.ParserAvailability as JSON.
+const (
+	Subcommand        = "_child"
+	ParsersSubcommand = "_parsers"
+)
+
+// WarmupShare is the default size of a child's untimed warm-up over a
+// corpus of n files: a thirtieth of them, at least 50 and at most 1,000
+// (enough to compile sonic's JIT, fault in code and grow worker state, not
+// a full pass).
+func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
 
 // ProfileKinds lists the profiles a profiling run can take.
 var ProfileKinds = []string{"cpu", "allocs", "mutex", "block", "trace"}
 
-// RunChild is the body of a child process: it reads a ChildSpec from
-// stdin, measures, and writes a ChildResult as JSON to stdout. On failure
-// it writes a ChildResult holding only the error, for the parent to read,
+// Main is the body of a child process: it reads a Spec from
+// stdin, measures, and writes a Result as JSON to stdout. On failure
+// it writes a Result holding only the error, for the parent to read,
 // and returns the error, which the caller prints on stderr before exiting
 // non-zero.
-func RunChild(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+func Main(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	res, err := runChild(ctx, stdin)
 	if err != nil {
 		_ = json.NewEncoder(stdout).Encode(struct {
-			Error *ChildError `json:"error"`
-		}{childError(err)})
+			Error *Failure `json:"error"`
+		}{failureOf(err)})
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)
 }
 
-func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
+func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	// Profiling never runs in timed samples: not even the runtime's
 	// default sampling of allocations.
 	runtime.MemProfileRate = 0
-	var spec ChildSpec
+	var spec Spec
 	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
 		return nil, fmt.Errorf("read child spec: %w", err)
 	}
@@ -117,7 +140,7 @@ func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
 	if warm <= 0 {
 		warm = WarmupShare(len(files))
 	}
-	if _, err := proc.Run(ctx, spread(files, warm)); err != nil {
+	if _, err := proc.Run(ctx, Spread(files, warm)); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {
@@ -126,8 +149,9 @@ func runChild(ctx context.Context, stdin io.Reader) (*ChildResult, error) {
 	return timedPass(ctx, proc, files)
 }
 
-// spread returns n files spread evenly over files.
-func spread(files []corpus.File, n int) []corpus.File {
+// Spread returns n files spread evenly over files: a warm-up that
+// touches every part of the corpus.
+func Spread(files []corpus.File, n int) []corpus.File {
 	if n >= len(files) {
 		return files
 	}
@@ -223,7 +247,7 @@ func peakRSS() int64 {
 }
 
 // timedPass forces a GC, then times one full pass.
-func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File) (*ChildResult, error) {
+func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File) (*Result, error) {
 	runtime.GC()
 	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
@@ -248,8 +272,8 @@ func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.Fi
 	return res, nil
 }
 
-func result(proc *processor.Processor, tally *workload.Tally) *ChildResult {
-	res := &ChildResult{
+func result(proc *processor.Processor, tally *workload.Tally) *Result {
+	res := &Result{
 		BadFiles:   tally.BadFiles,
 		Fallbacks:  tally.Fallbacks,
 		Sample:     record.Sample{Files: tally.Files, Bytes: tally.Bytes},
@@ -265,7 +289,7 @@ func result(proc *processor.Processor, tally *workload.Tally) *ChildResult {
 
 // profilePasses runs passes under the requested profiles until enough CPU
 // time is sampled.
-func profilePasses(ctx context.Context, proc *processor.Processor, files []corpus.File, spec ChildSpec) (*ChildResult, error) {
+func profilePasses(ctx context.Context, proc *processor.Processor, files []corpus.File, spec Spec) (*Result, error) {
 	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
 		return nil, err
 	}
