@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"benchgrid/corpus"
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/strategies"
@@ -58,7 +59,7 @@ func BenchmarkEvents(b *testing.B) {
 	for _, f := range files {
 		size += f.Size
 	}
-	ref, err := Reference(b.Context(), files)
+	ref, err := matrix.Reference(b.Context(), files)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"benchgrid/child"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -23,7 +24,7 @@ type Builder interface {
 	// their configurations. An error wrapping ErrVariantUnavailable makes
 	// the variant's cells unavailable, with the reason; any other error
 	// stops the run.
-	Build(ctx context.Context, variant string, cells []Cell) (BuiltVariant, error)
+	Build(ctx context.Context, variant string, cells []matrix.Cell) (BuiltVariant, error)
 }
 
 // A BuiltVariant is a built binary and how it was built.
@@ -37,8 +38,6 @@ type BuiltVariant struct {
 // ErrVariantUnavailable marks a build variant that cannot be built or run
 // here.
 var ErrVariantUnavailable = errors.New("build variant unavailable")
-
-func isDefaultBuild(b string) bool { return b == "" || b == "default" }
 
 // BuildSettings are this binary's build settings.
 func BuildSettings() map[string]string {
@@ -57,9 +56,9 @@ func BuildSettings() map[string]string {
 // returning the builds and why cells were dropped.
 func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Unavailable, error) {
 	builds := []record.Build{{Name: "default", Settings: BuildSettings()}}
-	variants := map[string][]Cell{}
+	variants := map[string][]matrix.Cell{}
 	for _, c := range r.cells {
-		if !isDefaultBuild(c.Build) {
+		if !matrix.IsDefaultBuild(c.Build) {
 			variants[c.Build] = append(variants[c.Build], c)
 		}
 	}
@@ -103,7 +102,7 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 	}
 	kept := r.cells[:0]
 	for _, c := range r.cells {
-		if isDefaultBuild(c.Build) || drop[c.Build+"/"] == "" && drop[c.Build+"/"+c.Parser] == "" {
+		if matrix.IsDefaultBuild(c.Build) || drop[c.Build+"/"] == "" && drop[c.Build+"/"+c.Parser] == "" {
 			kept = append(kept, c)
 		}
 	}

@@ -19,91 +19,11 @@ import (
 	"time"
 
 	"benchgrid/child"
+	"benchgrid/matrix"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/sys/cpu"
 )
-
-// BuildVariants lists the build variants a matrix's build axis may name,
-// "default" first. Each is benchgrid built from this module's sources with
-// one knob changed, so that its cells differ from the default build's by
-// that knob alone (see BuildVariantDocs):
-//
-//   - default: the running binary, not rebuilt.
-//   - jsonv2: GOEXPERIMENT=jsonv2. encoding/json is reimplemented on
-//     encoding/json/v2 (so the std adapter measures v1's API on v2's
-//     engine), and the jsonv2 adapter, which uses encoding/json/v2
-//     itself, exists only in this build.
-//   - pgo: profile-guided optimization, `go build -pgo=FILE`, from
-//     GoBuilder.PGOProfile or, without one, a CPU profile of the variant's
-//     own cells taken by GoBuilder.Profiler.
-//   - goamd64v3: GOAMD64=v3 (AVX2, BMI1/2, FMA, LZCNT, MOVBE…); only on an
-//     amd64 CPU that has those features.
-//   - nogreenteagc: GOEXPERIMENT=nogreenteagc, the garbage collector that
-//     preceded Go 1.26's default Green Tea collector, as a control.
-//
-// Every variant but pgo is built with -pgo=off, so that a default.pgo
-// never slips in.
-var BuildVariants = []string{"default", "jsonv2", "pgo", "goamd64v3", "nogreenteagc"}
-
-// BuildVariantDocs describes each of BuildVariants in one line, for help
-// texts and reports.
-var BuildVariantDocs = map[string]string{
-	"default":      "the running binary, not rebuilt",
-	"jsonv2":       "GOEXPERIMENT=jsonv2: encoding/json on the v2 engine, plus the jsonv2 adapter (encoding/json/v2)",
-	"pgo":          "go build -pgo=FILE, from -pgo-profile or a CPU profile of the variant's own cells",
-	"goamd64v3":    "GOAMD64=v3: AVX2, BMI1/2, FMA, LZCNT, MOVBE (amd64 CPUs that have them)",
-	"nogreenteagc": "GOEXPERIMENT=nogreenteagc: the garbage collector before Green Tea, as a control",
-}
-
-// CheckBuildVariant returns an error, naming the known variants, when name
-// is not one of BuildVariants or a combination of them joined by "+"
-// ("jsonv2+pgo": PGO on top of the jsonv2 build). "" is the default build.
-func CheckBuildVariant(name string) error {
-	_, err := variantSpecOf(name)
-	return err
-}
-
-// variantSpecOf returns the spec of a variant or a "+" combination of them.
-func variantSpecOf(name string) (variantSpec, error) {
-	if name == "" || name == "default" {
-		return variantSpec{}, nil
-	}
-	var spec variantSpec
-	seen := map[string]bool{}
-	for part := range strings.SplitSeq(name, "+") {
-		one, ok := variantSpecs[part]
-		if !ok || seen[part] {
-			return variantSpec{}, fmt.Errorf("unknown build variant %q (have %s, or several joined by +)", name, strings.Join(BuildVariants, ", "))
-		}
-		seen[part] = true
-		if one.goexperiment != "" {
-			if spec.goexperiment != "" {
-				spec.goexperiment += ","
-			}
-			spec.goexperiment += one.goexperiment
-		}
-		if one.goamd64 != "" {
-			spec.goamd64 = one.goamd64
-		}
-		spec.pgo = spec.pgo || one.pgo
-	}
-	return spec, nil
-}
-
-// variantSpec is how one variant differs from a plain `go build`.
-type variantSpec struct {
-	goexperiment string // GOEXPERIMENT, set exactly ("" for none)
-	goamd64      string // GOAMD64 when set; inherited otherwise
-	pgo          bool   // built with a profile instead of -pgo=off
-}
-
-var variantSpecs = map[string]variantSpec{
-	"jsonv2":       {goexperiment: "jsonv2"},
-	"pgo":          {pgo: true},
-	"goamd64v3":    {goamd64: "v3"},
-	"nogreenteagc": {goexperiment: "nogreenteagc"},
-}
 
 // BenchgridModule is the module path of benchgrid's sources, which
 // FindModuleDir looks for.
@@ -154,7 +74,7 @@ type GoBuilder struct {
 	// build, the jsonv2 build's binary for jsonv2+pgo — and returns the
 	// profile's path. The command wires it to ProfileConfigs, see
 	// PGOProfiler.
-	Profiler func(ctx context.Context, binary string, cells []Cell) (string, error)
+	Profiler func(ctx context.Context, binary string, cells []matrix.Cell) (string, error)
 	// Log receives a line per build and the go command's messages; nil
 	// discards them.
 	Log io.Writer
@@ -177,11 +97,11 @@ var _ Builder = (*GoBuilder)(nil)
 // features, an experiment the toolchain does not know, no PGO profile) is
 // an error wrapping ErrVariantUnavailable with the reason; an unknown
 // variant name or a failing build is any other error.
-func (b *GoBuilder) Build(ctx context.Context, variant string, cells []Cell) (BuiltVariant, error) {
-	if err := CheckBuildVariant(variant); err != nil {
+func (b *GoBuilder) Build(ctx context.Context, variant string, cells []matrix.Cell) (BuiltVariant, error) {
+	if err := matrix.CheckBuildVariant(variant); err != nil {
 		return BuiltVariant{}, err
 	}
-	if isDefaultBuild(variant) {
+	if matrix.IsDefaultBuild(variant) {
 		exe, err := os.Executable()
 		if err != nil {
 			return BuiltVariant{}, fmt.Errorf("build default: %w", err)
@@ -190,7 +110,7 @@ func (b *GoBuilder) Build(ctx context.Context, variant string, cells []Cell) (Bu
 		settings["benchgrid.variant"] = "default"
 		return BuiltVariant{Binary: exe, Settings: settings}, nil
 	}
-	spec, _ := variantSpecOf(variant) // checked above
+	spec, _ := matrix.VariantOf(variant) // checked above
 	bv, err := b.build(ctx, variant, spec, cells)
 	if err != nil {
 		return BuiltVariant{}, fmt.Errorf("build %s: %w", variant, err)
@@ -198,8 +118,8 @@ func (b *GoBuilder) Build(ctx context.Context, variant string, cells []Cell) (Bu
 	return bv, nil
 }
 
-func (b *GoBuilder) build(ctx context.Context, variant string, spec variantSpec, cells []Cell) (BuiltVariant, error) {
-	if spec.goamd64 == "v3" {
+func (b *GoBuilder) build(ctx context.Context, variant string, spec matrix.Variant, cells []matrix.Cell) (BuiltVariant, error) {
+	if spec.GOAMD64 == "v3" {
 		check := b.CheckGOAMD64V3
 		if check == nil {
 			check = checkGOAMD64V3
@@ -224,7 +144,7 @@ func (b *GoBuilder) build(ctx context.Context, variant string, spec variantSpec,
 	// note says "off" explicitly for the others.
 	notes := map[string]string{"benchgrid.variant": variant, "benchgrid.pgo-profile": "off"}
 	pgoFlag, profile := "-pgo=off", []byte(nil)
-	if spec.pgo {
+	if spec.PGO {
 		path, err := b.pgoProfile(ctx, variant, cells)
 		if err != nil {
 			return BuiltVariant{}, err
@@ -350,14 +270,14 @@ func unavailableBuild(stderr string) bool {
 // exactly, not appended to, so that no experiment of the caller's leaks
 // into a variant; GOOS and GOARCH are this machine's, which runs the
 // binary.
-func variantEnv(env []string, spec variantSpec) []string {
+func variantEnv(env []string, spec matrix.Variant) []string {
 	override := map[string]string{
-		"GOEXPERIMENT": spec.goexperiment,
+		"GOEXPERIMENT": spec.GOEXPERIMENT,
 		"GOOS":         runtime.GOOS,
 		"GOARCH":       runtime.GOARCH,
 	}
-	if spec.goamd64 != "" {
-		override["GOAMD64"] = spec.goamd64
+	if spec.GOAMD64 != "" {
+		override["GOAMD64"] = spec.GOAMD64
 	}
 	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
@@ -473,7 +393,7 @@ func (b *GoBuilder) goCommand() (string, error) {
 // one that Profiler takes of cells in the variant's base build (the
 // variant without pgo), built first when it is not the default build, so
 // that the profile comes from the program PGO will optimize.
-func (b *GoBuilder) pgoProfile(ctx context.Context, variant string, cells []Cell) (string, error) {
+func (b *GoBuilder) pgoProfile(ctx context.Context, variant string, cells []matrix.Cell) (string, error) {
 	path := b.PGOProfile
 	if path == "" {
 		if b.Profiler == nil {
@@ -484,7 +404,7 @@ func (b *GoBuilder) pgoProfile(ctx context.Context, variant string, cells []Cell
 		}
 		base := baseOfPGO(variant)
 		binary := ""
-		if !isDefaultBuild(base) {
+		if !matrix.IsDefaultBuild(base) {
 			bv, err := b.Build(ctx, base, nil)
 			if err != nil {
 				return "", fmt.Errorf("build %s to profile for PGO: %w", base, err)
@@ -522,8 +442,8 @@ func baseOfPGO(variant string) string {
 // PGOProfiler returns a GoBuilder.Profiler that profiles cells with
 // ProfileConfigs under opts, writing each merged profile to a new file in
 // dir.
-func PGOProfiler(opts Options, dir string) func(ctx context.Context, binary string, cells []Cell) (string, error) {
-	return func(ctx context.Context, binary string, cells []Cell) (string, error) {
+func PGOProfiler(opts Options, dir string) func(ctx context.Context, binary string, cells []matrix.Cell) (string, error) {
+	return func(ctx context.Context, binary string, cells []matrix.Cell) (string, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}

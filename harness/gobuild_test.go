@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"benchgrid/matrix"
 )
 
 func writeFile(t *testing.T, path, data string) {
@@ -279,7 +281,7 @@ func TestGoBuilderUnavailable(t *testing.T) {
 		{name: "pgo without profile or profiler", variant: "pgo", unavailable: true, want: "no PGO profile"},
 		{name: "profiler fails", variant: "pgo", want: "take PGO profile: the child crashed", profiled: true,
 			builder: func(f fakeGo) *GoBuilder {
-				return &GoBuilder{GoCommand: f.path, Profiler: func(context.Context, string, []Cell) (string, error) { return "", profileErr }}
+				return &GoBuilder{GoCommand: f.path, Profiler: func(context.Context, string, []matrix.Cell) (string, error) { return "", profileErr }}
 			}},
 		{name: "compile error", variant: "jsonv2", fail: true, want: "parsers/x.go:1:1: syntax error"},
 	} {
@@ -293,7 +295,7 @@ func TestGoBuilderUnavailable(t *testing.T) {
 				b.ModuleDir = fakeModule(t)
 			}
 			b.CacheDir = t.TempDir()
-			_, err := b.Build(t.Context(), tc.variant, []Cell{{Parser: "std", Strategy: "pool", Build: tc.variant}})
+			_, err := b.Build(t.Context(), tc.variant, []matrix.Cell{{Parser: "std", Strategy: "pool", Build: tc.variant}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Build(%q) = %v, want an error containing %q", tc.variant, err, tc.want)
 			}
@@ -315,10 +317,10 @@ func TestGoBuilderUnavailable(t *testing.T) {
 func TestGoBuilderProfiler(t *testing.T) {
 	fake := newFakeGo(t, "", false)
 	profile := filepath.Join(t.TempDir(), "taken.pprof")
-	cells := []Cell{{Parser: "std", Strategy: "pool", Build: "pgo"}, {Parser: "goccy", Strategy: "pool", Build: "pgo"}}
-	var got []Cell
+	cells := []matrix.Cell{{Parser: "std", Strategy: "pool", Build: "pgo"}, {Parser: "goccy", Strategy: "pool", Build: "pgo"}}
+	var got []matrix.Cell
 	b := &GoBuilder{ModuleDir: fakeModule(t), CacheDir: t.TempDir(), GoCommand: fake.path,
-		Profiler: func(_ context.Context, binary string, cells []Cell) (string, error) {
+		Profiler: func(_ context.Context, binary string, cells []matrix.Cell) (string, error) {
 			if binary != "" {
 				t.Errorf("Build(pgo) profiled in %q, want the default build (\"\")", binary)
 			}
@@ -347,11 +349,11 @@ func TestGoBuilderProfilesInBase(t *testing.T) {
 	profile := filepath.Join(t.TempDir(), "taken.pprof")
 	var profiledIn string
 	b := &GoBuilder{ModuleDir: fakeModule(t), CacheDir: t.TempDir(), GoCommand: fake.path,
-		Profiler: func(_ context.Context, binary string, cells []Cell) (string, error) {
+		Profiler: func(_ context.Context, binary string, cells []matrix.Cell) (string, error) {
 			profiledIn = binary
 			return profile, os.WriteFile(profile, []byte("taken"), 0o644)
 		}}
-	cells := []Cell{{Parser: "jsonv2", Strategy: "pool", Build: "jsonv2+pgo"}}
+	cells := []matrix.Cell{{Parser: "jsonv2", Strategy: "pool", Build: "jsonv2+pgo"}}
 	if _, err := b.Build(t.Context(), "jsonv2+pgo", cells); err != nil {
 		t.Fatalf("Build(jsonv2+pgo) = %v", err)
 	}
@@ -431,26 +433,5 @@ func TestGoBuilderRealBuild(t *testing.T) {
 	if again.Binary != bv.Binary || !info2.ModTime().Equal(info.ModTime()) {
 		t.Errorf("second Build(jsonv2) = %s (modified %v), want the cached %s (modified %v)",
 			again.Binary, info2.ModTime(), bv.Binary, info.ModTime())
-	}
-}
-
-func TestVariantCombinations(t *testing.T) {
-	tests := []struct {
-		name string
-		want variantSpec
-		ok   bool
-	}{
-		{"jsonv2+pgo", variantSpec{goexperiment: "jsonv2", pgo: true}, true},
-		{"jsonv2+nogreenteagc", variantSpec{goexperiment: "jsonv2,nogreenteagc"}, true},
-		{"goamd64v3+pgo", variantSpec{goamd64: "v3", pgo: true}, true},
-		{"pgo+pgo", variantSpec{}, false},
-		{"jsonv2+", variantSpec{}, false},
-		{"default+pgo", variantSpec{}, false},
-	}
-	for _, tc := range tests {
-		got, err := variantSpecOf(tc.name)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("variantSpecOf(%q) = %+v, %v; want %+v, ok=%v", tc.name, got, err, tc.want, tc.ok)
-		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/corpus"
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/workload"
@@ -100,7 +101,7 @@ func testCorpus(t *testing.T) string {
 	return corpusDir
 }
 
-func testOptions(t *testing.T, m Matrix, count int) Options {
+func testOptions(t *testing.T, m matrix.Matrix, count int) Options {
 	return Options{
 		Matrix:       m,
 		Corpus:       testCorpus(t),
@@ -117,7 +118,7 @@ func TestRunWritesResults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
-	opts := testOptions(t, Matrix{Parsers: []string{"std", "none"}, Strategies: []string{"sequential", "pool"}}, 3)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "none"}, Strategies: []string{"sequential", "pool"}}, 3)
 	opts.Profiles = []string{"cpu", "allocs"}
 	opts.ProfileMinCPU = 50 * time.Millisecond
 	dir, run, err := Run(t.Context(), opts)
@@ -179,7 +180,7 @@ func TestInterleavedOrder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
-	opts := testOptions(t, Matrix{Parsers: []string{"none"}, Strategies: []string{"sequential", "pool", "atomic", "errgroup"}}, 4)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"none"}, Strategies: []string{"sequential", "pool", "atomic", "errgroup"}}, 4)
 	_, run, err := Run(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +223,7 @@ func TestFailingCells(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
-	opts := testOptions(t, Matrix{Parsers: []string{"std", "test-wrong", "test-crash", "test-hang", "test-unavailable"}, Strategies: []string{"sequential"}}, 2)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "test-wrong", "test-crash", "test-hang", "test-unavailable"}, Strategies: []string{"sequential"}}, 2)
 	opts.Timeout = 2 * time.Second
 	opts.WarmupFiles = 1
 	_, run, err := Run(t.Context(), opts)
@@ -295,7 +296,7 @@ func TestInterrupt(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	opts := testOptions(t, Matrix{Parsers: []string{"std", "none"}, Strategies: []string{"pool"}}, 5)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "none"}, Strategies: []string{"pool"}}, 5)
 	opts.Profiles = []string{"cpu"}
 	opts.Progress = &cancelAfter{n: 3, cancel: cancel}
 	dir, run, err := Run(ctx, opts)
@@ -328,8 +329,8 @@ func TestChildEnvironment(t *testing.T) {
 			t.Errorf("childEnviron passes %s on to every cell", kv)
 		}
 	}
-	c := Cell{GOGC: "off", GOMEMLIMIT: "1GiB", GOMAXPROCS: 1}
+	c := matrix.Cell{GOGC: "off", GOMEMLIMIT: "1GiB", GOMAXPROCS: 1}
 	if got, want := c.Env(), []string{"GOGC=off", "GOMEMLIMIT=1GiB", "GOMAXPROCS=1"}; !slices.Equal(got, want) {
-		t.Errorf("Cell.Env() = %v, want %v", got, want)
+		t.Errorf("matrix.Cell.Env() = %v, want %v", got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/workload"
@@ -66,7 +67,7 @@ func TestFailureCauses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
-	opts := testOptions(t, Matrix{Parsers: []string{"std", "test-flood", "test-emfile"}, Strategies: []string{"sequential"}}, 1)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "test-flood", "test-emfile"}, Strategies: []string{"sequential"}}, 1)
 	opts.WarmupFiles = 1
 	_, run, err := Run(t.Context(), opts)
 	if err != nil {
@@ -149,7 +150,7 @@ func TestCrashCause(t *testing.T) {
 // TestLatestNotALink: a real folder named latest in the out folder stops
 // the run before the reference pass, and nothing is written.
 func TestLatestNotALink(t *testing.T) {
-	opts := testOptions(t, Matrix{Parsers: []string{"std"}, Strategies: []string{"sequential"}}, 1)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std"}, Strategies: []string{"sequential"}}, 1)
 	if err := os.MkdirAll(filepath.Join(opts.OutDir, "latest"), 0o755); err != nil {
 		t.Fatal(err)
 	}

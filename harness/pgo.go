@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"benchgrid/child"
+	"benchgrid/matrix"
 
 	"github.com/google/pprof/profile"
 )
@@ -17,7 +18,7 @@ import (
 // opts.ProfileMinCPU of CPU time, merges them with pprof's profile.Merge,
 // and writes the merged profile to path: the input of a PGO build
 // (`go build -pgo=path`).
-func ProfileConfigs(ctx context.Context, opts Options, cells []Cell, path string) error {
+func ProfileConfigs(ctx context.Context, opts Options, cells []matrix.Cell, path string) error {
 	r := &runner{opts: opts.withDefaults()}
 	if err := r.opts.setChildCommand(); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/corpus"
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/record"
@@ -25,7 +26,7 @@ const MinCountForCI = 6
 // Plan is what a run would do: its cells, and what an estimate of its
 // length needs (see Estimate).
 type Plan struct {
-	Cells       []Cell
+	Cells       []matrix.Cell
 	Unavailable []record.Unavailable
 	// Samples is len(Cells) × the count, at most math.MaxInt.
 	Samples int
@@ -56,7 +57,7 @@ func MakePlan(opts Options) (Plan, error) {
 	availability := processor.ParserAvailability()
 	reported := map[string]bool{}
 	for _, c := range cells {
-		if !isDefaultBuild(c.Build) {
+		if !matrix.IsDefaultBuild(c.Build) {
 			plan.Cells = append(plan.Cells, c)
 			continue
 		}
@@ -206,7 +207,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 }
 
 // cellCores is how many cores a cell's pass can keep busy.
-func cellCores(c Cell) int {
+func cellCores(c matrix.Cell) int {
 	procs := c.Procs()
 	switch {
 	case strategies.FixedWorkers(c.Strategy) == "1":

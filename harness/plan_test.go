@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"benchgrid/matrix"
 )
 
 func mustPlan(t *testing.T, opts Options) Plan {
@@ -21,7 +23,7 @@ func mustPlan(t *testing.T, opts Options) Plan {
 // TestEstimateModel checks the model of Plan.Estimate on a case worked by
 // hand.
 func TestEstimateModel(t *testing.T) {
-	seq := Cell{Parser: "std", Strategy: "sequential"}
+	seq := matrix.Cell{Parser: "std", Strategy: "sequential"}
 	c := CorpusCost{Files: 100, Bytes: 1e6, List: time.Millisecond, ReadPerFile: 10 * time.Microsecond}
 	for _, tc := range []struct {
 		name string
@@ -30,13 +32,13 @@ func TestEstimateModel(t *testing.T) {
 	}{
 		// read 1 ms + parse 10 ms = a pass of 11 ms; a sample is 150 ms +
 		// 1 ms + 1.5 passes (warm-up: 50 of the 100 files).
-		{"sequential", Options{Cells: []Cell{seq}, Count: 2}, 11*time.Millisecond + 2*(151*time.Millisecond+16500*time.Microsecond)},
+		{"sequential", Options{Cells: []matrix.Cell{seq}, Count: 2}, 11*time.Millisecond + 2*(151*time.Millisecond+16500*time.Microsecond)},
 		// The read-only parser does not parse: a pass of 1 ms.
-		{"none", Options{Cells: []Cell{{Parser: "none", Strategy: "sequential"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 1500*time.Microsecond},
+		{"none", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "sequential"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 1500*time.Microsecond},
 		// Two workers on two cores halve the pass.
-		{"pool", Options{Cells: []Cell{{Parser: "std", Strategy: "pool", Workers: 2, GOMAXPROCS: 2}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 8250*time.Microsecond},
+		{"pool", Options{Cells: []matrix.Cell{{Parser: "std", Strategy: "pool", Workers: 2, GOMAXPROCS: 2}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 8250*time.Microsecond},
 		// A profiled cell adds a sample and half of ProfileMinCPU.
-		{"profiled", Options{Cells: []Cell{seq}, Count: 1, Profiles: []string{"cpu"}, ProfileMinCPU: time.Second},
+		{"profiled", Options{Cells: []matrix.Cell{seq}, Count: 1, Profiles: []string{"cpu"}, ProfileMinCPU: time.Second},
 			11*time.Millisecond + 2*(151*time.Millisecond+16500*time.Microsecond) + 500*time.Millisecond},
 	} {
 		if got := mustPlan(t, tc.opts).Estimate(c); got != tc.want {
@@ -50,7 +52,7 @@ func TestEstimateModel(t *testing.T) {
 // alone, said 15 s; with the same bytes in 100 times fewer files the
 // estimate must be much shorter.
 func TestEstimatePerFileCost(t *testing.T) {
-	plan := mustPlan(t, Options{Matrix: Matrix{Parsers: []string{"std"}, Strategies: []string{"pool", "sequential"}}, Count: 10})
+	plan := mustPlan(t, Options{Matrix: matrix.Matrix{Parsers: []string{"std"}, Strategies: []string{"pool", "sequential"}}, Count: 10})
 	measured := func(files int) CorpusCost {
 		return CorpusCost{Files: files, Bytes: 40e6, List: time.Duration(files) * 2 * time.Microsecond, ReadPerFile: 8 * time.Microsecond}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/corpus"
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/record"
@@ -29,10 +30,10 @@ import (
 
 // Options configure a Run.
 type Options struct {
-	Matrix Matrix
+	Matrix matrix.Matrix
 	// Cells, when set, is the exact list of cells to measure, in place of
 	// Matrix's cross product (a study measures chosen configurations).
-	Cells []Cell
+	Cells []matrix.Cell
 	// Builder builds the variants that cells name in Build; without one,
 	// only the default build (this binary) can run.
 	Builder Builder
@@ -148,7 +149,7 @@ type runner struct {
 	binaries map[string]string // build variant → its binary
 	dir      string
 	rec      *record.Run
-	cells    []Cell
+	cells    []matrix.Cell
 	done     int // samples finished
 	total    int
 	started  time.Time
@@ -267,10 +268,10 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 // reference computes, in this process, the answer every cell is checked
 // against. Its pass also warms the page cache for the rounds.
 func (r *runner) reference(ctx context.Context, in prepared) error {
-	refc := ReferenceConfig()
+	refc := matrix.ReferenceConfig()
 	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(in.files), corpus.FormatBytes(in.stats.Bytes))
 	var err error
-	if r.ref, err = Reference(ctx, in.files); err != nil {
+	if r.ref, err = matrix.Reference(ctx, in.files); err != nil {
 		return fmt.Errorf("reference run: %w", err)
 	}
 	return nil
@@ -296,7 +297,7 @@ func (r *runner) newRecord(in prepared) {
 		ShuffleSeed: o.Seed,
 		Unavailable: in.plan.Unavailable,
 		Builds:      in.builds,
-		Roles:       RunRoles(),
+		Roles:       matrix.RunRoles(),
 	}
 	for i, bad := range ref.Bad {
 		if i == maxListedBad {
@@ -489,7 +490,7 @@ func (r *runner) sample(ctx context.Context, round, ci int) {
 }
 
 // check compares a child's answer with the reference.
-func (r *runner) check(c Cell, res *child.Result) *record.Failure {
+func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
 	if res.GOMAXPROCS != c.Procs() {
 		return &record.Failure{Kind: record.FailMismatch,
 			Reason: fmt.Sprintf("the child ran with GOMAXPROCS=%d, the cell is labelled %d (a CPU quota?)", res.GOMAXPROCS, c.Procs())}
@@ -507,7 +508,7 @@ func (r *runner) check(c Cell, res *child.Result) *record.Failure {
 	}
 	if res.Digest != r.rec.Corpus.Digest {
 		return &record.Failure{Kind: record.FailMismatch,
-			Reason: fmt.Sprintf("the canonical result differs from the reference (%s + %s)", ReferenceConfig().Parser, ReferenceConfig().Strategy),
+			Reason: fmt.Sprintf("the canonical result differs from the reference (%s + %s)", matrix.ReferenceConfig().Parser, matrix.ReferenceConfig().Strategy),
 			Got:    strings.TrimSuffix(res.Canonical, "\n"), Want: r.rec.Corpus.Reference}
 	}
 	return nil
@@ -567,7 +568,7 @@ func slug(name string) string {
 // child runs in its own process group, so a Ctrl-C at the terminal reaches
 // only the harness; the harness then kills the child's group (runCtx is
 // done) and the caller drops the sample cut short.
-func (r *runner) child(runCtx context.Context, c Cell, spec child.Spec) (*child.Result, *record.Failure) {
+func (r *runner) child(runCtx context.Context, c matrix.Cell, spec child.Spec) (*child.Result, *record.Failure) {
 	input, err := json.Marshal(spec)
 	if err != nil {
 		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"benchgrid/corpus"
-	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/strategies"
@@ -22,7 +22,7 @@ const (
 	ClassBuild    = "build"
 )
 
-// Axes a change sets: keys of harness.Axes that the study's own
+// Axes a change sets: keys of matrix.Axes that the study's own
 // reasoning needs (the build, for variants and PGO).
 const (
 	axisBuild = "build"
@@ -34,7 +34,7 @@ const PGOVariant = "pgo"
 // Naive is the study's baseline: the naive program of the registries'
 // baseline roles (encoding/json on a goroutine per file), every other
 // axis at its default.
-func Naive() harness.Cell { return harness.BaselineCell() }
+func Naive() matrix.Cell { return matrix.BaselineCell() }
 
 // Candidates is the default list of changes, each measured alone against
 // the baseline and then on top of every configuration the study adopts,
@@ -59,16 +59,16 @@ func Candidates() []record.StudyChange {
 			variantParsers = append(variantParsers, p)
 			continue
 		}
-		one(ClassParser, harness.KeyParser, p)
+		one(ClassParser, matrix.KeyParser, p)
 	}
 	for _, p := range variantParsers { // after the others, as before
 		b := parsers.NeedsBuild(p)
-		out = append(out, record.StudyChange{Name: harness.KeyParser + "=" + p + "+" + axisBuild + "=" + b, Class: ClassParser,
-			Settings: []record.StudySetting{{Axis: harness.KeyParser, Value: p}, {Axis: axisBuild, Value: b}}})
+		out = append(out, record.StudyChange{Name: matrix.KeyParser + "=" + p + "+" + axisBuild + "=" + b, Class: ClassParser,
+			Settings: []record.StudySetting{{Axis: matrix.KeyParser, Value: p}, {Axis: axisBuild, Value: b}}})
 	}
 	for _, s := range strategies.Names() {
 		if s != naive.Strategy {
-			one(ClassStrategy, harness.KeyStrategy, s)
+			one(ClassStrategy, matrix.KeyStrategy, s)
 		}
 	}
 	for _, r := range corpus.ReadModes {
@@ -85,7 +85,7 @@ func Candidates() []record.StudyChange {
 	gc("gogc=200", "200", "")
 	gc("gogc=400", "400", "")
 	gc("gogc=off+gomemlimit=1GiB", "off", "1GiB")
-	for _, b := range harness.BuildVariants {
+	for _, b := range matrix.BuildVariants {
 		if !isDefaultBuild(b) && b != PGOVariant {
 			one(ClassBuild, axisBuild, b)
 		}
@@ -119,7 +119,7 @@ func needsBuild(ch record.StudyChange) bool {
 // Apply returns c with ch's settings: a setting on an axis c already sets
 // replaces its value ("switch the axis to this value"). The result is not
 // checked; see Check.
-func Apply(c harness.Cell, ch record.StudyChange) (harness.Cell, error) {
+func Apply(c matrix.Cell, ch record.StudyChange) (matrix.Cell, error) {
 	for _, s := range ch.Settings {
 		if err := c.Set(s.Axis, s.Value); err != nil {
 			return c, fmt.Errorf("change %s: %w", ch.Name, err)
@@ -133,7 +133,7 @@ func Apply(c harness.Cell, ch record.StudyChange) (harness.Cell, error) {
 // variants do not combine, so parser=jsonv2 rules out every other variant.
 // Parsers and strategies of the default build must be registered in this
 // binary; a variant's binary is asked when it is built.
-func Check(c harness.Cell) error {
+func Check(c matrix.Cell) error {
 	if b := parsers.NeedsBuild(c.Parser); b != "" && !slices.Contains(strings.Split(c.Build, "+"), b) {
 		return fmt.Errorf("parser=%s needs build=%s, and build=%s does not include it", c.Parser, b, c.Build)
 	}
@@ -153,7 +153,7 @@ func Check(c harness.Cell) error {
 
 // ConfigOf describes c as study.json records it, with every default
 // spelled out.
-func ConfigOf(c harness.Cell) record.StudyConfig {
+func ConfigOf(c matrix.Cell) record.StudyConfig {
 	return record.StudyConfig{
 		Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Read: string(c.Read),
 		GOGC: c.GOGCLabel(), GOMEMLIMIT: c.GOMEMLIMITLabel(), Build: c.BuildLabel(),
@@ -163,10 +163,10 @@ func ConfigOf(c harness.Cell) record.StudyConfig {
 // Preset is the matrix of the single configuration c: written as
 // preset.json, `benchgrid run -config preset.json` measures c again.
 // Axes at their defaults are left out.
-func Preset(c harness.Cell) harness.Matrix { return harness.OneCell(c) }
+func Preset(c matrix.Cell) matrix.Matrix { return matrix.OneCell(c) }
 
 // presetJSON encodes Preset(c) as preset.json holds it.
-func presetJSON(c harness.Cell) ([]byte, error) {
+func presetJSON(c matrix.Cell) ([]byte, error) {
 	data, err := json.MarshalIndent(Preset(c), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode preset: %w", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -27,9 +28,9 @@ type Harness struct {
 // Measure runs cells, interleaved, as the run folder OutDir/name. A build
 // variant that fails to build makes its cells unavailable rather than
 // stopping the study.
-func (h *Harness) Measure(ctx context.Context, name string, cells []harness.Cell, count int, profiles []string) (*record.Run, string, error) {
+func (h *Harness) Measure(ctx context.Context, name string, cells []matrix.Cell, count int, profiles []string) (*record.Run, string, error) {
 	o := h.Options
-	o.Matrix = harness.Matrix{}
+	o.Matrix = matrix.Matrix{}
 	o.Cells, o.Count, o.Profiles = cells, count, profiles
 	if o.Seed != 0 {
 		o.Seed += h.runs
@@ -84,7 +85,7 @@ func rename(outDir, dir, name string) string {
 // study, one candidate that cannot be built is a finding, not the end.
 type lenientBuilder struct{ harness.Builder }
 
-func (b lenientBuilder) Build(ctx context.Context, variant string, cells []harness.Cell) (harness.BuiltVariant, error) {
+func (b lenientBuilder) Build(ctx context.Context, variant string, cells []matrix.Cell) (harness.BuiltVariant, error) {
 	bv, err := b.Builder.Build(ctx, variant, cells)
 	if err != nil && ctx.Err() == nil && !errors.Is(err, harness.ErrVariantUnavailable) {
 		err = fmt.Errorf("%w: %w", harness.ErrVariantUnavailable, err)

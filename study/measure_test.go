@@ -11,6 +11,7 @@ import (
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -48,7 +49,7 @@ func TestHarnessMeasure(t *testing.T) {
 		ChildCommand: []string{os.Args[0]}, ChildEnv: []string{childEnvVar + "=1"},
 	}}
 	sonic, _ := Apply(Naive(), Candidates()[0])
-	run, runDir, err := h.Measure(t.Context(), "step-1", []harness.Cell{Naive(), sonic}, 2, nil)
+	run, runDir, err := h.Measure(t.Context(), "step-1", []matrix.Cell{Naive(), sonic}, 2, nil)
 	if err != nil {
 		t.Fatalf("Measure: %v", err)
 	}

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/perf/benchmath"
 
 	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -36,7 +37,7 @@ import (
 // that could not run are absent from the run's cells and listed in its
 // Unavailable.
 type Measurer interface {
-	Measure(ctx context.Context, name string, cells []harness.Cell, count int, profiles []string) (*record.Run, string, error)
+	Measure(ctx context.Context, name string, cells []matrix.Cell, count int, profiles []string) (*record.Run, string, error)
 }
 
 // Options configure a study. Only Dir is required.
@@ -45,7 +46,7 @@ type Options struct {
 	Dir string
 	// Baseline is the configuration the study starts from; the zero
 	// value means Naive().
-	Baseline harness.Cell
+	Baseline matrix.Cell
 	// Candidates are the changes tried; nil means Candidates().
 	Candidates []record.StudyChange
 	// Count is the number of samples per configuration in every step;
@@ -65,7 +66,7 @@ type Options struct {
 }
 
 func (o *Options) setDefaults() {
-	if o.Baseline == (harness.Cell{}) {
+	if o.Baseline == (matrix.Cell{}) {
 		o.Baseline = Naive()
 	}
 	if o.Candidates == nil {
@@ -136,7 +137,7 @@ type study struct {
 	opts    Options
 	m       Measurer
 	rec     *record.Study
-	current harness.Cell
+	current matrix.Cell
 	// builds maps a build variant to its binary's settings, from every
 	// run so far.
 	builds map[string]map[string]string
@@ -245,8 +246,8 @@ func (s *study) selection(ctx context.Context, index int, remaining []record.Stu
 // prepare applies each remaining change to the current configuration and
 // returns the trials, in order, and the cells to measure: the current one
 // first, then each distinct measurable candidate.
-func (s *study) prepare(remaining []record.StudyChange) ([]Trial, []harness.Cell) {
-	cells := []harness.Cell{s.current}
+func (s *study) prepare(remaining []record.StudyChange) ([]Trial, []matrix.Cell) {
+	cells := []matrix.Cell{s.current}
 	seen := map[string]bool{s.current.FullName(): true}
 	var trials []Trial
 	for _, ch := range remaining {
@@ -319,7 +320,7 @@ func (s *study) final(ctx context.Context) error {
 	trial := Trial{Change: pgoChange(final.Build)}
 	pgo, _ := Apply(final, trial.Change)
 	trial.Config = ConfigOf(pgo)
-	cells := []harness.Cell{s.opts.Baseline}
+	cells := []matrix.Cell{s.opts.Baseline}
 	if final.FullName() != s.opts.Baseline.FullName() {
 		cells = append(cells, final)
 	}
@@ -398,7 +399,7 @@ func unadopt(trials []record.StudyTrial) {
 
 // result compares the baseline and the optimized configuration as
 // measured side by side in run, or returns nil when either lacks samples.
-func (s *study) result(run *record.Run, optimized harness.Cell) *record.StudyResult {
+func (s *study) result(run *record.Run, optimized matrix.Cell) *record.StudyResult {
 	before, after := findCell(run, s.opts.Baseline), findCell(run, optimized)
 	if before == nil || after == nil || len(before.Samples) == 0 || len(after.Samples) == 0 {
 		return nil
@@ -483,7 +484,7 @@ func (s *study) rel(dir string) string {
 }
 
 // findCell returns c's cell in run, or nil.
-func findCell(run *record.Run, c harness.Cell) *record.Cell {
+func findCell(run *record.Run, c matrix.Cell) *record.Cell {
 	for i := range run.Cells {
 		if rc := &run.Cells[i]; rc.Name == c.Name() && rc.GOMAXPROCS == c.Procs() {
 			return rc
@@ -493,7 +494,7 @@ func findCell(run *record.Run, c harness.Cell) *record.Cell {
 }
 
 // unavailableReason finds why run did not measure c.
-func unavailableReason(run *record.Run, c harness.Cell) string {
+func unavailableReason(run *record.Run, c matrix.Cell) string {
 	keys := []string{"build=" + c.Build + "/parser=" + c.Parser, "build=" + c.Build}
 	if isDefaultBuild(c.Build) {
 		keys = []string{"parser=" + c.Parser}

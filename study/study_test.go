@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -25,7 +26,7 @@ import (
 //   - gogc=400 helps by 10% everywhere;
 //   - build=goamd64v3 is indistinguishable; PGO helps by 5%;
 //   - simdjson and build=nogreenteagc cannot run.
-func model(c harness.Cell) float64 {
+func model(c matrix.Cell) float64 {
 	t := 100.0
 	switch c.Parser {
 	case "sonic":
@@ -60,16 +61,16 @@ func model(c harness.Cell) float64 {
 // significantly different and a 10% gap always is.
 type fakeMeasurer struct {
 	dir   string
-	model func(harness.Cell) float64
+	model func(matrix.Cell) float64
 	calls []string
-	cells [][]harness.Cell
+	cells [][]matrix.Cell
 	// interruptAt names the run that is cut short, a round before its
 	// end: enough samples for its clear gains to be significant.
 	interruptAt string
 	cancel      context.CancelFunc
 }
 
-func (f *fakeMeasurer) Measure(ctx context.Context, name string, cells []harness.Cell, count int, profiles []string) (*record.Run, string, error) {
+func (f *fakeMeasurer) Measure(ctx context.Context, name string, cells []matrix.Cell, count int, profiles []string) (*record.Run, string, error) {
 	f.calls = append(f.calls, name)
 	f.cells = append(f.cells, cells)
 	dir := filepath.Join(f.dir, name)
@@ -219,7 +220,7 @@ func TestForwardSelection(t *testing.T) {
 // checkPreset checks that the preset file is a matrix of exactly want.
 func checkPreset(t *testing.T, path string, want record.StudyConfig) {
 	t.Helper()
-	m, err := harness.ReadMatrix(path)
+	m, err := matrix.ReadMatrix(path)
 	if err != nil {
 		t.Fatalf("ReadMatrix(preset): %v", err)
 	}
@@ -233,7 +234,7 @@ func checkPreset(t *testing.T, path string, want record.StudyConfig) {
 }
 
 func TestPresetRoundTrip(t *testing.T) {
-	for _, c := range []harness.Cell{
+	for _, c := range []matrix.Cell{
 		Naive(),
 		{Parser: "sonic", Strategy: "pool", Read: "reuse", GOGC: "off", GOMEMLIMIT: "1GiB", Build: "default"},
 		{Parser: "jsonv2", Strategy: "errgroup", Read: "mmap", GOGC: "400", Build: "jsonv2+pgo"},
@@ -247,7 +248,7 @@ func TestPresetRoundTrip(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		m, err := harness.ReadMatrix(path)
+		m, err := matrix.ReadMatrix(path)
 		if err != nil {
 			t.Fatalf("ReadMatrix(Preset(%s)): %v", c.Name(), err)
 		}
@@ -266,7 +267,7 @@ func TestApplyCheck(t *testing.T) {
 	for _, ch := range Candidates() {
 		byName[ch.Name] = ch
 	}
-	apply := func(c harness.Cell, names ...string) harness.Cell {
+	apply := func(c matrix.Cell, names ...string) matrix.Cell {
 		for _, n := range names {
 			var err error
 			if c, err = Apply(c, byName[n]); err != nil {
@@ -341,7 +342,7 @@ func TestNoBuilds(t *testing.T) {
 func TestNothingHelps(t *testing.T) {
 	opts := testOptions(t)
 	opts.NoBuilds = "-no-builds"
-	m := &fakeMeasurer{dir: opts.Dir, model: func(c harness.Cell) float64 {
+	m := &fakeMeasurer{dir: opts.Dir, model: func(c matrix.Cell) float64 {
 		if c.Read == "mmap" {
 			return 130
 		}

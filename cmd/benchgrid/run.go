@@ -17,6 +17,7 @@ import (
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/harness"
+	"benchgrid/matrix"
 )
 
 // runFlags are the matrix and measurement flags shared by run and study.
@@ -33,7 +34,7 @@ type runFlags struct {
 
 func addRunFlags(fs *flag.FlagSet) *runFlags {
 	axes := map[string]*string{}
-	for _, a := range harness.Axes {
+	for _, a := range matrix.Axes {
 		axes[a.Key] = fs.String(a.Flag, "", a.Usage)
 	}
 	return &runFlags{
@@ -55,15 +56,15 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 // matrix builds the matrix from -config and the axis flags. An invalid
 // value is a usage error naming its flag (ReadMatrix names the file and
 // the key of one in -config).
-func (f *runFlags) matrix() (harness.Matrix, error) {
+func (f *runFlags) matrix() (matrix.Matrix, error) {
 	m, err := f.mergedMatrix()
 	if err != nil {
 		return m, err
 	}
 	if err := m.Check(); err != nil {
-		var ae *harness.AxisError
-		if errors.As(err, &ae) && harness.FlagOf(ae.Axis) != "" {
-			return m, usagef("-%s: %w", harness.FlagOf(ae.Axis), ae.Err)
+		var ae *matrix.AxisError
+		if errors.As(err, &ae) && matrix.FlagOf(ae.Axis) != "" {
+			return m, usagef("-%s: %w", matrix.FlagOf(ae.Axis), ae.Err)
 		}
 		if errors.As(err, &ae) && ae.Axis == "filter" {
 			return m, usagef("-filter: %w", ae.Err)
@@ -75,16 +76,16 @@ func (f *runFlags) matrix() (harness.Matrix, error) {
 
 // mergedMatrix reads -config and lets every axis flag given replace its
 // axis.
-func (f *runFlags) mergedMatrix() (harness.Matrix, error) {
-	var m harness.Matrix
+func (f *runFlags) mergedMatrix() (matrix.Matrix, error) {
+	var m matrix.Matrix
 	if *f.config != "" {
 		var err error
-		if m, err = harness.ReadMatrix(*f.config); err != nil {
+		if m, err = matrix.ReadMatrix(*f.config); err != nil {
 			return m, usagef("-config: %w", err)
 		}
 	}
-	for _, a := range harness.Axes {
-		items := harness.SplitList(*f.axes[a.Key])
+	for _, a := range matrix.Axes {
+		items := matrix.SplitList(*f.axes[a.Key])
 		if len(items) == 0 {
 			continue
 		}
@@ -109,7 +110,7 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 	if *f.count <= 0 {
 		return opts, src, usagef("-count %d: want at least 1", *f.count)
 	}
-	for _, p := range harness.SplitList(*f.profiles) {
+	for _, p := range matrix.SplitList(*f.profiles) {
 		if !slices.Contains(child.ProfileKinds, p) {
 			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(child.ProfileKinds, ","))
 		}
@@ -132,7 +133,7 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 	}
 	opts = harness.Options{
 		Matrix: m, Corpus: src.Dir, Count: *f.count, Timeout: *f.timeout,
-		Profiles: harness.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
+		Profiles: matrix.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
 		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
 	}
 	return opts, src, nil

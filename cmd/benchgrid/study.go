@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 	"benchgrid/reports"
 	"benchgrid/study"
@@ -79,7 +80,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hopts.OutDir = dir
 	sopts := study.Options{
 		Dir: dir, Count: *count, Criteria: study.Criteria{MinGain: *minGain},
-		Profiles: harness.SplitList(*profiles), Progress: stderr,
+		Profiles: matrix.SplitList(*profiles), Progress: stderr,
 	}
 	if *noBuilds {
 		sopts.NoBuilds = "-no-builds was given"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"benchgrid/corpus"
-	"benchgrid/harness"
+	"benchgrid/matrix"
 	"benchgrid/record"
 )
 
@@ -58,7 +58,7 @@ func TestStudyEndToEnd(t *testing.T) {
 	if len(st.Skipped) != 5 {
 		t.Errorf("skipped = %v, want the 4 build candidates and PGO", st.Skipped)
 	}
-	m, err := harness.ReadMatrix(filepath.Join(studyDir, record.PresetFile))
+	m, err := matrix.ReadMatrix(filepath.Join(studyDir, record.PresetFile))
 	if err != nil {
 		t.Fatalf("preset.json: %v", err)
 	}
