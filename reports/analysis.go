@@ -19,10 +19,14 @@ type analysis struct {
 	// fastest first.
 	cells  []*cellStat
 	ranked []*cellStat
+	// axes are the run's axes (see runAxes) and roles its roles.
+	axes  []axis
+	roles record.Roles
 	// varying lists the axes with more than one value among the cells.
 	varying        []axis
 	baseline, best *cellStat
-	// naive is true when the baseline is the naive std + perfile cell.
+	// naive is true when the baseline is a cell of the roles' naive
+	// baseline configuration.
 	naive      bool
 	naiveCells int
 	effects    []effect
@@ -32,7 +36,9 @@ type analysis struct {
 }
 
 func analyze(run *record.Run, opts Options) *analysis {
-	a := &analysis{run: run, opts: opts, thr: benchmath.Thresholds{CompareAlpha: opts.Alpha}}
+	run.Upgrade() // a run built in memory has not been through record.Read
+	a := &analysis{run: run, opts: opts, thr: benchmath.Thresholds{CompareAlpha: opts.Alpha},
+		axes: runAxes(run), roles: *run.Roles}
 	for i := range run.Cells {
 		a.cells = append(a.cells, newCellStat(run, &run.Cells[i], opts.Confidence, &a.thr))
 	}
@@ -44,7 +50,7 @@ func analyze(run *record.Run, opts Options) *analysis {
 	slices.SortStableFunc(a.ranked, func(x, y *cellStat) int {
 		return cmp.Or(cmp.Compare(x.median(), y.median()), strings.Compare(x.Name, y.Name))
 	})
-	for _, ax := range axes {
+	for _, ax := range a.axes {
 		seen := map[string]bool{}
 		for _, c := range a.cells {
 			seen[c.value(ax)] = true
@@ -59,21 +65,28 @@ func analyze(run *record.Run, opts Options) *analysis {
 	return a
 }
 
-// findFloors gives every cell the parser=none cell of its strategy and
-// read mode, preferring the one that matches it on the most other axes.
+// isFloor reports whether c is a reading floor: a cell of the roles'
+// Floor configuration.
+func (a *analysis) isFloor(c *cellStat) bool {
+	return len(a.roles.Floor) > 0 && record.Matches(c.Axes, a.roles.Floor)
+}
+
+// findFloors gives every other cell the floor cell that reads the files
+// as it does (the same values of the readingAxes), preferring the one that
+// matches it on the most other axes.
 func (a *analysis) findFloors() {
 	for _, c := range a.cells {
-		if c.ReadOnly {
+		if a.isFloor(c) {
 			continue
 		}
 		bestScore := -1
 		for _, f := range a.ranked {
-			if !f.ReadOnly || f.Strategy != c.Strategy || f.Read != c.Read {
+			if !a.isFloor(f) || !a.sameOn(f, c, readingAxes) {
 				continue
 			}
 			score := 0
-			for _, ax := range axes {
-				if ax.value(f.Cell) == ax.value(c.Cell) {
+			for _, ax := range a.axes {
+				if f.value(ax) == c.value(ax) {
 					score++
 				}
 			}
@@ -85,13 +98,16 @@ func (a *analysis) findFloors() {
 }
 
 // findBaselineAndBest picks the best configuration (the fastest cell
-// without a digest mismatch) and the naive baseline: a std + perfile cell,
-// the one agreeing with the best on the most other axes (ties: the slowest),
-// so that the improvement is not inflated by unrelated knobs; with no such
-// cell, the slowest std cell; with no std cell, the slowest cell.
+// without a digest mismatch) and the naive baseline: a cell of the roles'
+// Baseline configuration (std + perfile), the one agreeing with the best on
+// the most other axes (ties: the slowest), so that the improvement is not
+// inflated by unrelated knobs; with no such cell, the slowest cell with the
+// baseline's first value (its parser: the slowest std cell); with none, the
+// slowest cell.
 func (a *analysis) findBaselineAndBest() {
-	var std, any *cellStat
+	var first, any *cellStat
 	var naive []*cellStat
+	base := a.roles.Baseline
 	for _, c := range a.ranked { // fastest first: the last match is the slowest
 		if !c.eligible() {
 			continue
@@ -100,9 +116,9 @@ func (a *analysis) findBaselineAndBest() {
 			a.best = c
 		}
 		any = c
-		if c.Parser == "std" {
-			std = c
-			if c.Strategy == "perfile" {
+		if len(base) > 0 && record.Matches(c.Axes, base[:1]) {
+			first = c
+			if record.Matches(c.Axes, base) {
 				naive = append(naive, c)
 			}
 		}
@@ -110,11 +126,11 @@ func (a *analysis) findBaselineAndBest() {
 	var pick *cellStat
 	most := -1
 	for _, c := range naive {
-		if n := len(axes) - len(differing(c, a.best)); n >= most {
+		if n := len(a.axes) - len(a.differing(c, a.best)); n >= most {
 			pick, most = c, n
 		}
 	}
-	a.baseline = cmp.Or(pick, std, any)
+	a.baseline = cmp.Or(pick, first, any)
 	a.naive = pick != nil
 	a.naiveCells = len(naive)
 }
@@ -199,8 +215,18 @@ func (a *analysis) axisEffects() []effect {
 
 // sameExcept reports whether x and y agree on every axis but ax.
 func (a *analysis) sameExcept(x, y *cellStat, ax axis) bool {
-	for _, o := range axes {
-		if o.name != ax.name && o.value(x.Cell) != o.value(y.Cell) {
+	for _, o := range a.axes {
+		if o.name != ax.name && x.value(o) != y.value(o) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameOn reports whether x and y agree on the axes named.
+func (a *analysis) sameOn(x, y *cellStat, names []string) bool {
+	for _, name := range names {
+		if x.value(axis{name}) != y.value(axis{name}) {
 			return false
 		}
 	}
@@ -211,9 +237,9 @@ func (a *analysis) sameExcept(x, y *cellStat, ax axis) bool {
 func (a *analysis) significant(c benchmath.Comparison) bool { return c.P < a.opts.Alpha }
 
 // differing lists the axes on which x and y differ.
-func differing(x, y *cellStat) []axis {
+func (a *analysis) differing(x, y *cellStat) []axis {
 	var out []axis
-	for _, ax := range axes {
+	for _, ax := range a.axes {
 		if x.value(ax) != y.value(ax) {
 			out = append(out, ax)
 		}
@@ -225,8 +251,8 @@ func differing(x, y *cellStat) []axis {
 // "parser std→sonic, strategy perfile→pool".
 func (a *analysis) factors() string {
 	var parts []string
-	for _, ax := range differing(a.baseline, a.best) {
-		parts = append(parts, fmt.Sprintf("%s %s→%s", ax.name, text(a.baseline.value(ax)), text(a.best.value(ax))))
+	for _, ax := range a.differing(a.baseline, a.best) {
+		parts = append(parts, fmt.Sprintf("%s %s→%s", text(ax.name), text(a.baseline.value(ax)), text(a.best.value(ax))))
 	}
 	if len(parts) == 0 {
 		return "none (the baseline is the best)"
@@ -236,16 +262,11 @@ func (a *analysis) factors() string {
 
 var ordinals = []string{"the largest factor", "the second-largest factor", "the third-largest factor", "the fourth-largest factor"}
 
-// prose names each axis in a sentence.
-var prose = map[string]string{
-	"parser": "parser", "strategy": "strategy", "workers": "worker count", "read": "read mode",
-	"gogc": "GOGC setting", "gomemlimit": "GOMEMLIMIT setting", "gomaxprocs": "GOMAXPROCS setting", "build": "build",
-}
-
-// level names c's value of ax in a sentence: bare for the parser and the
-// strategy ("sonic"), as a setting otherwise ("workers=4").
+// level names c's value of ax in a sentence: bare for an axis of
+// registered names ("sonic", see axisWords), as a setting otherwise
+// ("workers=4").
 func level(c *cellStat, ax axis) string {
-	if ax.name == "parser" || ax.name == "strategy" {
+	if axisWords[ax.name].bare {
 		return c.value(ax)
 	}
 	return ax.name + "=" + c.value(ax)
@@ -271,14 +292,14 @@ func (a *analysis) effectSentence(e effect, rank int) string {
 	fast, slow := text(level(e.fast, e.ax)), text(level(e.slow, e.ax))
 	if !a.significant(e.cmp) {
 		return fmt.Sprintf("The %s matters little here: %s vs %s ~%s (%s).",
-			prose[e.ax.name], fast, slow, ctx, fmtP(e.cmp))
+			text(e.ax.noun()), fast, slow, ctx, fmtP(e.cmp))
 	}
 	ord := "a smaller factor"
 	if rank < len(ordinals) {
 		ord = ordinals[rank]
 	}
 	s := fmt.Sprintf("The %s is %s: %s is %s than %s%s (%s)",
-		prose[e.ax.name], ord, fast, fmtSpeed(e.ratio), slow, ctx, fmtP(e.cmp))
+		text(e.ax.noun()), ord, fast, fmtSpeed(e.ratio), slow, ctx, fmtP(e.cmp))
 	if e.runnerUp != nil && !a.significant(e.cmpRunner) {
 		s += fmt.Sprintf(", but %s vs %s ~ (%s)", fast, text(level(e.runnerUp, e.ax)), fmtP(e.cmpRunner))
 	}
@@ -373,7 +394,7 @@ func (a *analysis) failedOptimizations() []failedOpt {
 		if !c.eligible() || c == a.best {
 			continue
 		}
-		d := differing(c, a.best)
+		d := a.differing(c, a.best)
 		if len(d) != 1 || c.value(d[0]) == a.baseline.value(d[0]) {
 			continue
 		}
@@ -394,7 +415,7 @@ func (a *analysis) failedOptimizations() []failedOpt {
 		cm := compare(a.baseline, c, &a.thr)
 		if a.significant(cm) && c.median() > a.baseline.median() {
 			var parts []string
-			for _, ax := range differing(c, a.baseline) {
+			for _, ax := range a.differing(c, a.baseline) {
 				parts = append(parts, ax.name+"="+c.value(ax))
 			}
 			out = append(out, failedOpt{

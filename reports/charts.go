@@ -126,9 +126,30 @@ func distinct(cs []*cellStat, ax axis) []string {
 	return out
 }
 
-// throughputChart draws grouped bars: one group per parser, one bar per
-// strategy, each the fastest cell of that parser and strategy, with the
-// confidence interval of its median throughput as error bars.
+// chartAxes returns the axes the charts are drawn by: the first two axes
+// of the roles' comparisons (parser and strategy), else the run's first
+// axes. An axis missing from the run has one value, "".
+func (a *analysis) chartAxes() (group, bar axis) {
+	var names []string
+	add := func(name string) {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	for _, v := range a.roles.Versus {
+		add(v.Key)
+	}
+	for _, ax := range a.axes {
+		add(ax.name)
+	}
+	names = append(names, "", "")
+	return axis{names[0]}, axis{names[1]}
+}
+
+// throughputChart draws grouped bars: one group per level of the first
+// chart axis (parser), one bar per level of the second (strategy), each the
+// fastest cell of the two levels, with the confidence interval of its
+// median throughput as error bars.
 func (a *analysis) throughputChart(format string) (*chart, error) {
 	var cs []*cellStat
 	for _, c := range a.cells {
@@ -139,30 +160,31 @@ func (a *analysis) throughputChart(format string) (*chart, error) {
 	if len(cs) == 0 {
 		return nil, nil
 	}
-	parsers, strategies := distinct(cs, axes[0]), distinct(cs, axes[1])
-	slices.Sort(parsers)
-	slices.Sort(strategies)
+	group, bar := a.chartAxes()
+	groups, series := distinct(cs, group), distinct(cs, bar)
+	slices.Sort(groups)
+	slices.Sort(series)
 	best := map[[2]string]*cellStat{}
 	for _, c := range a.ranked { // fastest first
-		k := [2]string{c.Parser, c.Strategy}
+		k := [2]string{c.value(group), c.value(bar)}
 		if best[k] == nil {
 			best[k] = c
 		}
 	}
-	p := newPlot(fmt.Sprintf("Throughput by parser and strategy (fastest cell of each; %.0f%% CI)", 100*a.opts.Confidence), "parser", "throughput (MB/s)")
+	p := newPlot(fmt.Sprintf("Throughput by %s and %s (fastest cell of each; %.0f%% CI)", group.noun(), bar.noun(), 100*a.opts.Confidence), group.name, "throughput (MB/s)")
 	legend := plot.NewLegend()
-	width := 0.8 / float64(len(strategies))
+	width := 0.8 / float64(len(series))
 	var top float64
-	for si, s := range strategies {
+	for si, s := range series {
 		b := &bars{width: width, color: plotutil.Color(si)}
 		var pts plotter.XYs
 		var errs plotter.YErrors
-		for pi, pa := range parsers {
+		for pi, pa := range groups {
 			c := best[[2]string{pa, s}]
 			if c == nil {
 				continue
 			}
-			x := float64(pi) + (float64(si)-float64(len(strategies)-1)/2)*width
+			x := float64(pi) + (float64(si)-float64(len(series)-1)/2)*width
 			b.xs, b.ys = append(b.xs, x), append(b.ys, c.mbpsS.Center)
 			lo, hi := errorBar(c)
 			pts = append(pts, plotter.XY{X: x, Y: c.mbpsS.Center})
@@ -173,27 +195,28 @@ func (a *analysis) throughputChart(format string) (*chart, error) {
 			continue
 		}
 		p.Add(b)
-		legend.Add("strategy="+s, b)
+		legend.Add(bar.name+"="+s, b)
 		eb, err := plotter.NewYErrorBars(xyErrs{pts, errs})
 		if err != nil {
 			return nil, fmt.Errorf("throughput chart: %w", err)
 		}
 		p.Add(eb)
 	}
-	p.NominalX(parsers...)
-	p.X.Min, p.X.Max = -0.5, float64(len(parsers))-0.5
+	p.NominalX(groups...)
+	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
 	p.Y.Min, p.Y.Max = 0, top*1.05
-	w := vg.Length(max(7, 1.2*float64(len(parsers))+3)) * vg.Inch
+	w := vg.Length(max(7, 1.2*float64(len(groups))+3)) * vg.Inch
 	data, err := render(p, &legend, w, 4*vg.Inch, format)
 	if err != nil {
 		return nil, err
 	}
-	return &chart{file: "report-throughput." + format, alt: "Throughput per parser and strategy", data: data}, nil
+	return &chart{file: "report-throughput." + format, alt: "Throughput per " + group.noun() + " and " + bar.noun(), data: data}, nil
 }
 
-// workersChart draws throughput against workers, one line per strategy,
-// for the best configuration's parser, each point the fastest such cell.
-// It returns nil when fewer than two numeric worker counts ran.
+// workersChart draws throughput against workers, one line per level of
+// the second chart axis (strategy), at the best configuration's level of
+// the first (its parser), each point the fastest such cell. It returns nil
+// when fewer than two numeric worker counts ran.
 func (a *analysis) workersChart(format string) (*chart, error) {
 	if a.best == nil {
 		return nil, nil
@@ -202,35 +225,36 @@ func (a *analysis) workersChart(format string) (*chart, error) {
 		w int
 		c *cellStat
 	}
+	group, line := a.chartAxes()
 	lines := map[string][]point{}
 	workers := map[int]bool{}
 	for _, c := range a.ranked { // fastest first
-		if c.Parser != a.best.Parser || c.mismatch {
+		if c.value(group) != a.best.value(group) || c.mismatch {
 			continue
 		}
-		w, err := strconv.Atoi(c.Workers)
+		w, err := strconv.Atoi(c.value(axis{workersAxis}))
 		if err != nil || w <= 0 {
 			continue
 		}
-		if !slices.ContainsFunc(lines[c.Strategy], func(p point) bool { return p.w == w }) {
-			lines[c.Strategy] = append(lines[c.Strategy], point{w, c})
+		if s := c.value(line); !slices.ContainsFunc(lines[s], func(p point) bool { return p.w == w }) {
+			lines[s] = append(lines[s], point{w, c})
 			workers[w] = true
 		}
 	}
 	if len(workers) < 2 {
 		return nil, nil
 	}
-	var strategies []string
+	var series []string
 	for s := range lines {
-		strategies = append(strategies, s)
+		series = append(series, s)
 	}
-	slices.Sort(strategies)
-	p := newPlot(fmt.Sprintf("Throughput against workers (parser=%s; fastest cell per point; %.0f%% CI)", a.best.Parser, 100*a.opts.Confidence),
-		"workers", "throughput (MB/s)")
+	slices.Sort(series)
+	p := newPlot(fmt.Sprintf("Throughput against %s (%s=%s; fastest cell per point; %.0f%% CI)", workersAxis, group.name, a.best.value(group), 100*a.opts.Confidence),
+		workersAxis, "throughput (MB/s)")
 	legend := plot.NewLegend()
 	var top float64
 	maxW := 0
-	for i, s := range strategies {
+	for i, s := range series {
 		pts := lines[s]
 		slices.SortFunc(pts, func(x, y point) int { return cmp.Compare(x.w, y.w) })
 		var xys plotter.XYs
@@ -254,7 +278,7 @@ func (a *analysis) workersChart(format string) (*chart, error) {
 		}
 		eb.Color = plotutil.Color(i)
 		p.Add(l, sc, eb)
-		legend.Add("strategy="+s, l, sc)
+		legend.Add(line.name+"="+s, l, sc)
 	}
 	p.X.Min, p.X.Max = 0, float64(maxW)+0.5
 	p.Y.Min, p.Y.Max = 0, top*1.05

@@ -76,6 +76,10 @@ func text(s string) string {
 	return out
 }
 
+// altText escapes s for an image's alt text: as text, and a "]" does not
+// end it.
+func altText(s string) string { return strings.ReplaceAll(text(s), "]", `\]`) }
+
 // code wraps s in a code span, visible, with a fence of backquotes longer
 // than any run of them in s, padded with a space where a backquote or a
 // space at either end would otherwise be lost.

@@ -115,8 +115,14 @@ func fileName(s string) string {
 // writeHostileRun writes the run of s, with its profiles, in a new folder.
 func writeHostileRun(t *testing.T, s func(string) string) string {
 	t.Helper()
+	return writeRunOf(t, s, hostileRun(s))
+}
+
+// writeRunOf writes run, a hostileRun of s, with its profiles, in a new
+// folder.
+func writeRunOf(t *testing.T, s func(string) string, run *record.Run) string {
+	t.Helper()
 	dir := t.TempDir()
-	run := hostileRun(s)
 	if err := record.Write(dir, run); err != nil {
 		t.Fatal(err)
 	}
@@ -309,6 +315,32 @@ func TestReportHostile(t *testing.T) {
 		if !strings.Contains(shownText(t, evil), want) {
 			t.Errorf("the hostile report does not show %q", want)
 		}
+	}
+}
+
+// The axes and the roles come from the result files too: an axis the
+// report does not know, and roles that name it, change no structure.
+func TestReportHostileAxes(t *testing.T) {
+	render := func(s func(string) string) []byte {
+		run := hostileRun(s)
+		run.Upgrade()
+		for i := range run.Cells {
+			c := &run.Cells[i]
+			c.Axes = append(c.Axes, record.AxisValue{Key: s("axis"), Value: s(fmt.Sprint("level", i%2))})
+		}
+		run.Roles = &record.Roles{
+			Reference: []record.AxisValue{{Key: "parser", Value: "std"}},
+			Baseline:  []record.AxisValue{{Key: "parser", Value: "std"}, {Key: s("axis"), Value: s("level0")}},
+			Floor:     []record.AxisValue{{Key: "parser", Value: "none"}},
+			Versus:    []record.AxisValue{{Key: s("axis"), Value: s("level1")}, {Key: "parser", Value: s("parser")}},
+		}
+		return renderReport(t, writeRunOf(t, s, run), Options{ChartFormat: "svg"})
+	}
+	evil, twin := render(hostile), render(plain)
+	sh := checkShapes(t, "report", evil, twin)
+	heading := literal(upperFirst(plural(hostile("axis")))) + " at each parser (vs " + literal(hostile("level1")) + ")"
+	if !slices.Contains(sh.headings, heading) {
+		t.Errorf("headings %q lack %q", sh.headings, heading)
 	}
 }
 

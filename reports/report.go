@@ -136,15 +136,20 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 	for _, c := range []*chart{tc, wc} {
 		if c != nil {
 			charts = append(charts, c)
-			fmt.Fprintf(&b, "![%s](%s)\n\n", c.alt, c.file)
+			fmt.Fprintf(&b, "![%s](%s)\n\n", altText(c.alt), c.file)
 		}
 	}
 	if tc == nil {
 		b.WriteString("No cell has samples: nothing to chart.\n\n")
 	} else {
-		fmt.Fprintf(&b, "Bars are the fastest cell of each parser × strategy; error bars are the %.0f%% CI of its median throughput (none with fewer than 6 samples, where the interval is unbounded). Parser none is the reading floor.", 100*a.opts.Confidence)
+		group, bar := a.chartAxes()
+		fmt.Fprintf(&b, "Bars are the fastest cell of each %s × %s; error bars are the %.0f%% CI of its median throughput (none with fewer than 6 samples, where the interval is unbounded).",
+			text(group.noun()), text(bar.noun()), 100*a.opts.Confidence)
+		if floor := a.roles.Floor; len(floor) > 0 {
+			fmt.Fprintf(&b, " %s is the reading floor.", text(upperFirst(pairsText(floor, " ", ", "))))
+		}
 		if wc == nil {
-			b.WriteString(" The matrix has fewer than two worker counts, so there is no workers chart.")
+			fmt.Fprintf(&b, " The matrix has fewer than two %s, so there is no %s chart.", text(plural(axis{workersAxis}.noun())), text(workersAxis))
 		}
 		b.WriteString("\n")
 	}
@@ -173,14 +178,19 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	t.write(b)
 	fmt.Fprintf(b, "¹ Baseline median over best median, with its %.0f%% confidence interval by percentile bootstrap of the ratio of medians (%d resamples of each cell's wall times, seed %d); the p-value is benchstat's Mann-Whitney U test. \"~\" means not significant at α=%g.\n",
 		100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, a.opts.Alpha)
-	if a.naive {
-		b.WriteString("² The naive baseline: parser std, strategy perfile")
+	switch naive := a.roles.Baseline; {
+	case a.naive:
+		fmt.Fprintf(b, "² The naive baseline: %s", text(pairsText(naive, " ", ", ")))
 		if a.naiveCells > 1 {
 			fmt.Fprintf(b, " (of the %d such cells, the one agreeing with the best on the most other axes, so that other knobs do not inflate the improvement)", a.naiveCells)
 		}
 		b.WriteString(".")
-	} else {
-		b.WriteString("² No std + perfile cell ran, so the baseline is the slowest std cell (or, with no std cell, the slowest cell).")
+	case len(naive) == 0:
+		b.WriteString("² The run names no naive baseline, so the baseline is the slowest cell.")
+	default:
+		first := text(naive[0].Value)
+		fmt.Fprintf(b, "² No %s cell ran, so the baseline is the slowest %s cell (or, with no %s cell, the slowest cell).",
+			text(valuesText(naive)), first, first)
 	}
 	b.WriteString(" The best configuration is the cell with the lowest median wall time among those that answered correctly (no digest mismatch).\n\n")
 
@@ -203,7 +213,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 			if e.marginal {
 				held = "*marginal*"
 			}
-			t.add(fmt.Sprint(i+1), e.ax.name, text(e.fast.value(e.ax))+" ("+fmtDur(e.fast.median())+")",
+			t.add(fmt.Sprint(i+1), text(e.ax.name), text(e.fast.value(e.ax))+" ("+fmtDur(e.fast.median())+")",
 				text(e.slow.value(e.ax))+" ("+fmtDur(e.slow.median())+")", fmtRatio(e.ratio), sig, fmt.Sprint(e.levels), held)
 		}
 		t.write(b)
@@ -211,7 +221,8 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 
 	b.WriteString("### Against the reading floor\n\n")
 	floored := 0
-	ft := table{head: []string{"Configuration", "Median time", "Floor (parser=none)", "Floor time", "× floor"}}
+	floor := text(pairsText(a.roles.Floor, "=", "/"))
+	ft := table{head: []string{"Configuration", "Median time", "Floor (" + floor + ")", "Floor time", "× floor"}}
 	for _, c := range a.ranked {
 		if c.floor == nil {
 			continue
@@ -224,9 +235,10 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 		ft.add(name, fmtDur(c.median()), text(c.floor.Name), fmtDur(c.floor.median()), fmtRatio(c.median()/c.floor.median()))
 	}
 	if floored == 0 {
-		b.WriteString("No parser=none cell ran, so there is no reading floor to compare with.\n\n")
+		fmt.Fprintf(b, "No %s cell ran, so there is no reading floor to compare with.\n\n", floor)
 	} else {
-		b.WriteString("Each configuration as a multiple of the time to only read the same files (parser none) with the same strategy and read mode: what parsing and aggregating cost on top of I/O.\n\n")
+		fmt.Fprintf(b, "Each configuration as a multiple of the time to only read the same files (%s) with the same %s: what parsing and aggregating cost on top of I/O.\n\n",
+			text(pairsText(a.roles.Floor, " ", ", ")), text(readingNouns()))
 		ft.write(b)
 	}
 
@@ -279,7 +291,7 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 	t.add("Run", status)
 	t.write(b)
 	if co.Reference != "" {
-		b.WriteString("Reference answer (std + sequential):\n\n")
+		fmt.Fprintf(b, "Reference answer (%s):\n\n", text(valuesText(a.roles.Reference)))
 		writeFenced(b, "", oneLine(co.Reference))
 	}
 	if len(co.Bad) > 0 {
@@ -417,13 +429,14 @@ func lastLines(s string, n int) string {
 
 func (a *analysis) writeMatrix(b *strings.Builder) {
 	b.WriteString("## Matrix\n\n")
-	fmt.Fprintf(b, "One row per cell, fastest first. Medians over samples; wall time ± the %.0f%% CI as benchstat prints it (∞ with too few samples); × floor is the multiple of the parser=none cell of the same strategy and read mode; B/op, allocs/op and GC cycles are per pass over the corpus.\n\n", 100*a.opts.Confidence)
+	fmt.Fprintf(b, "One row per cell, fastest first. Medians over samples; wall time ± the %.0f%% CI as benchstat prints it (∞ with too few samples); × floor is the multiple of the %s cell of the same %s; B/op, allocs/op and GC cycles are per pass over the corpus.\n\n",
+		100*a.opts.Confidence, text(pairsText(a.roles.Floor, "=", "/")), text(readingNouns()))
 	t := table{head: []string{"Cell", "n", "Wall time", "MB/s", "× floor", "CPU time", "B/op", "allocs/op", "GC cycles", "Peak RSS", "Notes"}}
 	for _, c := range a.ranked {
 		floor := "—"
 		if c.floor != nil {
 			floor = fmtRatio(c.median() / c.floor.median())
-		} else if c.ReadOnly {
+		} else if a.isFloor(c) {
 			floor = "floor"
 		}
 		var notes []string

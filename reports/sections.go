@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"benchgrid/record"
 )
 
 // groupKey names the values of every axis but the excluded ones.
-func groupKey(c *cellStat, exclude ...string) string {
+func (a *analysis) groupKey(c *cellStat, exclude ...string) string {
 	var parts []string
-	for _, ax := range axes {
+	for _, ax := range a.axes {
 		if !slices.Contains(exclude, ax.name) {
 			parts = append(parts, ax.name+"="+c.value(ax))
 		}
@@ -18,16 +20,16 @@ func groupKey(c *cellStat, exclude ...string) string {
 	return strings.Join(parts, "/")
 }
 
-// groups partitions the measured, non-floor cells by every axis but the
+// groups partitions the measured cells other than the floors by every axis but the
 // excluded ones. Groups come sorted by key, cells within one by their
 // values on the excluded axes.
 func (a *analysis) groups(exclude ...string) (keys []string, byKey map[string][]*cellStat) {
 	byKey = map[string][]*cellStat{}
 	for _, c := range a.cells {
-		if !c.hasSamples() || c.ReadOnly {
+		if !c.hasSamples() || a.isFloor(c) {
 			continue
 		}
-		k := groupKey(c, exclude...)
+		k := a.groupKey(c, exclude...)
 		if byKey[k] == nil {
 			keys = append(keys, k)
 		}
@@ -37,8 +39,7 @@ func (a *analysis) groups(exclude ...string) (keys []string, byKey map[string][]
 	for _, cs := range byKey {
 		slices.SortStableFunc(cs, func(x, y *cellStat) int {
 			for _, name := range exclude {
-				ax := axisByName(name)
-				if c := strings.Compare(x.value(ax), y.value(ax)); c != 0 {
+				if c := strings.Compare(x.value(axis{name}), y.value(axis{name})); c != 0 {
 					return c
 				}
 			}
@@ -67,7 +68,7 @@ func (a *analysis) shortKey(c *cellStat, exclude ...string) string {
 // group's first).
 func (a *analysis) writeVersus(b *strings.Builder, ax axis, ref string) {
 	keys, byKey := a.groups(ax.name)
-	t := table{head: []string{"At", ax.name, "Wall time", "MB/s", "vs " + ref, "Speedup", "p"}}
+	t := table{head: []string{"At", text(ax.name), "Wall time", "MB/s", "vs " + text(ref), "Speedup", "p"}}
 	rows := 0
 	for _, k := range keys {
 		cs := byKey[k]
@@ -98,7 +99,7 @@ func (a *analysis) writeVersus(b *strings.Builder, ax axis, ref string) {
 		}
 	}
 	if rows == 0 {
-		fmt.Fprintf(b, "No two cells differ only in %s.\n\n", ax.name)
+		fmt.Fprintf(b, "No two cells differ only in %s.\n\n", text(ax.name))
 		return
 	}
 	t.write(b)
@@ -106,43 +107,63 @@ func (a *analysis) writeVersus(b *strings.Builder, ax axis, ref string) {
 
 func (a *analysis) writeComparisons(b *strings.Builder) {
 	b.WriteString("## Comparisons\n\n")
-	fmt.Fprintf(b, "As benchstat computes them (golang.org/x/perf/benchmath, no distributional assumption): medians with %.0f%% CIs, deltas of the median wall time, Mann-Whitney U p-values; \"~\" where p ≥ α=%g. Only cells that differ in nothing but the compared axis are compared; parser=none floors are left out.\n\n", 100*a.opts.Confidence, a.opts.Alpha)
-	b.WriteString("### Parsers at each strategy (vs std)\n\n")
-	a.writeVersus(b, axisByName("parser"), "std")
-	b.WriteString("### Strategies at each parser (vs pool)\n\n")
-	a.writeVersus(b, axisByName("strategy"), "pool")
-	b.WriteString("### Parser × strategy\n\n")
-	a.writeInteraction(b)
+	floors := ""
+	if len(a.roles.Floor) > 0 {
+		floors = fmt.Sprintf("; %s floors are left out", text(pairsText(a.roles.Floor, "=", "/")))
+	}
+	fmt.Fprintf(b, "As benchstat computes them (golang.org/x/perf/benchmath, no distributional assumption): medians with %.0f%% CIs, deltas of the median wall time, Mann-Whitney U p-values; \"~\" where p ≥ α=%g. Only cells that differ in nothing but the compared axis are compared%s.\n\n", 100*a.opts.Confidence, a.opts.Alpha, floors)
+	versus := a.roles.Versus
+	for i, v := range versus {
+		ax := axis{v.Key}
+		var others []string
+		for j, o := range versus {
+			if j != i {
+				others = append(others, axis{o.Key}.noun())
+			}
+		}
+		at := ""
+		if len(others) > 0 {
+			at = " at each " + joinAnd(others)
+		}
+		fmt.Fprintf(b, "### %s (vs %s)\n\n", text(upperFirst(plural(ax.noun()))+at), text(v.Value))
+		a.writeVersus(b, ax, v.Value)
+	}
+	if len(versus) >= 2 {
+		fmt.Fprintf(b, "### %s\n\n", text(upperFirst(axis{versus[0].Key}.noun())+" × "+axis{versus[1].Key}.noun()))
+		a.writeInteraction(b, versus[0], axis{versus[1].Key})
+	}
 }
 
-// writeInteraction shows each parser's speedup over std under every
-// strategy, with bootstrap CIs, and says whether the advantage depends on
-// the strategy: it does when two strategies' intervals do not overlap.
-func (a *analysis) writeInteraction(b *strings.Builder) {
-	keys, byKey := a.groups("parser", "strategy")
+// writeInteraction shows, for each level of ref's axis (each parser), its
+// speedup over ref's level (std) under every level of by (each strategy),
+// with bootstrap CIs, and says whether the advantage depends on by: it
+// does when two levels' intervals do not overlap.
+func (a *analysis) writeInteraction(b *strings.Builder, ref record.AxisValue, by axis) {
+	on := axis{ref.Key}
+	keys, byKey := a.groups(on.name, by.name)
 	wrote := false
 	for _, k := range keys {
 		cs := byKey[k]
-		strategies := distinct(cs, axisByName("strategy"))
-		slices.Sort(strategies)
+		cols := distinct(cs, by)
+		slices.Sort(cols)
 		find := func(p, s string) *cellStat {
 			for _, c := range cs {
-				if c.Parser == p && c.Strategy == s && !c.mismatch {
+				if c.value(on) == p && c.value(by) == s && !c.mismatch {
 					return c
 				}
 			}
 			return nil
 		}
-		parsers := distinct(cs, axisByName("parser"))
-		slices.Sort(parsers)
-		head := []string{"Parser"}
-		for _, s := range strategies {
+		rowLevels := distinct(cs, on)
+		slices.Sort(rowLevels)
+		head := []string{text(upperFirst(on.noun()))}
+		for _, s := range cols {
 			head = append(head, text(s))
 		}
-		t := table{head: append(head, "Depends on strategy?")}
-		crossed := false // some parser has a speedup under two strategies
-		for _, p := range parsers {
-			if p == "std" {
+		t := table{head: append(head, "Depends on "+text(by.noun())+"?")}
+		crossed := false // some level has a speedup under two levels of by
+		for _, p := range rowLevels {
+			if p == ref.Value {
 				continue
 			}
 			row := []string{text(p)}
@@ -152,13 +173,13 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 				iv interval
 			}
 			var rs []ratio
-			for _, s := range strategies {
-				std, c := find("std", s), find(p, s)
-				if std == nil || c == nil {
+			for _, s := range cols {
+				base, c := find(ref.Value, s), find(p, s)
+				if base == nil || c == nil {
 					row = append(row, "—")
 					continue
 				}
-				r := ratio{s, std.median() / c.median(), bootstrapRatio(std.wall, c.wall, a.opts.Confidence, a.opts.Resamples, a.opts.Seed)}
+				r := ratio{s, base.median() / c.median(), bootstrapRatio(base.wall, c.wall, a.opts.Confidence, a.opts.Resamples, a.opts.Seed)}
 				rs = append(rs, r)
 				row = append(row, fmtRatio(r.r)+" "+fmtInterval(r.iv))
 			}
@@ -169,7 +190,7 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 			verdict := "—"
 			switch {
 			case len(rs) < 2:
-				verdict = "— (fewer than two strategies)"
+				verdict = "— (fewer than two " + text(plural(by.noun())) + ")"
 			case slices.ContainsFunc(rs, func(r ratio) bool { return !r.iv.ok }):
 				verdict = "undetermined (too few samples for an interval)"
 			default:
@@ -184,21 +205,22 @@ func (a *analysis) writeInteraction(b *strings.Builder) {
 			row = append(row, verdict)
 			t.add(row...)
 		}
-		if !crossed || len(strategies) < 2 {
+		if !crossed || len(cols) < 2 {
 			continue
 		}
 		if !wrote {
-			fmt.Fprintf(b, "Speedup of each parser over std under each strategy (std's median over the parser's), with %.0f%% percentile-bootstrap intervals (%d resamples, seed %d). A parser's advantage depends on the strategy when the intervals of its largest and smallest speedups do not overlap.\n\n",
-				100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed)
+			p, base, s := text(on.noun()), text(ref.Value), text(by.noun())
+			fmt.Fprintf(b, "Speedup of each %s over %s under each %s (%s's median over the %s's), with %.0f%% percentile-bootstrap intervals (%d resamples, seed %d). A %s's advantage depends on the %s when the intervals of its largest and smallest speedups do not overlap.\n\n",
+				p, base, s, base, p, 100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, p, s)
 			wrote = true
 		}
 		if len(keys) > 1 {
-			fmt.Fprintf(b, "At %s:\n\n", text(a.shortKey(cs[0], "parser", "strategy")))
+			fmt.Fprintf(b, "At %s:\n\n", text(a.shortKey(cs[0], on.name, by.name)))
 		}
 		t.write(b)
 	}
 	if !wrote {
-		b.WriteString("The matrix does not cross std and another parser with two or more strategies.\n\n")
+		fmt.Fprintf(b, "The matrix does not cross %s and another %s with two or more %s.\n\n", text(ref.Value), text(on.noun()), text(plural(by.noun())))
 	}
 }
 
@@ -279,7 +301,7 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 		for _, ax := range a.varying {
 			names = append(names, ax.name)
 		}
-		fmt.Fprintf(b, "![%s](%s)\n\nBars are labelled %s.\n\n", ch.alt, ch.file, strings.Join(names, "/"))
+		fmt.Fprintf(b, "![%s](%s)\n\nBars are labelled %s.\n\n", altText(ch.alt), ch.file, text(strings.Join(names, "/")))
 	}
 	if len(missing) > 0 || len(problems) > 0 {
 		b.WriteString("Profiles not available:\n\n")

@@ -2,45 +2,12 @@ package reports
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
 	"golang.org/x/perf/benchmath"
 )
-
-// An axis is one dimension of the matrix.
-type axis struct {
-	name  string
-	value func(c *record.Cell) string
-}
-
-// axes lists the matrix dimensions in the order reports name them.
-var axes = []axis{
-	{"parser", func(c *record.Cell) string { return c.Parser }},
-	{"strategy", func(c *record.Cell) string { return c.Strategy }},
-	{"workers", func(c *record.Cell) string { return c.Workers }},
-	{"read", func(c *record.Cell) string { return c.Read }},
-	{"gogc", func(c *record.Cell) string { return c.GOGC }},
-	{"gomemlimit", func(c *record.Cell) string { return c.GOMEMLIMIT }},
-	{"gomaxprocs", func(c *record.Cell) string {
-		if c.GOMAXPROCS == 0 {
-			return ""
-		}
-		return strconv.Itoa(c.GOMAXPROCS)
-	}},
-	{"build", func(c *record.Cell) string { return c.Build }},
-}
-
-func axisByName(name string) axis {
-	for _, a := range axes {
-		if a.name == name {
-			return a
-		}
-	}
-	panic("reports: no axis " + name)
-}
 
 // A cellStat is a cell and the statistics of its samples.
 type cellStat struct {
@@ -58,14 +25,17 @@ type cellStat struct {
 	// cv is the coefficient of variation of the wall times.
 	cv       float64
 	mismatch bool
-	// floor is the parser=none cell of the same strategy and read, if any.
+	// floor is the cell's reading floor, if any (see findFloors).
 	floor *cellStat
 }
 
-func (c *cellStat) n() int              { return len(c.wall) }
-func (c *cellStat) median() float64     { return c.wallS.Center }
-func (c *cellStat) hasSamples() bool    { return len(c.wall) > 0 }
-func (c *cellStat) value(a axis) string { return a.value(c.Cell) }
+func (c *cellStat) n() int           { return len(c.wall) }
+func (c *cellStat) median() float64  { return c.wallS.Center }
+func (c *cellStat) hasSamples() bool { return len(c.wall) > 0 }
+func (c *cellStat) value(a axis) string {
+	v, _ := record.Value(c.Axes, a.name)
+	return v
+}
 
 // eligible reports whether c can be a baseline, a best or a level of an
 // axis: it ran, it computes an answer, and that answer was never wrong.
