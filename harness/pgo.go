@@ -1,10 +1,12 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"benchgrid/child"
 	"benchgrid/matrix"
@@ -12,17 +14,62 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// ProfileConfigs takes a CPU profile of each cell's configuration in the
-// binary of opts.ChildCommand (by default this one; PGOProfiler points it
-// at the build PGO is added to), each in a fresh child over the corpus for at least
-// opts.ProfileMinCPU of CPU time, merges them with pprof's profile.Merge,
-// and writes the merged profile to path: the input of a PGO build
-// (`go build -pgo=path`).
-func ProfileConfigs(ctx context.Context, opts Options, cells []matrix.Cell, path string) error {
-	r := &runner{opts: opts.withDefaults()}
-	if err := r.opts.setChildCommand(); err != nil {
+// A PGOProfiler takes the CPU profiles that a PGO build is built from:
+// each cell's configuration in a fresh child over the corpus, for at least
+// MinCPU of CPU time, merged with pprof's profile.Merge.
+type PGOProfiler struct {
+	// Children starts the children; Profile points its Command at the
+	// binary of the build PGO is added to.
+	Children Children
+	// Corpus is the corpus folder; WarmupFiles the children's warm-up (0:
+	// child.WarmupShare); MinCPU the CPU time each profile gathers (0:
+	// DefaultProfileMinCPU).
+	Corpus      string
+	WarmupFiles int
+	MinCPU      time.Duration
+	// Dir is where Profile writes the merged profiles.
+	Dir string
+}
+
+// PGOProfiler returns the profiler for the PGO builds of the run o
+// describes, writing its profiles in dir.
+func (o Options) PGOProfiler(dir string) PGOProfiler {
+	return PGOProfiler{Children: o.Children(), Corpus: o.Corpus, WarmupFiles: o.WarmupFiles, MinCPU: o.ProfileMinCPU, Dir: dir}
+}
+
+// Profile profiles cells in binary (this one when "") and returns the
+// path of the merged profile, a new file in p.Dir: a
+// builds.GoBuilder.Profiler.
+func (p PGOProfiler) Profile(ctx context.Context, binary string, cells []matrix.Cell) (string, error) {
+	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(p.Dir, "pgo-*.pprof")
+	if err != nil {
+		return "", err
+	}
+	path := f.Name()
+	f.Close()
+	if binary != "" {
+		p.Children.Command = []string{binary, child.Subcommand}
+	}
+	if err := p.ProfileConfigs(ctx, cells, path); err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
+}
+
+// ProfileConfigs profiles each cell's configuration in p.Children's
+// command, whatever the cell's build, and writes the merged profile to
+// path: the input of `go build -pgo=path`.
+func (p PGOProfiler) ProfileConfigs(ctx context.Context, cells []matrix.Cell, path string) error {
+	children, err := p.Children.withDefaults()
+	if err != nil {
 		return err
 	}
+	children.Binaries = nil
+	minCPU := cmp.Or(p.MinCPU, DefaultProfileMinCPU)
 	tmp, err := os.MkdirTemp(filepath.Dir(path), ".pgo-*")
 	if err != nil {
 		return err
@@ -30,11 +77,10 @@ func ProfileConfigs(ctx context.Context, opts Options, cells []matrix.Cell, path
 	defer os.RemoveAll(tmp)
 	var profiles []*profile.Profile
 	for i, c := range cells {
-		c.Build = "default" // run by opts.ChildCommand, whatever the cell's build
 		dir := filepath.Join(tmp, fmt.Sprint(i))
-		res, fail := r.child(ctx, c, child.Spec{
-			Corpus: opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
-			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: r.opts.ProfileMinCPU,
+		res, fail := children.Run(ctx, c, child.Spec{
+			Corpus: p.Corpus, Config: c.Config(), WarmupFiles: p.WarmupFiles,
+			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: minCPU,
 		})
 		if fail != nil {
 			if ctx.Err() != nil {

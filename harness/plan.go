@@ -41,7 +41,7 @@ type Plan struct {
 //
 // Parsers are checked in this process for the default build; a cell of
 // another build variant is checked when that variant is built (see
-// Builder), since a variant may have adapters this binary lacks.
+// builds.Builder), since a variant may have adapters this binary lacks.
 func MakePlan(opts Options) (Plan, error) {
 	cells := opts.Cells
 	if len(cells) == 0 {

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"benchgrid/builds"
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/matrix"
@@ -34,9 +35,9 @@ type Options struct {
 	// Cells, when set, is the exact list of cells to measure, in place of
 	// Matrix's cross product (a study measures chosen configurations).
 	Cells []matrix.Cell
-	// Builder builds the variants that cells name in Build; without one,
+	// builds.Builder builds the variants that cells name in Build; without one,
 	// only the default build (this binary) can run.
-	Builder Builder
+	Builder builds.Builder
 	// Corpus is the corpus folder; CorpusSeed its generator seed, if any.
 	Corpus     string
 	CorpusSeed uint64
@@ -115,19 +116,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// setChildCommand defaults the child command to this executable.
-func (o *Options) setChildCommand() error {
-	if len(o.ChildCommand) > 0 {
-		return nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find own executable for child processes: %w", err)
-	}
-	o.ChildCommand = []string{exe, child.Subcommand}
-	return nil
-}
-
 // ErrInterrupted is returned, wrapped, by a run stopped by its context: what
 // it measured is kept and the run is marked incomplete.
 var ErrInterrupted = errors.New("run interrupted")
@@ -145,8 +133,8 @@ func Run(ctx context.Context, opts Options) (string, *record.Run, error) {
 
 type runner struct {
 	opts     Options
-	ref      *workload.Tally   // the reference pass: std + sequential
-	binaries map[string]string // build variant → its binary
+	ref      *workload.Tally // the reference pass: std + sequential
+	children Children        // with the variants' binaries once built
 	dir      string
 	rec      *record.Run
 	cells    []matrix.Cell
@@ -216,9 +204,11 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 			return in, fmt.Errorf("unknown profile %q (have %v)", p, child.ProfileKinds)
 		}
 	}
-	if err := o.setChildCommand(); err != nil {
+	children, err := o.Children().withDefaults()
+	if err != nil {
 		return in, err
 	}
+	r.children = children
 	// Checked before the walk, the builds and the reference pass, which
 	// can take minutes: the run folder's link must be replaceable, and the
 	// run's files must not land among the inputs.
@@ -228,7 +218,6 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
 		return in, err
 	}
-	var err error
 	in.files, in.skipped, err = corpus.ListSkipping(ctx, o.Corpus)
 	if err != nil {
 		return in, err
@@ -466,7 +455,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.child(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
 	if ctx.Err() != nil {
 		return
 	}
@@ -540,7 +529,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 		MinCPU: r.opts.ProfileMinCPU,
 	}
 	r.logf("profiling %s (%s)", c.FullName(), strings.Join(r.opts.Profiles, ","))
-	res, fail := r.child(ctx, c, spec)
+	res, fail := r.children.Run(ctx, c, spec)
 	if ctx.Err() != nil {
 		return
 	}
@@ -564,19 +553,54 @@ func slug(name string) string {
 	return strings.NewReplacer("/", "_", "=", "-").Replace(name)
 }
 
-// child runs one child process for cell c and decodes its result. The
-// child runs in its own process group, so a Ctrl-C at the terminal reaches
-// only the harness; the harness then kills the child's group (runCtx is
-// done) and the caller drops the sample cut short.
-func (r *runner) child(runCtx context.Context, c matrix.Cell, spec child.Spec) (*child.Result, *record.Failure) {
+// Children starts the child processes that measure and profile cells:
+// what the run loop and the PGO profiler share.
+type Children struct {
+	// Command runs a child: the program and its arguments. The zero value
+	// is this executable with child.Subcommand.
+	Command []string
+	// Env adds environment variables to every child.
+	Env []string
+	// Timeout bounds one child (DefaultTimeout when zero).
+	Timeout time.Duration
+	// Binaries maps a build variant to its binary: a cell of that build
+	// runs there instead of in Command.
+	Binaries map[string]string
+}
+
+// Children returns the child runner that o describes.
+func (o Options) Children() Children {
+	return Children{Command: o.ChildCommand, Env: o.ChildEnv, Timeout: o.Timeout}
+}
+
+// withDefaults returns a copy of ch with the command and the timeout
+// filled in.
+func (ch Children) withDefaults() (Children, error) {
+	ch.Timeout = cmp.Or(ch.Timeout, DefaultTimeout)
+	if len(ch.Command) > 0 {
+		return ch, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ch, fmt.Errorf("find own executable for child processes: %w", err)
+	}
+	ch.Command = []string{exe, child.Subcommand}
+	return ch, nil
+}
+
+// Run runs one child process for cell c and decodes its result. The child
+// runs in its own process group, so a Ctrl-C at the terminal reaches only
+// the harness; when runCtx is done the child's group is killed, and the
+// caller drops the sample cut short.
+func (ch Children) Run(runCtx context.Context, c matrix.Cell, spec child.Spec) (*child.Result, *record.Failure) {
 	input, err := json.Marshal(spec)
 	if err != nil {
 		return nil, &record.Failure{Kind: record.FailError, Reason: err.Error()}
 	}
-	ctx, cancel := context.WithTimeout(runCtx, r.opts.Timeout)
+	ctx, cancel := context.WithTimeout(runCtx, ch.Timeout)
 	defer cancel()
-	command := r.opts.ChildCommand
-	if b, ok := r.binaries[c.Build]; ok {
+	command := ch.Command
+	if b, ok := ch.Binaries[c.Build]; ok {
 		command = []string{b, child.Subcommand}
 	}
 	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
@@ -585,7 +609,7 @@ func (r *runner) child(runCtx context.Context, c matrix.Cell, spec child.Spec) (
 	stderr := newStderrBuffer()
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
-	cmd.Env = append(childEnviron(), r.opts.ChildEnv...)
+	cmd.Env = append(childEnviron(), ch.Env...)
 	cmd.Env = append(cmd.Env, c.Env()...)
 	// Pdeathsig: a child dies with the harness (killed, or crashed)
 	// instead of running its sample out as an orphan. The kernel sends it
@@ -597,7 +621,7 @@ func (r *runner) child(runCtx context.Context, c matrix.Cell, spec child.Spec) (
 	runtime.LockOSThread()
 	err = cmd.Run()
 	runtime.UnlockOSThread()
-	return childOutcome(err, runCtx.Err() == nil && ctx.Err() == context.DeadlineExceeded, r.opts.Timeout, stdout.Bytes(), stderr)
+	return childOutcome(err, runCtx.Err() == nil && ctx.Err() == context.DeadlineExceeded, ch.Timeout, stdout.Bytes(), stderr)
 }
 
 // childOutcome turns a finished child's exit, output and stderr into its

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"benchgrid/builds"
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
@@ -83,12 +84,12 @@ func rename(outDir, dir, name string) string {
 
 // lenientBuilder turns a build failure into an unavailable variant: in a
 // study, one candidate that cannot be built is a finding, not the end.
-type lenientBuilder struct{ harness.Builder }
+type lenientBuilder struct{ builds.Builder }
 
-func (b lenientBuilder) Build(ctx context.Context, variant string, cells []matrix.Cell) (harness.BuiltVariant, error) {
+func (b lenientBuilder) Build(ctx context.Context, variant string, cells []matrix.Cell) (builds.BuiltVariant, error) {
 	bv, err := b.Builder.Build(ctx, variant, cells)
-	if err != nil && ctx.Err() == nil && !errors.Is(err, harness.ErrVariantUnavailable) {
-		err = fmt.Errorf("%w: %w", harness.ErrVariantUnavailable, err)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, builds.ErrVariantUnavailable) {
+		err = fmt.Errorf("%w: %w", builds.ErrVariantUnavailable, err)
 	}
 	return bv, err
 }

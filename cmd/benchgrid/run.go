@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"benchgrid/builds"
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/harness"
@@ -156,9 +157,9 @@ func (f *runFlags) useCorpus(ctx context.Context, opts *harness.Options, src har
 		return err
 	}
 	// Wired after the corpus is known: the PGO profiler copies opts.
-	opts.Builder = &harness.GoBuilder{
+	opts.Builder = &builds.GoBuilder{
 		PGOProfile: *f.pgoProfile,
-		Profiler:   harness.PGOProfiler(*opts, filepath.Join(opts.OutDir, "pgo")),
+		Profiler:   opts.PGOProfiler(filepath.Join(opts.OutDir, "pgo")).Profile,
 		Log:        stderr,
 	}
 	return nil

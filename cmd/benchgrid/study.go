@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"benchgrid/builds"
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
@@ -108,9 +109,9 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // newBuilder is the builder of the study's build variants: benchgrid built
 // from its sources with the go command, the pgo variant from a CPU profile
 // of the final configuration, kept in the study folder.
-func newBuilder(opts harness.Options, studyDir string, log io.Writer) harness.Builder {
-	return &harness.GoBuilder{
-		Profiler: harness.PGOProfiler(opts, filepath.Join(studyDir, "pgo")),
+func newBuilder(opts harness.Options, studyDir string, log io.Writer) builds.Builder {
+	return &builds.GoBuilder{
+		Profiler: opts.PGOProfiler(filepath.Join(studyDir, "pgo")).Profile,
 		Log:      log,
 	}
 }

@@ -1,4 +1,4 @@
-package harness
+package builds
 
 import (
 	"context"
@@ -408,7 +408,7 @@ func TestGoBuilderRealBuild(t *testing.T) {
 			t.Errorf("Build(jsonv2).Settings[%s] = %q, want %q (all: %v)", k, got, want, bv.Settings)
 		}
 	}
-	avail, err := askParsers(t.Context(), bv.Binary)
+	avail, err := Parsers(t.Context(), bv.Binary)
 	if err != nil {
 		t.Fatal(err)
 	}

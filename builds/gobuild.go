@@ -1,4 +1,4 @@
-package harness
+package builds
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"debug/buildinfo"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +27,41 @@ import (
 	"golang.org/x/mod/modfile"
 	"golang.org/x/sys/cpu"
 )
+
+// A Builder builds the binary of a build variant (GOEXPERIMENT=jsonv2,
+// PGO, GOAMD64=v3, …) so that its cells run in children of that binary.
+type Builder interface {
+	// Build builds (or finds in its cache) the variant's benchgrid binary.
+	// cells are the run's cells of that variant: a PGO build profiles
+	// their configurations. An error wrapping ErrVariantUnavailable makes
+	// the variant's cells unavailable, with the reason; any other error
+	// stops the run.
+	Build(ctx context.Context, variant string, cells []matrix.Cell) (BuiltVariant, error)
+}
+
+// A BuiltVariant is a built binary and how it was built.
+type BuiltVariant struct {
+	Binary string
+	// Settings are the binary's debug.ReadBuildInfo settings
+	// (GOEXPERIMENT, -pgo, GOAMD64, …) plus the variant's own notes.
+	Settings map[string]string
+}
+
+// ErrVariantUnavailable marks a build variant that cannot be built or run
+// here.
+var ErrVariantUnavailable = errors.New("build variant unavailable")
+
+// BuildSettings are this binary's build settings.
+func BuildSettings() map[string]string {
+	out := map[string]string{}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		out["go"] = info.GoVersion
+		for _, s := range info.Settings {
+			out[s.Key] = s.Value
+		}
+	}
+	return out
+}
 
 // BenchgridModule is the module path of benchgrid's sources, which
 // FindModuleDir looks for.
@@ -72,8 +110,7 @@ type GoBuilder struct {
 	// Profiler takes a CPU profile of cells (the pgo variant's own) run
 	// in binary — the build the variant adds PGO to: "" for the default
 	// build, the jsonv2 build's binary for jsonv2+pgo — and returns the
-	// profile's path. The command wires it to ProfileConfigs, see
-	// PGOProfiler.
+	// profile's path. The command wires it to harness.PGOProfiler.Profile.
 	Profiler func(ctx context.Context, binary string, cells []matrix.Cell) (string, error)
 	// Log receives a line per build and the go command's messages; nil
 	// discards them.
@@ -439,31 +476,6 @@ func baseOfPGO(variant string) string {
 	return strings.Join(parts, "+")
 }
 
-// PGOProfiler returns a GoBuilder.Profiler that profiles cells with
-// ProfileConfigs under opts, writing each merged profile to a new file in
-// dir.
-func PGOProfiler(opts Options, dir string) func(ctx context.Context, binary string, cells []matrix.Cell) (string, error) {
-	return func(ctx context.Context, binary string, cells []matrix.Cell) (string, error) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", err
-		}
-		f, err := os.CreateTemp(dir, "pgo-*.pprof")
-		if err != nil {
-			return "", err
-		}
-		path := f.Name()
-		f.Close()
-		if binary != "" {
-			opts.ChildCommand = []string{binary, child.Subcommand}
-		}
-		if err := ProfileConfigs(ctx, opts, cells, path); err != nil {
-			os.Remove(path)
-			return "", err
-		}
-		return path, nil
-	}
-}
-
 // checkGOAMD64V3 reports why this machine cannot run GOAMD64=v3 code: the
 // x86-64-v3 level's features, those the runtime of a v3 binary checks at
 // start-up (and v2's, which v3 includes).
@@ -497,4 +509,29 @@ func (b *GoBuilder) logf(format string, args ...any) {
 	if b.Log != nil {
 		fmt.Fprintf(b.Log, format+"\n", args...)
 	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}
+
+// Parsers asks binary which parsers it can run (its hidden
+// child.ParsersSubcommand) and returns processor.ParserAvailability's
+// answer there.
+func Parsers(ctx context.Context, binary string) (map[string]string, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, binary, child.ParsersSubcommand)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s %s: %v: %s", binary, child.ParsersSubcommand, err, lastLine(stderr.String()))
+	}
+	var avail map[string]string
+	if err := json.Unmarshal(stdout.Bytes(), &avail); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", binary, child.ParsersSubcommand, err)
+	}
+	return avail, nil
 }
