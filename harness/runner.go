@@ -52,6 +52,10 @@ type Options struct {
 	ProfileMinCPU time.Duration
 	// OutDir is the folder holding run folders (results/<timestamp>).
 	OutDir string
+	// RunName, when set, names the run folder in OutDir instead of its
+	// start time, and the run leaves OutDir's latest link alone (a study
+	// names its runs step-1, …, final).
+	RunName string
 	// Seed seeds the shuffled order of each round; 0 picks one.
 	Seed uint64
 	// WaitIdle waits, at most IdleLimit, before each round for other
@@ -212,7 +216,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	// Checked before the walk, the builds and the reference pass, which
 	// can take minutes: the run folder's link must be replaceable, and the
 	// run's files must not land among the inputs.
-	if err := CheckLatestLink(o.OutDir); err != nil {
+	if err := CheckLatestLink(o.OutDir); err != nil && o.RunName == "" {
 		return in, err
 	}
 	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
@@ -412,7 +416,7 @@ func (r *runner) createDir() error {
 	if err := os.MkdirAll(r.opts.OutDir, 0o755); err != nil {
 		return err
 	}
-	name := r.rec.Started.Format("20060102-150405")
+	name := cmp.Or(r.opts.RunName, r.rec.Started.Format("20060102-150405"))
 	dir := filepath.Join(r.opts.OutDir, name)
 	for i := 2; ; i++ {
 		err := os.Mkdir(dir, 0o755)
@@ -425,6 +429,9 @@ func (r *runner) createDir() error {
 		dir = filepath.Join(r.opts.OutDir, fmt.Sprintf("%s-%d", name, i))
 	}
 	r.dir = dir
+	if r.opts.RunName != "" {
+		return nil
+	}
 	latest := filepath.Join(r.opts.OutDir, "latest")
 	tmp := latest + ".tmp"
 	_ = os.Remove(tmp)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"benchgrid/builds"
 	"benchgrid/harness"
@@ -15,7 +12,7 @@ import (
 )
 
 // Harness is the Measurer of a real study: each measurement is one
-// harness.Run of an explicit cell list, whose run folder is renamed after
+// harness.Run of an explicit cell list, whose run folder is named after
 // the step (step-1, …, final) inside Options.OutDir, the study folder.
 type Harness struct {
 	// Options is the template of every run: corpus, timeout, builder,
@@ -32,7 +29,7 @@ type Harness struct {
 func (h *Harness) Measure(ctx context.Context, name string, cells []matrix.Cell, count int, profiles []string) (*record.Run, string, error) {
 	o := h.Options
 	o.Matrix = matrix.Matrix{}
-	o.Cells, o.Count, o.Profiles = cells, count, profiles
+	o.Cells, o.Count, o.Profiles, o.RunName = cells, count, profiles, name
 	if o.Seed != 0 {
 		o.Seed += h.runs
 	}
@@ -41,45 +38,10 @@ func (h *Harness) Measure(ctx context.Context, name string, cells []matrix.Cell,
 		o.Builder = lenientBuilder{o.Builder}
 	}
 	dir, run, err := harness.Run(ctx, o)
-	if dir != "" {
-		renamed := rename(o.OutDir, dir, name)
-		if err != nil && renamed != dir {
-			err = &movedError{err: err, msg: strings.ReplaceAll(err.Error(), dir, renamed)}
-		}
-		dir = renamed
-	}
 	if err != nil {
 		return run, dir, fmt.Errorf("run %s: %w", name, err)
 	}
 	return run, dir, nil
-}
-
-// movedError is a run's error whose message names the run folder by its
-// new name.
-type movedError struct {
-	err error
-	msg string
-}
-
-func (e *movedError) Error() string { return e.msg }
-func (e *movedError) Unwrap() error { return e.err }
-
-// rename moves the harness's timestamped run folder to outDir/name and
-// drops the "latest" link the harness pointed at it; if the name is taken
-// the folder keeps its own.
-func rename(outDir, dir, name string) string {
-	to := filepath.Join(outDir, name)
-	if _, err := os.Lstat(to); err == nil {
-		return dir
-	}
-	if err := os.Rename(dir, to); err != nil {
-		return dir
-	}
-	latest := filepath.Join(outDir, "latest")
-	if target, err := os.Readlink(latest); err == nil && target == filepath.Base(dir) {
-		os.Remove(latest)
-	}
-	return to
 }
 
 // lenientBuilder turns a build failure into an unavailable variant: in a
