@@ -1,5 +1,6 @@
 // Package processor runs the events workload once over a list of files
-// under one configuration (parser, strategy, workers, readers, read mode):
+// under one configuration (parser, strategy, workers, readers, read mode,
+// simulated storage latency):
 // the work that a child process times, that the reference pass checks
 // against, and that `benchgrid process` prints.
 //
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
@@ -31,6 +33,10 @@ type Config struct {
 	// Readers is a pipeline's read-stage size; 0 means Workers.
 	Readers int
 	Read    corpus.ReadMode
+	// Latency is the simulated storage latency: every input's read first
+	// waits this long, a timer and not CPU, inside the pass (see
+	// latency.go for the model). 0 waits nothing.
+	Latency time.Duration
 }
 
 // A Processor runs one Config; build it once and Run it as often as
@@ -39,6 +45,9 @@ type Processor struct {
 	cfg      Config
 	parser   workload.Parser
 	strategy strategies.Strategy
+	// sleep, when set, makes the waits of Config.Latency instead of a
+	// pass's clock: tests count them with it.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New resolves cfg's names and checks that its parser can run on
@@ -61,6 +70,9 @@ func New(cfg Config) (*Processor, error) {
 	if _, err := corpus.ParseReadMode(string(cfg.Read)); err != nil {
 		return nil, err
 	}
+	if cfg.Latency < 0 {
+		return nil, fmt.Errorf("latency %v: want 0 or more", cfg.Latency)
+	}
 	return &Processor{cfg: cfg, parser: p, strategy: s}, nil
 }
 
@@ -68,9 +80,20 @@ func New(cfg Config) (*Processor, error) {
 func (p *Processor) ReadOnly() bool { return workload.IsReadOnly(p.parser) }
 
 // Run processes files once and returns everything counted. Bad inputs are
-// counted in the tally, not returned as errors.
+// counted in the tally, not returned as errors. With a latency, every
+// read waits it first; a wait cut short by ctx counts nothing, and Run
+// returns ctx.Err().
 func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
 	j := &job{parser: p.parser, reader: corpus.NewReader(p.cfg.Read), readOnly: p.ReadOnly(), mapped: p.cfg.Read == corpus.ReadMmap}
+	switch d := p.cfg.Latency; {
+	case d <= 0:
+	case p.sleep != nil:
+		j.wait = func() error { return p.sleep(ctx, d) }
+	default:
+		c := startClock(d)
+		defer c.close()
+		j.wait = func() error { return c.wait(ctx) }
+	}
 	if err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker)); err != nil {
 		return nil, err
 	}
@@ -88,6 +111,9 @@ type job struct {
 	reader   *corpus.Reader
 	readOnly bool
 	mapped   bool // the reader maps files: guard against their shrinking
+	// wait, when set, is the simulated latency before each read. It
+	// holds the pass's ctx, which the strategies' Worker.Read lacks.
+	wait func() error
 
 	mu      sync.Mutex
 	tallies []*workload.Tally
@@ -114,18 +140,38 @@ type worker struct {
 	tally workload.Tally
 }
 
-func (w *worker) Read(f corpus.File) ([]byte, error) { return w.job.reader.Read(f) }
+// Read waits the simulated latency, if any, then reads f.
+func (w *worker) Read(f corpus.File) ([]byte, error) {
+	if w.job.wait != nil {
+		if err := w.job.wait(); err != nil {
+			return nil, cancelledWait{err}
+		}
+	}
+	return w.job.reader.Read(f)
+}
+
+// A cancelledWait is a latency wait that the pass's ctx cut short: not a
+// read error of the input.
+type cancelledWait struct{ err error }
+
+func (e cancelledWait) Error() string { return "latency wait: " + e.err.Error() }
+func (e cancelledWait) Unwrap() error { return e.err }
 
 func (w *worker) Release(data []byte) { w.job.reader.Release(data) }
 
 // Process counts f. A read that failed because of the input makes f a bad
 // input; one that failed because the program ran out of a resource fails
-// the pass (a *corpus.ResourceError), since the input is not at fault.
+// the pass (a *corpus.ResourceError), since the input is not at fault. A
+// file whose latency wait was cancelled is not counted: the pass is
+// stopping, and the strategy returns ctx.Err().
 func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 	if readErr != nil {
 		var re *corpus.ResourceError
 		if errors.As(readErr, &re) {
 			return readErr
+		}
+		if errors.As(readErr, new(cancelledWait)) {
+			return nil
 		}
 		w.tally.AddBad(f.Path, f.Size, readErr, nil)
 		return nil
