@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"benchgrid/corpus"
 	"benchgrid/parsers"
@@ -148,6 +149,17 @@ var Axes = []Axis{
 		},
 	},
 	{
+		Key: "latency", Flag: "latency", ConfigKey: "latency", Optional: true,
+		Usage:     "comma-separated simulated storage latencies, waited before each file's read (Go durations: 0,200us,1ms; default: none)",
+		values:    func(m *Matrix) []string { return m.Latencies },
+		setValues: func(m *Matrix, vs []string) error { m.Latencies = vs; return nil },
+		defaults:  func() []string { return []string{""} },
+		check:     checkLatency,
+		set:       func(c *Cell, v string) { c.Latency = LatencyLabel(v) },
+		value:     func(c Cell) string { return c.Latency },
+		label:     func(c Cell) string { return c.Latency },
+	},
+	{
 		Key: "gogc", Flag: "gogc", ConfigKey: "gogc", Env: "GOGC", Unset: "100",
 		Usage:     "comma-separated GOGC values for the children (e.g. 100,400,off)",
 		values:    func(m *Matrix) []string { return m.GOGC },
@@ -195,7 +207,7 @@ var Axes = []Axis{
 
 // expansionOrder is the nesting of Matrix.Cells' loops, outermost first:
 // cells come out in this order, and so do bench.txt's lines.
-var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "read", "readers", "strategy", "workers", "parser"}
+var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "read", "readers", "latency", "strategy", "workers", "parser"}
 
 // AxisByKey returns the axis named key.
 func AxisByKey(key string) (Axis, bool) {
@@ -301,6 +313,37 @@ func checkCount(zero string) func(v string) error {
 		}
 		return nil
 	}
+}
+
+// checkLatency accepts a Go duration of 0 or more ("0", "200us", "1ms"),
+// or "" (none).
+func checkLatency(v string) error {
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q: want a duration such as 0, 200us or 1ms", v)
+	}
+	if d < 0 {
+		return fmt.Errorf("%q: want a duration of 0 or more", v)
+	}
+	return nil
+}
+
+// LatencyLabel is a latency as names and results show it: "0", or the
+// duration as time.Duration.String spells it ("200µs" for "200us",
+// "1ms" for "1000us"); "" (none) and a value that is not a duration stay
+// as they are.
+func LatencyLabel(v string) string {
+	d, err := time.ParseDuration(v)
+	switch {
+	case v == "" || err != nil:
+		return v
+	case d == 0:
+		return "0"
+	}
+	return d.String()
 }
 
 // IsDefault reports whether c leaves the axis at its default: a matrix

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"benchgrid/record"
 )
@@ -72,5 +73,65 @@ func TestAxesTable(t *testing.T) {
 	}
 	if len(expansionOrder) != len(Axes) {
 		t.Errorf("expansion order has %d axes, the table %d", len(expansionOrder), len(Axes))
+	}
+}
+
+// TestLatencyAxis: latency, added through the axis table alone, varies
+// every strategy, is named only where set (a matrix without it names
+// cells as before), spelled as time.Duration does ("0" for none), reaches
+// the child's Config and is recorded among the cell's axes.
+func TestLatencyAxis(t *testing.T) {
+	m := Matrix{Parsers: []string{"std"}, Strategies: []string{"sequential", "pool"}, Workers: []int{2}, Latencies: []string{"0", "200us", "1000us"}}
+	cells, err := m.Cells()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range cells {
+		names = append(names, c.Name())
+	}
+	want := []string{
+		"parser=std/strategy=sequential/workers=1/read=readfile/latency=0/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pool/workers=2/read=readfile/latency=0/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=sequential/workers=1/read=readfile/latency=200µs/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pool/workers=2/read=readfile/latency=200µs/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=sequential/workers=1/read=readfile/latency=1ms/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pool/workers=2/read=readfile/latency=1ms/gogc=100/gomemlimit=off/build=default",
+	}
+	if !slices.Equal(names, want) {
+		t.Fatalf("cells:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+	}
+	if got := cells[3].Config().Latency; got != 200*time.Microsecond {
+		t.Errorf("Config().Latency = %v, want 200µs", got)
+	}
+	if got := cells[0].Config().Latency; got != 0 {
+		t.Errorf("Config().Latency of latency=0 = %v, want 0", got)
+	}
+	axes := cells[5].RecordAxes()
+	if i := slices.IndexFunc(axes, func(a record.AxisValue) bool { return a.Key == "latency" }); i < 0 || axes[i].Value != "1ms" {
+		t.Errorf("RecordAxes = %v, want latency=1ms", axes)
+	}
+	if one := OneCell(cells[5]); !slices.Equal(one.Latencies, []string{"1ms"}) {
+		t.Errorf("OneCell(latency=1ms).Latencies = %q, want [1ms]", one.Latencies)
+	}
+
+	plain, err := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}}.Cells()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain[0].Name(); got != "parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default" {
+		t.Errorf("a cell without latency is named %s", got)
+	}
+	if slices.ContainsFunc(plain[0].RecordAxes(), func(a record.AxisValue) bool { return a.Key == "latency" }) || plain[0].Config().Latency != 0 {
+		t.Errorf("a cell without latency records or waits one: %v", plain[0].RecordAxes())
+	}
+	if len(OneCell(plain[0]).Latencies) != 0 {
+		t.Errorf("OneCell of a cell without latency lists one")
+	}
+
+	for _, bad := range []string{"-1ms", "fast", "10"} {
+		if _, err := (Matrix{Latencies: []string{bad}}).Cells(); err == nil || !strings.HasPrefix(err.Error(), "latency: ") {
+			t.Errorf("latency %q: %v, want an error naming latency", bad, err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"benchgrid/corpus"
 	"benchgrid/processor"
@@ -30,6 +31,10 @@ type Matrix struct {
 	// Readers lists a pipeline's read-stage sizes; 0 means its worker
 	// count. Other strategies ignore it.
 	Readers []int `json:"readers,omitempty"`
+	// Latencies lists simulated storage latencies, Go durations ("0",
+	// "200us", "1ms"), each waited before every file's read (see
+	// processor.Config.Latency); "" simulates none.
+	Latencies []string `json:"latency,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -131,9 +136,13 @@ type Cell struct {
 	Parser   string
 	Strategy string
 	// Workers is the worker count given to the strategy (0: GOMAXPROCS).
-	Workers    int
-	Read       corpus.ReadMode
-	Readers    int // a pipeline's read stage (0: Workers); others ignore it
+	Workers int
+	Read    corpus.ReadMode
+	Readers int // a pipeline's read stage (0: Workers); others ignore it
+	// Latency is the simulated storage latency per file as labelled
+	// (LatencyLabel: "0", "200µs", "1ms"), or "" for none, which leaves
+	// it out of the name.
+	Latency    string
 	GOMAXPROCS int // 0: the machine's default
 	GOGC       string
 	GOMEMLIMIT string
@@ -224,7 +233,8 @@ func (c Cell) Env() []string {
 
 // Config is the processing configuration of the cell.
 func (c Cell) Config() processor.Config {
-	return processor.Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read}
+	latency, _ := time.ParseDuration(cmp.Or(c.Latency, "0")) // checked; "0" when unset
+	return processor.Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read, Latency: latency}
 }
 
 // Cells expands the matrix into its cells, nested in expansionOrder,
@@ -288,8 +298,9 @@ func (e *AxisError) Unwrap() error { return e.Err }
 
 // Check returns an *AxisError for the first invalid value of m, without
 // expanding it: an unknown parser, strategy, read mode or build variant, a
-// negative count, a GOGC or GOMEMLIMIT the runtime would not take, or a
-// filter that is not a regular expression.
+// negative count, a latency that is not a duration of 0 or more, a GOGC or
+// GOMEMLIMIT the runtime would not take, or a filter that is not a regular
+// expression.
 func (m Matrix) Check() error {
 	for _, a := range Axes {
 		for _, v := range a.values(&m) {
