@@ -162,6 +162,7 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 // this model:
 //
 //	pass(cell) = (Files × ReadPerFile + Bytes / 100 MB/s) / cores
+//	           + Files × latency / waiters
 //	sample     = 150 ms (child start-up) + List + warm-up + pass(cell)
 //	estimate   = the reference pass (std, sequential)
 //	           + Σ over cells of count × sample
@@ -170,6 +171,8 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 // where parsing (the 100 MB/s, a conservative rate for encoding/json on
 // one core) is left out for the read-only floor (parser none), cores is 1
 // for a strategy with one worker (sequential) and otherwise the cell's workers up to its GOMAXPROCS, and
+// waiters is how many of its files can wait their simulated latency at
+// once (cellWaiters), and
 // the warm-up is the runner's share of the pass (WarmupFiles, or
 // WarmupShare of the files). Faster parsers make it err
 // long; building variants is not counted. The arithmetic saturates: an
@@ -194,6 +197,9 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 			pass += parse
 		}
 		pass /= float64(cellCores(cell))
+		if lat := cell.Config().Latency; lat > 0 && files > 0 {
+			pass += files * float64(lat) / float64(min(cellWaiters(cell), c.Files))
+		}
 		sample := float64(childStart) + float64(c.List) + (1+warmShare)*pass
 		total += float64(p.count) * sample
 		if p.profileCPU > 0 {
@@ -216,6 +222,23 @@ func cellCores(c matrix.Cell) int {
 		return max(min(c.Workers, procs), 1)
 	}
 	return max(procs, 1)
+}
+
+// cellWaiters is how many files a cell's pass has waiting at once: one
+// per goroutine that reads (a pipeline's read stage), every file for
+// perfile.
+func cellWaiters(c matrix.Cell) int {
+	switch {
+	case strategies.FixedWorkers(c.Strategy) == "1":
+		return 1
+	case !strategies.UsesWorkers(c.Strategy):
+		return math.MaxInt // a goroutine per file
+	case strategies.UsesReaders(c.Strategy) && c.Readers > 0:
+		return c.Readers
+	case c.Workers > 0:
+		return c.Workers
+	}
+	return max(c.Procs(), 1)
 }
 
 // maxShownEstimate is the longest estimate FormatEstimate spells out.

@@ -37,6 +37,11 @@ func TestEstimateModel(t *testing.T) {
 		{"none", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "sequential"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 1500*time.Microsecond},
 		// Two workers on two cores halve the pass.
 		{"pool", Options{Cells: []matrix.Cell{{Parser: "std", Strategy: "pool", Workers: 2, GOMAXPROCS: 2}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 8250*time.Microsecond},
+		// A latency of 1 ms per file adds 100 ms to a sequential pass,
+		// 50 ms on two workers, 1 ms with a goroutine per file.
+		{"latency", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "sequential", Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 1500*time.Microsecond + 150*time.Millisecond},
+		{"latency pool", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "pool", Workers: 2, GOMAXPROCS: 2, Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 750*time.Microsecond + 75*time.Millisecond},
+		{"latency perfile", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "perfile", GOMAXPROCS: 2, Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 750*time.Microsecond + 1500*time.Microsecond},
 		// A profiled cell adds a sample and half of ProfileMinCPU.
 		{"profiled", Options{Cells: []matrix.Cell{seq}, Count: 1, Profiles: []string{"cpu"}, ProfileMinCPU: time.Second},
 			11*time.Millisecond + 2*(151*time.Millisecond+16500*time.Microsecond) + 500*time.Millisecond},
