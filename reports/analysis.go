@@ -33,6 +33,10 @@ type analysis struct {
 	// profiles are the CPU profiles of the cells that name one, in
 	// ranked order, once read (see loadProfiles).
 	profiles []*cellProfile
+	// fits are the scaling fits of the worker sweeps and regimes the
+	// partition of the cells by regime axes (see scaling.go).
+	fits    []*scalingFit
+	regimes []*regime
 }
 
 func analyze(run *record.Run, opts Options) *analysis {
@@ -62,6 +66,8 @@ func analyze(run *record.Run, opts Options) *analysis {
 	a.findFloors()
 	a.findBaselineAndBest()
 	a.effects = a.axisEffects()
+	a.fits = a.findFits()
+	a.regimes = a.findRegimes()
 	return a
 }
 
@@ -324,11 +330,22 @@ func (a *analysis) findings() []string {
 	} else {
 		out = append(out, fmt.Sprintf("The baseline (%s) is also the fastest configuration: nothing tried beat it.", text(a.best.Name)))
 	}
+	// A run of several regimes says how they differ, in place of the third
+	// factor and of the regime axes' own effects.
+	regime := a.regimeFinding()
+	told := 0
 	for i, e := range a.effects {
-		if i == 3 {
+		if told == 3 || told == 2 && regime != "" {
 			break
 		}
+		if regime != "" && slices.Contains(regimeAxes, e.ax.name) {
+			continue
+		}
 		out = append(out, a.effectSentence(e, i))
+		told++
+	}
+	if regime != "" {
+		out = append(out, regime)
 	}
 	if f := a.best.floor; f != nil {
 		k := a.best.median() / f.median()

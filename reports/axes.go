@@ -16,9 +16,19 @@ import (
 // because the record does not say it:
 const (
 	// workersAxis counts the goroutines a strategy works with: the x axis
-	// of the workers chart, which needs its values to be numbers.
+	// of the workers chart and of the scaling fits, which need its values
+	// to be numbers.
 	workersAxis = "workers"
+	// latencyAxis is the simulated storage latency per file, a Go duration
+	// ("0", "200µs", "1ms"): Little's law multiplies a throughput by it.
+	latencyAxis = "latency"
 )
+
+// regimeAxes are the axes that set the I/O regime a cell runs in rather
+// than how it processes files: the simulated latency and the page cache
+// (warm or cold). The report tells the regimes apart by their values, to
+// say how the best configuration changes from one to the other.
+var regimeAxes = []string{latencyAxis, "cache"}
 
 // readingAxes are the axes that decide how the files are read: a cell's
 // reading floor reads them the same way, so it agrees with the cell on
@@ -47,6 +57,7 @@ var axisWords = map[string]struct {
 	"parser": {"parser", true}, "strategy": {"strategy", true}, "workers": {"worker count", false},
 	"read": {"read mode", false}, "gogc": {"GOGC setting", false}, "gomemlimit": {"GOMEMLIMIT setting", false},
 	"gomaxprocs": {"GOMAXPROCS setting", false}, "build": {"build", false},
+	"latency": {"simulated latency", false},
 }
 
 // An axis is one dimension of the matrix, named by its key in the cells'

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -215,9 +216,13 @@ func (a *analysis) throughputChart(format string) (*chart, error) {
 
 // workersChart draws throughput against workers, one line per level of
 // the second chart axis (strategy), at the best configuration's level of
-// the first (its parser), each point the fastest such cell. It returns nil
-// when fewer than two numeric worker counts ran.
+// the first (its parser), each point the fastest such cell; with scaling
+// fits, it draws the fits instead (see fitsChart). It returns nil when
+// fewer than two numeric worker counts ran.
 func (a *analysis) workersChart(format string) (*chart, error) {
+	if len(a.fits) > 0 {
+		return a.fitsChart(format)
+	}
 	if a.best == nil {
 		return nil, nil
 	}
@@ -287,6 +292,83 @@ func (a *analysis) workersChart(format string) (*chart, error) {
 		return nil, err
 	}
 	return &chart{file: "report-workers." + format, alt: "Throughput against workers", data: data}, nil
+}
+
+// fitsChart draws throughput against workers for every scaling fit, one
+// colour per group: the median throughput of each count with its CI, and
+// the fitted curve, on a logarithmic worker axis (sweeps double).
+func (a *analysis) fitsChart(format string) (*chart, error) {
+	p := newPlot(fmt.Sprintf("Throughput against %s, with USL fits (median; %.0f%% CI)", workersAxis, 100*a.opts.Confidence),
+		workersAxis+" (log scale)", "throughput (MB/s)")
+	p.X.Scale = plot.LogScale{}
+	legend := plot.NewLegend()
+	var top float64
+	var ticks []plot.Tick
+	lo, hi := math.Inf(1), 0.0
+	for i, f := range a.fits {
+		var xys plotter.XYs
+		var errs plotter.YErrors
+		for j, c := range f.cells {
+			l, h := errorBar(c)
+			w := float64(f.workers[j])
+			xys = append(xys, plotter.XY{X: w, Y: c.mbpsS.Center})
+			errs = append(errs, struct{ Low, High float64 }{l, h})
+			top = max(top, c.mbpsS.Center+h)
+			lo, hi = min(lo, w), max(hi, w)
+			if !slices.ContainsFunc(ticks, func(t plot.Tick) bool { return t.Value == w }) {
+				ticks = append(ticks, plot.Tick{Value: w, Label: strconv.Itoa(f.workers[j])})
+			}
+		}
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, fmt.Errorf("workers chart: %w", err)
+		}
+		sc.Color, sc.Shape = plotutil.Color(i), plotutil.Shape(i)
+		eb, err := plotter.NewYErrorBars(xyErrs{xys, errs})
+		if err != nil {
+			return nil, fmt.Errorf("workers chart: %w", err)
+		}
+		eb.Color = plotutil.Color(i)
+		p.Add(sc, eb)
+		var parts []string
+		for _, ax := range a.varying {
+			if ax.name != workersAxis {
+				parts = append(parts, level(f.cells[0], ax))
+			}
+		}
+		label := strings.Join(parts, " ")
+		if f.res == nil || f.mbPerFile == 0 {
+			legend.Add(label+" (no fit)", sc)
+			continue
+		}
+		// The curve at 64 points per doubling of the measured range.
+		w0, w1 := float64(f.workers[0]), float64(f.workers[len(f.workers)-1])
+		steps := max(1, int(64*math.Log2(w1/w0)))
+		var curve plotter.XYs
+		for k := 0; k <= steps; k++ {
+			w := w0 * math.Pow(w1/w0, float64(k)/float64(steps))
+			y := f.res.At(w) * f.mbPerFile
+			curve = append(curve, plotter.XY{X: w, Y: y})
+			top = max(top, y)
+		}
+		ln, err := plotter.NewLine(curve)
+		if err != nil {
+			return nil, fmt.Errorf("workers chart: %w", err)
+		}
+		// Colours repeat after plotutil's seven: the repeats are dashed.
+		ln.Color, ln.Dashes = plotutil.Color(i), plotutil.Dashes(i/len(plotutil.DefaultColors))
+		p.Add(ln)
+		legend.Add(label, ln, sc)
+	}
+	slices.SortFunc(ticks, func(x, y plot.Tick) int { return cmp.Compare(x.Value, y.Value) })
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = lo/1.2, hi*1.2
+	p.Y.Min, p.Y.Max = 0, top*1.05
+	data, err := render(p, &legend, 9*vg.Inch, 5*vg.Inch, format)
+	if err != nil {
+		return nil, err
+	}
+	return &chart{file: "report-workers." + format, alt: "Throughput against workers, with scaling fits", data: data}, nil
 }
 
 // categoryChart draws, per cell with a CPU profile, the share of CPU time

@@ -114,6 +114,8 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 	a.writeEnvironment(&b)
 	a.writeMatrix(&b)
 	a.writeComparisons(&b)
+	a.writeScaling(&b)
+	a.writeRegimes(&b)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -150,6 +152,9 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 		}
 		if wc == nil {
 			fmt.Fprintf(&b, " The matrix has fewer than two %s, so there is no %s chart.", text(plural(axis{workersAxis}.noun())), text(workersAxis))
+		}
+		if len(a.fits) > 0 {
+			fmt.Fprintf(&b, " The %s chart draws each group of the Scaling section in one colour: its median throughput at each count, with the CI, and its fitted curve.", text(workersAxis))
 		}
 		b.WriteString("\n")
 	}
