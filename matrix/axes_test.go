@@ -9,11 +9,9 @@ import (
 	"benchgrid/record"
 )
 
-// TestReadersAxis: readers, added through the axis table alone, varies
-// the pipeline's cells only, is named only where set, reaches the child's
-// Config, and is recorded among the cell's axes.
-func TestReadersAxis(t *testing.T) {
-	m := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool", "pipeline"}, Workers: []int{2}, Readers: []int{1, 4}}
+// expand returns m's cells, failing t unless they are named want.
+func expand(t *testing.T, m Matrix, want ...string) []Cell {
+	t.Helper()
 	cells, err := m.Cells()
 	if err != nil {
 		t.Fatal(err)
@@ -22,14 +20,22 @@ func TestReadersAxis(t *testing.T) {
 	for _, c := range cells {
 		names = append(names, c.Name())
 	}
-	want := []string{
-		"parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default",
-		"parser=std/strategy=pipeline/workers=2/read=readfile/readers=1/gogc=100/gomemlimit=off/build=default",
-		"parser=std/strategy=pipeline/workers=2/read=readfile/readers=4/gogc=100/gomemlimit=off/build=default",
-	}
 	if !slices.Equal(names, want) {
 		t.Fatalf("cells:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
 	}
+	return cells
+}
+
+// TestReadersAxis: readers, added through the axis table alone, varies
+// the pipeline's cells only, is named only where set, reaches the child's
+// Config, and is recorded among the cell's axes.
+func TestReadersAxis(t *testing.T) {
+	m := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool", "pipeline"}, Workers: []int{2}, Readers: []int{1, 4}}
+	cells := expand(t, m,
+		"parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pipeline/workers=2/read=readfile/readers=1/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pipeline/workers=2/read=readfile/readers=4/gogc=100/gomemlimit=off/build=default",
+	)
 	if got := cells[2].Config().Readers; got != 4 {
 		t.Errorf("Config().Readers = %d, want 4", got)
 	}
@@ -82,25 +88,14 @@ func TestAxesTable(t *testing.T) {
 // the child's Config and is recorded among the cell's axes.
 func TestLatencyAxis(t *testing.T) {
 	m := Matrix{Parsers: []string{"std"}, Strategies: []string{"sequential", "pool"}, Workers: []int{2}, Latencies: []string{"0", "200us", "1000us"}}
-	cells, err := m.Cells()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, c := range cells {
-		names = append(names, c.Name())
-	}
-	want := []string{
+	cells := expand(t, m,
 		"parser=std/strategy=sequential/workers=1/read=readfile/latency=0/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=pool/workers=2/read=readfile/latency=0/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=sequential/workers=1/read=readfile/latency=200µs/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=pool/workers=2/read=readfile/latency=200µs/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=sequential/workers=1/read=readfile/latency=1ms/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=pool/workers=2/read=readfile/latency=1ms/gogc=100/gomemlimit=off/build=default",
-	}
-	if !slices.Equal(names, want) {
-		t.Fatalf("cells:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
-	}
+	)
 	if got := cells[3].Config().Latency; got != 200*time.Microsecond {
 		t.Errorf("Config().Latency = %v, want 200µs", got)
 	}
@@ -115,13 +110,8 @@ func TestLatencyAxis(t *testing.T) {
 		t.Errorf("OneCell(latency=1ms).Latencies = %q, want [1ms]", one.Latencies)
 	}
 
-	plain, err := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}}.Cells()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := plain[0].Name(); got != "parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default" {
-		t.Errorf("a cell without latency is named %s", got)
-	}
+	plain := expand(t, Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}},
+		"parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default")
 	if slices.ContainsFunc(plain[0].RecordAxes(), func(a record.AxisValue) bool { return a.Key == "latency" }) || plain[0].Config().Latency != 0 {
 		t.Errorf("a cell without latency records or waits one: %v", plain[0].RecordAxes())
 	}
