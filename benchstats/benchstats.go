@@ -2,7 +2,8 @@
 // does not provide and that both the study (deciding) and the reports
 // (describing) need: the median and a seeded bootstrap confidence interval
 // of a ratio of medians. One implementation, so that study.md and
-// report.md give the same interval for the same two samples.
+// report.md give the same interval for the same two samples. It also
+// builds the benchmath.Thresholds they both test with.
 //
 // It is a leaf: it imports nothing of benchgrid.
 package benchstats
@@ -11,7 +12,18 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"golang.org/x/perf/benchmath"
 )
+
+// Thresholds returns benchmath's default thresholds with the significance
+// level of comparisons set to alpha: a copy of benchmath.DefaultThresholds,
+// as benchmath asks, so that thresholds it adds later keep their defaults.
+func Thresholds(alpha float64) *benchmath.Thresholds {
+	thr := benchmath.DefaultThresholds
+	thr.CompareAlpha = alpha
+	return &thr
+}
 
 // Median returns the median of xs, which it sorts in place; NaN for none.
 func Median(xs []float64) float64 {

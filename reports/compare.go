@@ -59,13 +59,13 @@ func Compare(ctx context.Context, oldDir, newDir string, opts CompareOptions) (m
 }
 
 func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts CompareOptions) ([]byte, []string) {
-	thr := benchmath.Thresholds{CompareAlpha: opts.Alpha}
+	thr := benchstats.Thresholds(opts.Alpha)
 	stats := func(r *record.Run) (order []string, m map[string]*cellStat) {
 		m = map[string]*cellStat{}
 		for i := range r.Cells {
 			// Matched by full name: cells that differ only in
 			// GOMAXPROCS are different cells.
-			c := newCellStat(r, &r.Cells[i], opts.Confidence, &thr)
+			c := newCellStat(r, &r.Cells[i], opts.Confidence, thr)
 			c.Name = r.Cells[i].FullName()
 			if m[c.Name] == nil {
 				order = append(order, c.Name)
@@ -110,9 +110,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 			wt.add(text(name), sampleText(o), sampleText(n), "?", "", "no samples to compare")
 			continue
 		}
-		cm := benchmath.AssumeNothing.Compare(
-			benchmath.NewSample(append([]float64(nil), o.wall...), &thr),
-			benchmath.NewSample(append([]float64(nil), n.wall...), &thr))
+		cm := compare(o, n, thr)
 		verdict := ""
 		switch {
 		case regression(o, n, cm, opts):

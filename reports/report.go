@@ -164,7 +164,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	}
 	base, best := a.baseline, a.best
 	iv := a.improvement()
-	c := compare(base, best, &a.thr)
+	c := compare(base, best, a.thr)
 	t := table{head: []string{"", "Configuration", "Median time", "Throughput", "Improvement¹", "Factors that made the difference"}}
 	t.add("Baseline²", text(base.Name), fmtDur(base.median())+" "+fmtCI(base.wallS), fmtRate(base.mbpsS.Center)+" MB/s", "1×", "")
 	impr := "**" + fmtSpeed(base.median()/best.median()) + "** " + fmtInterval(iv) + " (" + fmtP(c) + ")"

@@ -92,7 +92,7 @@ func Select(current *record.Cell, tried []Trial, crit Criteria) (Decision, error
 	if reason := failures(current); reason != "" {
 		return d, fmt.Errorf("the current configuration failed: %s", reason)
 	}
-	thr := &benchmath.Thresholds{CompareAlpha: crit.Alpha}
+	thr := benchstats.Thresholds(crit.Alpha)
 	cur := wallTimes(current)
 	closest := -1 // the fastest measured candidate, significant or not
 	for i, t := range tried {
