@@ -91,13 +91,38 @@ func BootstrapRatio(num, den []float64, confidence float64, resamples int, seed 
 	return ratios[l], ratios[h], true
 }
 
-// The defaults of the statistical settings, one set for the study and the
-// reports alike: the significance level of the Mann-Whitney U test (as
-// benchstat's), the confidence level of intervals, and the bootstrap's
-// resamples and seed.
-const (
-	DefaultAlpha      = 0.05
-	DefaultConfidence = 0.95
-	DefaultResamples  = 10000
-	DefaultSeed       = 1
-)
+// Criteria are the statistical settings that the study and the reports
+// share, so that both decide and describe with the same ones. The zero
+// value means DefaultCriteria.
+type Criteria struct {
+	// Alpha is the significance level of benchstat's Mann-Whitney U test.
+	Alpha float64
+	// Confidence is the level of confidence intervals; Resamples and Seed
+	// drive the percentile bootstrap of a ratio (see BootstrapRatio), so
+	// that the same samples always give the same interval.
+	Confidence float64
+	Resamples  int
+	Seed       uint64
+}
+
+// DefaultCriteria are the defaults of Criteria: α=0.05 (benchstat's), 95%
+// intervals, 10000 resamples seeded with 1.
+var DefaultCriteria = Criteria{Alpha: 0.05, Confidence: 0.95, Resamples: 10000, Seed: 1}
+
+// WithDefaults returns a copy of c with each zero field set from
+// DefaultCriteria.
+func (c Criteria) WithDefaults() Criteria {
+	if c.Alpha == 0 {
+		c.Alpha = DefaultCriteria.Alpha
+	}
+	if c.Confidence == 0 {
+		c.Confidence = DefaultCriteria.Confidence
+	}
+	if c.Resamples == 0 {
+		c.Resamples = DefaultCriteria.Resamples
+	}
+	if c.Seed == 0 {
+		c.Seed = DefaultCriteria.Seed
+	}
+	return c
+}

@@ -75,3 +75,18 @@ func TestThresholds(t *testing.T) {
 		t.Errorf("Thresholds returns a shared value")
 	}
 }
+
+func TestCriteriaWithDefaults(t *testing.T) {
+	tests := []struct {
+		in, want Criteria
+	}{
+		{Criteria{}, Criteria{Alpha: 0.05, Confidence: 0.95, Resamples: 10000, Seed: 1}},
+		{Criteria{Alpha: 0.01, Seed: 7}, Criteria{Alpha: 0.01, Confidence: 0.95, Resamples: 10000, Seed: 7}},
+		{Criteria{Alpha: 0.1, Confidence: 0.9, Resamples: 100, Seed: 2}, Criteria{Alpha: 0.1, Confidence: 0.9, Resamples: 100, Seed: 2}},
+	}
+	for _, tc := range tests {
+		if got := tc.in.WithDefaults(); got != tc.want {
+			t.Errorf("%+v.WithDefaults() = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}

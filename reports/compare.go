@@ -16,22 +16,17 @@ type CompareOptions struct {
 	// Threshold is the relative slowdown of the median wall time beyond
 	// which a significant change is a regression; 0 means 0.05 (5%).
 	Threshold float64
-	// Alpha is the significance level; 0 means 0.05.
-	Alpha float64
-	// Confidence is the level of confidence intervals; 0 means 0.95.
-	Confidence float64
+	// Criteria are the significance level and the level of confidence
+	// intervals; zero fields mean benchstats.DefaultCriteria. A comparison
+	// draws no bootstrap interval: Resamples and Seed are not used.
+	benchstats.Criteria
 }
 
 func (o CompareOptions) withDefaults() CompareOptions {
 	if o.Threshold == 0 {
 		o.Threshold = 0.05
 	}
-	if o.Alpha == 0 {
-		o.Alpha = benchstats.DefaultAlpha
-	}
-	if o.Confidence == 0 {
-		o.Confidence = benchstats.DefaultConfidence
-	}
+	o.Criteria = o.Criteria.WithDefaults()
 	return o
 }
 

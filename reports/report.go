@@ -25,16 +25,11 @@ import (
 
 // Options tunes a report. The zero value is ready to use.
 type Options struct {
-	// Alpha is the significance level of comparisons; 0 means 0.05.
-	Alpha float64
-	// Confidence is the level of confidence intervals; 0 means 0.95.
-	Confidence float64
-	// Resamples is the number of bootstrap resamples behind the CI of
-	// a speedup; 0 means 10000.
-	Resamples int
-	// Seed seeds the bootstrap, which is what makes it deterministic;
-	// 0 means 1.
-	Seed uint64
+	// Criteria are the significance level of comparisons, the level of
+	// confidence intervals and the bootstrap's resamples and seed (which
+	// make its intervals deterministic); zero fields mean
+	// benchstats.DefaultCriteria.
+	benchstats.Criteria
 	// ChartFormat is "png" or "svg"; "" means png. Both render to the
 	// same bytes every time on one machine; svg is text, so it is also the
 	// same across architectures and reviewable in a diff.
@@ -42,18 +37,7 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Alpha == 0 {
-		o.Alpha = benchstats.DefaultAlpha
-	}
-	if o.Confidence == 0 {
-		o.Confidence = benchstats.DefaultConfidence
-	}
-	if o.Resamples == 0 {
-		o.Resamples = benchstats.DefaultResamples
-	}
-	if o.Seed == 0 {
-		o.Seed = benchstats.DefaultSeed
-	}
+	o.Criteria = o.Criteria.WithDefaults()
 	if o.ChartFormat == "" {
 		o.ChartFormat = "png"
 	}
