@@ -73,8 +73,8 @@ type Result struct {
 type Failure struct {
 	// Kind is record.FailResource when the configuration ran out of one
 	// of the program's resources, record.FailError otherwise.
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
+	Kind    record.FailureKind `json:"kind"`
+	Message string             `json:"message"`
 }
 
 // failureOf describes err for the parent.

@@ -194,23 +194,34 @@ func (s Sample) FilesPerSec() float64 {
 	return float64(s.Files) / (float64(s.WallNs) / 1e9)
 }
 
+// A FailureKind says why a sample produced no data point. In JSON it is
+// the plain string.
+type FailureKind string
+
 // Failure kinds.
 const (
-	FailCrash    = "crash"    // the child exited abnormally
-	FailTimeout  = "timeout"  // the child exceeded -timeout
-	FailMismatch = "mismatch" // the child computed a different answer
-	FailError    = "error"    // the child reported an error
+	FailCrash    FailureKind = "crash"    // the child exited abnormally
+	FailTimeout  FailureKind = "timeout"  // the child exceeded -timeout
+	FailMismatch FailureKind = "mismatch" // the child computed a different answer
+	FailError    FailureKind = "error"    // the child reported an error
 	// FailResource is a configuration that ran out of one of the
 	// program's own resources (file descriptors, memory, threads): a
 	// failure of the configuration, never a bad input or a mismatch.
-	FailResource = "resource"
+	FailResource FailureKind = "resource"
 )
+
+// Lost reports whether a sample of kind k was lost to the program or the
+// machine — a crash, a timeout, an error, an exhausted resource — rather
+// than run to a wrong answer (FailMismatch). A kind this version does not
+// know, read from another's results.json, is a lost sample too: a
+// mismatch is the one failure that says the answer was wrong.
+func (k FailureKind) Lost() bool { return k != FailMismatch }
 
 // A Failure is a sample that produced no data point, and why.
 type Failure struct {
-	Round  int    `json:"round"`
-	Kind   string `json:"kind"`
-	Reason string `json:"reason"`
+	Round  int         `json:"round"`
+	Kind   FailureKind `json:"kind"`
+	Reason string      `json:"reason"`
 	// Cause is the failure's cause in one line, the first thing a report
 	// shows: a Go runtime's "fatal error: …" or "panic: …" line, a
 	// signal, or the OS error of an exhausted resource. Empty when Reason
@@ -348,8 +359,8 @@ func (r *Run) FailedCells() []string {
 		if len(c.Failures) == 0 {
 			continue
 		}
-		counts := map[string]int{}
-		var kinds []string
+		counts := map[FailureKind]int{}
+		var kinds []FailureKind
 		for _, f := range c.Failures {
 			if counts[f.Kind] == 0 {
 				kinds = append(kinds, f.Kind)

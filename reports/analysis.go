@@ -343,11 +343,7 @@ func (a *analysis) findings() []string {
 	}
 	var mism, crash []string
 	for _, c := range a.cells {
-		kinds := map[string]bool{}
-		for _, f := range c.Failures {
-			kinds[f.Kind] = true
-		}
-		if kinds[record.FailMismatch] {
+		if c.mismatch {
 			mism = append(mism, c.Name)
 		} else if len(c.Failures) > 0 {
 			crash = append(crash, c.Name)
@@ -432,14 +428,17 @@ func (a *analysis) failedOptimizations() []failedOpt {
 // run's cells had, in a fixed order: "crashes, timeouts or errors", or
 // just those seen.
 func lossKinds(run *record.Run) string {
-	seen := map[string]bool{}
+	seen := map[record.FailureKind]bool{}
 	for _, c := range run.Cells {
 		for _, f := range c.Failures {
 			seen[f.Kind] = true
 		}
 	}
 	var names []string
-	for _, k := range []struct{ kind, name string }{
+	for _, k := range []struct {
+		kind record.FailureKind
+		name string
+	}{
 		{record.FailCrash, "crashes"},
 		{record.FailTimeout, "timeouts"},
 		{record.FailError, "errors"},

@@ -331,11 +331,14 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 	for _, c := range a.cells {
 		// Repeated failures of a cell are grouped by kind, cause, reason
 		// and stderr.
-		type failKey struct{ kind, cause, reason, stderr string }
+		type failKey struct {
+			kind                  record.FailureKind
+			cause, reason, stderr string
+		}
 		var keys []failKey
 		rounds := map[failKey][]string{}
 		for _, f := range c.Failures {
-			if f.Kind == record.FailMismatch {
+			if !f.Kind.Lost() { // listed with the mismatches above
 				continue
 			}
 			k := failKey{f.Kind, f.Cause, f.Reason, lastLines(f.Stderr, 3)}
@@ -346,7 +349,7 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		}
 		for _, k := range keys {
 			rs := rounds[k]
-			kind, why := text(strings.ToUpper(k.kind)), failureWhy(k.cause, k.reason)
+			kind, why := text(strings.ToUpper(string(k.kind))), failureWhy(k.cause, k.reason)
 			msg := fmt.Sprintf("**%s** in %s, round %s: %s", kind, text(c.Name), rs[0], why)
 			if len(rs) > 1 {
 				msg = fmt.Sprintf("**%s** ×%d in %s, rounds %s: %s", kind, len(rs), text(c.Name), strings.Join(rs, ", "), why)
@@ -455,7 +458,7 @@ func (a *analysis) writeMatrix(b *strings.Builder) {
 		for _, c := range failed {
 			var why []string
 			for _, f := range c.Failures {
-				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, text(f.Kind), failureWhy(f.Cause, f.Reason)))
+				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, text(string(f.Kind)), failureWhy(f.Cause, f.Reason)))
 			}
 			if len(why) == 0 {
 				why = append(why, "no sample recorded")
