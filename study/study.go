@@ -53,7 +53,7 @@ type Options struct {
 	Count    int
 	Criteria Criteria
 	// Profiles are taken in the final step, of the baseline and the final
-	// configuration (see child.ProfileKinds).
+	// configuration (see record.ProfileKinds).
 	Profiles []string
 	// NoBuilds, when set, is why candidates that need a build variant,
 	// and the PGO round, are not tried.
