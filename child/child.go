@@ -140,30 +140,13 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if warm <= 0 {
 		warm = WarmupShare(len(files))
 	}
-	if _, err := proc.Run(ctx, Spread(files, warm)); err != nil {
+	if _, err := proc.Run(ctx, corpus.Spread(files, warm)); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {
 		return profilePasses(ctx, proc, files, spec)
 	}
 	return timedPass(ctx, proc, files)
-}
-
-// Spread returns n files spread evenly over files: a warm-up that
-// touches every part of the corpus.
-func Spread(files []corpus.File, n int) []corpus.File {
-	if n >= len(files) {
-		return files
-	}
-	if n <= 0 {
-		return nil
-	}
-	out := make([]corpus.File, 0, n)
-	step := float64(len(files)) / float64(n)
-	for i := range n {
-		out = append(out, files[int(float64(i)*step)])
-	}
-	return out
 }
 
 // usage is a snapshot of the process's resource counters.

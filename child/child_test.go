@@ -6,25 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"benchgrid/corpus"
 	"benchgrid/record"
 )
 
-func TestSpread(t *testing.T) {
-	files := make([]corpus.File, 10)
-	for i := range files {
-		files[i].Path = string(rune('a' + i))
-	}
-	var got []string
-	for _, f := range Spread(files, 3) {
-		got = append(got, f.Path)
-	}
-	if strings.Join(got, "") != "adg" {
-		t.Errorf("Spread(10 files, 3) = %v, want a d g", got)
-	}
-	if len(Spread(files, 0)) != 0 || len(Spread(files, 20)) != 10 {
-		t.Errorf("Spread at the edges: %d and %d files", len(Spread(files, 0)), len(Spread(files, 20)))
-	}
+func TestWarmupShare(t *testing.T) {
 	for n, want := range map[int]int{0: 50, 3000: 100, 1e6: 1000} {
 		if got := WarmupShare(n); got != want {
 			t.Errorf("WarmupShare(%d) = %d, want %d", n, got, want)

@@ -137,7 +137,7 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 	for _, f := range files {
 		c.Bytes += f.Size
 	}
-	sample := child.Spread(files, readSampleFiles)
+	sample := corpus.Spread(files, readSampleFiles)
 	if len(sample) == 0 {
 		return files, skipped, c, nil
 	}
