@@ -9,11 +9,33 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
+
+// The cache modes, the values of the cache axis: a warm pass reads a
+// corpus that a warm-up (and the runs before) left in the page cache; a
+// cold one reads it after Evict. A cell that leaves the axis unset ("")
+// is warm.
+const (
+	CacheWarm = "warm"
+	CacheCold = "cold"
+)
+
+// CacheModes lists the cache modes.
+var CacheModes = []string{CacheWarm, CacheCold}
+
+// CheckCacheMode accepts a cache mode, or "" (warm).
+func CheckCacheMode(mode string) error {
+	if mode == "" || slices.Contains(CacheModes, mode) {
+		return nil
+	}
+	return fmt.Errorf("unknown cache mode %q (have %s)", mode, strings.Join(CacheModes, ", "))
+}
 
 // MaxResidentAfterEvict is the fraction of a corpus's pages that may still
 // be resident after Evict for the eviction to count as verified: above it,
