@@ -462,7 +462,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache})
 	if ctx.Err() != nil {
 		return
 	}
@@ -531,7 +531,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
 	spec := child.Spec{
-		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
+		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
 		MinCPU: r.opts.ProfileMinCPU,
 	}
