@@ -236,6 +236,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	if in.plan, err = MakePlan(*o); err != nil {
 		return in, err
 	}
+	in.plan.dropCold(o.Corpus, in.files)
 	for _, u := range in.plan.Unavailable {
 		r.logf("UNAVAILABLE %s: %s", u.What, u.Reason)
 	}
@@ -259,7 +260,8 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 }
 
 // reference computes, in this process, the answer every cell is checked
-// against. Its pass also warms the page cache for the rounds.
+// against. Its pass also warms the page cache for the rounds (a cold
+// sample evicts it again).
 func (r *runner) reference(ctx context.Context, in prepared) error {
 	refc := matrix.ReferenceConfig()
 	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(in.files), corpus.FormatBytes(in.stats.Bytes))
