@@ -94,15 +94,7 @@ func TestCacheAxis(t *testing.T) {
 	for _, tc := range tests {
 		m := base
 		m.Cache = tc.cache
-		cells, err := m.Cells()
-		if err != nil {
-			t.Fatalf("Cells(cache %q): %v", tc.cache, err)
-		}
-		var names []string
-		for _, c := range cells {
-			names = append(names, c.Name())
-		}
-		if !slices.Equal(names, tc.want) {
+		if names := cellNames(t, m); !slices.Equal(names, tc.want) {
 			t.Errorf("Cells(cache %q) =\n%s\nwant\n%s", tc.cache, strings.Join(names, "\n"), strings.Join(tc.want, "\n"))
 		}
 	}
@@ -119,4 +111,18 @@ func TestCacheAxis(t *testing.T) {
 	if _, err := (Matrix{Cache: []string{"tepid"}}).Cells(); err == nil || !strings.Contains(err.Error(), `cache: unknown cache mode "tepid"`) {
 		t.Errorf("cache tepid: %v, want an error naming cache", err)
 	}
+}
+
+// cellNames returns the names of m's cells.
+func cellNames(t *testing.T, m Matrix) []string {
+	t.Helper()
+	cells, err := m.Cells()
+	if err != nil {
+		t.Fatalf("Cells(%+v): %v", m, err)
+	}
+	var names []string
+	for _, c := range cells {
+		names = append(names, c.Name())
+	}
+	return names
 }
