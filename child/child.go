@@ -46,9 +46,9 @@ type Spec struct {
 	// every pass); "" or corpus.CacheWarm leaves it as the warm-up left it.
 	Cache string `json:"cache,omitempty"`
 	// Profiles, when set, asks for a profiling run instead of a timed
-	// sample: cpu, allocs, mutex, block and trace profiles written to
-	// ProfileDir, over as many passes as it takes to gather MinCPU of CPU
-	// time (at most MaxPasses).
+	// sample: profiles of the kinds it names (see record.ProfileKinds)
+	// written to ProfileDir, over as many passes as it takes to gather
+	// MinCPU of CPU time (at most MaxPasses).
 	Profiles   []string      `json:"profiles,omitempty"`
 	ProfileDir string        `json:"profile_dir,omitempty"`
 	MinCPU     time.Duration `json:"min_cpu,omitempty"`
@@ -77,8 +77,8 @@ type Result struct {
 type Failure struct {
 	// Kind is record.FailResource when the configuration ran out of one
 	// of the program's resources, record.FailError otherwise.
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
+	Kind    record.FailureKind `json:"kind"`
+	Message string             `json:"message"`
 }
 
 // failureOf describes err for the parent.
@@ -103,9 +103,6 @@ const (
 // (enough to compile sonic's JIT, fault in code and grow worker state, not
 // a full pass).
 func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
-
-// ProfileKinds lists the profiles a profiling run can take.
-var ProfileKinds = []string{"cpu", "allocs", "mutex", "block", "trace"}
 
 // Main is the body of a child process: it reads a Spec from
 // stdin, measures, and writes a Result as JSON to stdout. On failure
@@ -314,11 +311,12 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, k := range spec.Profiles {
-		if !slices.Contains(ProfileKinds, k) {
-			return nil, fmt.Errorf("unknown profile %q (have %v)", k, ProfileKinds)
-		}
+	kinds, err := record.ParseProfileKinds(spec.Profiles)
+	if err != nil {
+		return nil, err
+	}
+	want := map[record.ProfileKind]bool{}
+	for _, k := range kinds {
 		want[k] = true
 	}
 	minCPU, maxPasses := spec.MinCPU, spec.MaxPasses
@@ -328,24 +326,19 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	if maxPasses <= 0 {
 		maxPasses = 100
 	}
-	path := func(kind string) string {
-		if kind == "trace" {
-			return filepath.Join(spec.ProfileDir, "trace.out")
-		}
-		return filepath.Join(spec.ProfileDir, kind+".pprof")
-	}
-	if want["allocs"] {
+	path := func(kind record.ProfileKind) string { return filepath.Join(spec.ProfileDir, kind.FileName()) }
+	if want[record.ProfileAllocs] {
 		runtime.MemProfileRate = 512 * 1024 // the runtime's default
 	}
-	if want["mutex"] {
+	if want[record.ProfileMutex] {
 		runtime.SetMutexProfileFraction(5)
 	}
-	if want["block"] {
+	if want[record.ProfileBlock] {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
 	var cpuFile *os.File
-	if want["cpu"] {
-		f, err := os.Create(path("cpu"))
+	if want[record.ProfileCPU] {
+		f, err := os.Create(path(record.ProfileCPU))
 		if err != nil {
 			return nil, err
 		}
@@ -368,10 +361,10 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 				break
 			}
 		}
-		traceThis := want["trace"] && passes == 0 // one pass: traces are large
+		traceThis := want[record.ProfileTrace] && passes == 0 // one pass: traces are large
 		var traceFile *os.File
 		if traceThis {
-			f, err := os.Create(path("trace"))
+			f, err := os.Create(path(record.ProfileTrace))
 			if err != nil {
 				runErr = err
 				break
@@ -411,16 +404,15 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	res := result(proc, tally)
 	res.Passes = passes
 	for _, kind := range slices.Sorted(maps.Keys(want)) {
-		switch kind {
-		case "allocs", "mutex", "block":
-			if kind == "allocs" {
+		if kind.Lookup() {
+			if kind == record.ProfileAllocs {
 				runtime.GC() // make the profile current
 			}
 			f, err := os.Create(path(kind))
 			if err != nil {
 				return nil, err
 			}
-			err = pprof.Lookup(kind).WriteTo(f, 0)
+			err = pprof.Lookup(string(kind)).WriteTo(f, 0)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -429,7 +421,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 			}
 		}
 		n := passes
-		if kind == "trace" {
+		if kind.OnePass() {
 			n = 1
 		}
 		res.Profiles = append(res.Profiles, record.Profile{Kind: kind, Path: path(kind), Passes: n})

@@ -25,7 +25,9 @@ func TestWarmupShare(t *testing.T) {
 // parent, with the kind of its failure, and returns the error.
 func TestMainReportsItsFailure(t *testing.T) {
 	tests := []struct {
-		spec, kind, message string
+		spec    string
+		kind    record.FailureKind
+		message string
 	}{
 		{"", record.FailError, "read child spec"},
 		{`{"corpus":"/nonexistent/benchgrid","config":{"Parser":"std","Strategy":"pool"}}`, record.FailError, "/nonexistent/benchgrid"},

@@ -46,7 +46,7 @@ type Options struct {
 	// Timeout bounds one sample's child process.
 	Timeout time.Duration
 	// Profiles lists the profiles taken after the timed rounds (see
-	// child.ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
+	// record.ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
 	// run gathers at least.
 	Profiles      []string
 	ProfileMinCPU time.Duration
@@ -203,10 +203,8 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	r.opts = r.opts.withDefaults()
 	o := &r.opts
 	var in prepared
-	for _, p := range o.Profiles {
-		if !slices.Contains(child.ProfileKinds, p) {
-			return in, fmt.Errorf("unknown profile %q (have %v)", p, child.ProfileKinds)
-		}
+	if _, err := record.ParseProfileKinds(o.Profiles); err != nil {
+		return in, err
 	}
 	children, err := o.Children().withDefaults()
 	if err != nil {
