@@ -41,6 +41,10 @@ type Spec struct {
 	// WarmupFiles is how many files, spread over the corpus, the untimed
 	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
+	// Cache is the page cache's state at the timed pass: corpus.CacheCold
+	// evicts the corpus after the warm-up (and, in a profiling run, before
+	// every pass); "" or corpus.CacheWarm leaves it as the warm-up left it.
+	Cache string `json:"cache,omitempty"`
 	// Profiles, when set, asks for a profiling run instead of a timed
 	// sample: profiles of the kinds it names (see record.ProfileKinds)
 	// written to ProfileDir, over as many passes as it takes to gather
@@ -128,6 +132,9 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := corpus.CheckCacheMode(spec.Cache); err != nil {
+		return nil, err
+	}
 	// The same list as the parent's: unreadable folders skipped.
 	files, _, err := corpus.ListSkipping(ctx, spec.Corpus)
 	if err != nil {
@@ -137,30 +144,13 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if warm <= 0 {
 		warm = WarmupShare(len(files))
 	}
-	if _, err := proc.Run(ctx, Spread(files, warm)); err != nil {
+	if _, err := proc.Run(ctx, corpus.Spread(files, warm)); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {
 		return profilePasses(ctx, proc, files, spec)
 	}
-	return timedPass(ctx, proc, files)
-}
-
-// Spread returns n files spread evenly over files: a warm-up that
-// touches every part of the corpus.
-func Spread(files []corpus.File, n int) []corpus.File {
-	if n >= len(files) {
-		return files
-	}
-	if n <= 0 {
-		return nil
-	}
-	out := make([]corpus.File, 0, n)
-	step := float64(len(files)) / float64(n)
-	for i := range n {
-		out = append(out, files[int(float64(i)*step)])
-	}
-	return out
+	return timedPass(ctx, proc, files, spec.Cache)
 }
 
 // usage is a snapshot of the process's resource counters.
@@ -243,8 +233,15 @@ func peakRSS() int64 {
 	return 0
 }
 
-// timedPass forces a GC, then times one full pass.
-func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File) (*Result, error) {
+// timedPass puts the page cache in the state cache asks for and measures
+// the corpus's residency (see settleCache), forces a GC, then times one
+// full pass. The GC comes after the cache's work, so that what measuring
+// allocated is not left for the timed pass to collect.
+func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File, cache string) (*Result, error) {
+	resident, err := settleCache(files, cache)
+	if err != nil {
+		return nil, err
+	}
 	runtime.GC()
 	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
@@ -265,8 +262,32 @@ func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.Fi
 		GCCycles:     int64(after.gcCycles - before.gcCycles),
 		GCPauseNs:    int64(after.gcPause - before.gcPause),
 		PeakRSS:      after.maxRSS,
+		Resident:     resident,
 	}
 	return res, nil
+}
+
+// settleCache evicts the corpus from the page cache when cache is cold,
+// then returns the fraction of its pages resident (over at most
+// corpus.ResidencySampleFiles files). A cold pass on a corpus that stays
+// resident would be a warm pass labelled cold: that is an error, never a
+// sample.
+func settleCache(files []corpus.File, cache string) (float64, error) {
+	cold := cache == corpus.CacheCold
+	if cold {
+		if err := corpus.Evict(files); err != nil {
+			return 0, fmt.Errorf("evict the corpus: %w", err)
+		}
+	}
+	resident, err := corpus.Residency(files, corpus.ResidencySampleFiles)
+	if err != nil {
+		return 0, fmt.Errorf("measure the corpus's residency: %w", err)
+	}
+	if cold && resident > corpus.MaxResidentAfterEvict {
+		return 0, fmt.Errorf("eviction not verified: %.1f%% of the corpus still resident (the limit is %.0f%%)",
+			100*resident, 100*corpus.MaxResidentAfterEvict)
+	}
+	return resident, nil
 }
 
 func result(proc *processor.Processor, tally *workload.Tally) *Result {
@@ -332,6 +353,14 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	passes := 0
 	var runErr error
 	for passes < maxPasses {
+		// A cold cell's every pass reads an evicted corpus; the system
+		// calls of evicting show in the CPU profile (a small share).
+		if spec.Cache == corpus.CacheCold {
+			if err := corpus.Evict(files); err != nil {
+				runErr = fmt.Errorf("evict the corpus: %w", err)
+				break
+			}
+		}
 		traceThis := want[record.ProfileTrace] && passes == 0 // one pass: traces are large
 		var traceFile *os.File
 		if traceThis {

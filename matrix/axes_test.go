@@ -74,3 +74,55 @@ func TestAxesTable(t *testing.T) {
 		t.Errorf("expansion order has %d axes, the table %d", len(expansionOrder), len(Axes))
 	}
 }
+
+// TestCacheAxis: cache, added through the axis table alone, names its
+// cells cache=warm and cache=cold right after the I/O axes, leaves the
+// names of a matrix that does not set it as they were, and is recorded,
+// checked and kept in a one-cell matrix.
+func TestCacheAxis(t *testing.T) {
+	base := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}}
+	tests := []struct {
+		cache []string
+		want  []string
+	}{
+		{nil, []string{"parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default"}},
+		{[]string{"warm", "cold"}, []string{
+			"parser=std/strategy=pool/workers=2/read=readfile/cache=warm/gogc=100/gomemlimit=off/build=default",
+			"parser=std/strategy=pool/workers=2/read=readfile/cache=cold/gogc=100/gomemlimit=off/build=default",
+		}},
+	}
+	for _, tc := range tests {
+		m := base
+		m.Cache = tc.cache
+		if names := cellNames(t, m); !slices.Equal(names, tc.want) {
+			t.Errorf("Cells(cache %q) =\n%s\nwant\n%s", tc.cache, strings.Join(names, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+	cold := Cell{Parser: "std", Strategy: "pool", Cache: "cold"}
+	if v, ok := record.Value(cold.RecordAxes(), "cache"); !ok || v != "cold" {
+		t.Errorf("RecordAxes of a cold cell = %v, want cache=cold", cold.RecordAxes())
+	}
+	if one := OneCell(cold); !slices.Equal(one.Cache, []string{"cold"}) {
+		t.Errorf("OneCell(cold).Cache = %q, want [cold]", one.Cache)
+	}
+	if slices.ContainsFunc((Cell{Parser: "std"}).RecordAxes(), func(a record.AxisValue) bool { return a.Key == "cache" }) {
+		t.Errorf("a cell without cache records it")
+	}
+	if _, err := (Matrix{Cache: []string{"tepid"}}).Cells(); err == nil || !strings.Contains(err.Error(), `cache: unknown cache mode "tepid"`) {
+		t.Errorf("cache tepid: %v, want an error naming cache", err)
+	}
+}
+
+// cellNames returns the names of m's cells.
+func cellNames(t *testing.T, m Matrix) []string {
+	t.Helper()
+	cells, err := m.Cells()
+	if err != nil {
+		t.Fatalf("Cells(%+v): %v", m, err)
+	}
+	var names []string
+	for _, c := range cells {
+		names = append(names, c.Name())
+	}
+	return names
+}

@@ -30,6 +30,9 @@ type Matrix struct {
 	// Readers lists a pipeline's read-stage sizes; 0 means its worker
 	// count. Other strategies ignore it.
 	Readers []int `json:"readers,omitempty"`
+	// Cache lists page-cache states: "warm", or "cold" (evicted before
+	// every sample's timed pass); "" is warm, left out of the cell's name.
+	Cache []string `json:"cache,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -138,6 +141,9 @@ type Cell struct {
 	GOGC       string
 	GOMEMLIMIT string
 	Build      string // "default" or a build variant
+	// Cache is the page cache's state at the timed pass: "warm", "cold"
+	// or "" (warm, and left out of the name).
+	Cache string
 }
 
 // Procs is the GOMAXPROCS the cell's child runs with.

@@ -285,6 +285,7 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
+	a.writeCacheNote(b)
 	a.writeWarnings(b)
 }
 
