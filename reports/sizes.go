@@ -11,7 +11,6 @@ import (
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
-	"golang.org/x/perf/benchmath"
 )
 
 // SizesOptions tunes Sizes. The zero value is ready to use.
@@ -30,7 +29,7 @@ func (o SizesOptions) withDefaults() SizesOptions {
 		o.Tolerance = 0.10
 	}
 	if o.Confidence == 0 {
-		o.Confidence = benchstats.DefaultConfidence
+		o.Confidence = benchstats.DefaultCriteria.Confidence
 	}
 	return o
 }
@@ -399,7 +398,7 @@ func fitText(f linearFit, what string) string {
 
 func sizesReport(dirs []string, runs []*record.Run, opts SizesOptions) []byte {
 	opts = opts.withDefaults()
-	thr := benchmath.Thresholds{CompareAlpha: benchstats.DefaultAlpha}
+	thr := benchstats.Thresholds(benchstats.DefaultCriteria.Alpha)
 	srs := make([]*sizeRun, len(runs))
 	for i, r := range runs {
 		srs[i] = &sizeRun{dir: dirs[i], run: r, files: float64(r.Corpus.Files), bytes: float64(r.Corpus.Bytes)}
@@ -415,7 +414,7 @@ func sizesReport(dirs []string, runs []*record.Run, opts SizesOptions) []byte {
 	for i, r := range srs {
 		stats[i] = map[string]*cellStat{}
 		for j := range r.run.Cells {
-			c := newCellStat(r.run, &r.run.Cells[j], opts.Confidence, &thr)
+			c := newCellStat(r.run, &r.run.Cells[j], opts.Confidence, thr)
 			c.Name = r.run.Cells[j].FullName()
 			stats[i][c.Name] = c
 			if !seen[c.Name] {
