@@ -2,7 +2,8 @@
 // does not provide and that both the study (deciding) and the reports
 // (describing) need: the median and a seeded bootstrap confidence interval
 // of a ratio of medians. One implementation, so that study.md and
-// report.md give the same interval for the same two samples.
+// report.md give the same interval for the same two samples. It also
+// builds the benchmath.Thresholds they both test with.
 //
 // It is a leaf: it imports nothing of benchgrid.
 package benchstats
@@ -11,7 +12,18 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"golang.org/x/perf/benchmath"
 )
+
+// Thresholds returns benchmath's default thresholds with the significance
+// level of comparisons set to alpha: a copy of benchmath.DefaultThresholds,
+// as benchmath asks, so that thresholds it adds later keep their defaults.
+func Thresholds(alpha float64) *benchmath.Thresholds {
+	thr := benchmath.DefaultThresholds
+	thr.CompareAlpha = alpha
+	return &thr
+}
 
 // Median returns the median of xs, which it sorts in place; NaN for none.
 func Median(xs []float64) float64 {
@@ -79,13 +91,38 @@ func BootstrapRatio(num, den []float64, confidence float64, resamples int, seed 
 	return ratios[l], ratios[h], true
 }
 
-// The defaults of the statistical settings, one set for the study and the
-// reports alike: the significance level of the Mann-Whitney U test (as
-// benchstat's), the confidence level of intervals, and the bootstrap's
-// resamples and seed.
-const (
-	DefaultAlpha      = 0.05
-	DefaultConfidence = 0.95
-	DefaultResamples  = 10000
-	DefaultSeed       = 1
-)
+// Criteria are the statistical settings that the study and the reports
+// share, so that both decide and describe with the same ones. The zero
+// value means DefaultCriteria.
+type Criteria struct {
+	// Alpha is the significance level of benchstat's Mann-Whitney U test.
+	Alpha float64
+	// Confidence is the level of confidence intervals; Resamples and Seed
+	// drive the percentile bootstrap of a ratio (see BootstrapRatio), so
+	// that the same samples always give the same interval.
+	Confidence float64
+	Resamples  int
+	Seed       uint64
+}
+
+// DefaultCriteria are the defaults of Criteria: α=0.05 (benchstat's), 95%
+// intervals, 10000 resamples seeded with 1.
+var DefaultCriteria = Criteria{Alpha: 0.05, Confidence: 0.95, Resamples: 10000, Seed: 1}
+
+// WithDefaults returns a copy of c with each zero field set from
+// DefaultCriteria.
+func (c Criteria) WithDefaults() Criteria {
+	if c.Alpha == 0 {
+		c.Alpha = DefaultCriteria.Alpha
+	}
+	if c.Confidence == 0 {
+		c.Confidence = DefaultCriteria.Confidence
+	}
+	if c.Resamples == 0 {
+		c.Resamples = DefaultCriteria.Resamples
+	}
+	if c.Seed == 0 {
+		c.Seed = DefaultCriteria.Seed
+	}
+	return c
+}

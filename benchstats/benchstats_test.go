@@ -3,6 +3,8 @@ package benchstats
 import (
 	"math"
 	"testing"
+
+	"golang.org/x/perf/benchmath"
 )
 
 func TestMedian(t *testing.T) {
@@ -56,6 +58,35 @@ func TestCV(t *testing.T) {
 	for _, tc := range tests {
 		if got := CV(tc.in); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("CV(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	thr := Thresholds(0.01)
+	if thr.CompareAlpha != 0.01 {
+		t.Errorf("Thresholds(0.01).CompareAlpha = %v, want 0.01", thr.CompareAlpha)
+	}
+	if benchmath.DefaultThresholds.CompareAlpha != 0.05 {
+		t.Errorf("Thresholds(0.01) changed benchmath.DefaultThresholds to %+v", benchmath.DefaultThresholds)
+	}
+	a, b := Thresholds(0.05), Thresholds(0.05)
+	if a.CompareAlpha = 0.5; b.CompareAlpha != 0.05 {
+		t.Errorf("Thresholds returns a shared value")
+	}
+}
+
+func TestCriteriaWithDefaults(t *testing.T) {
+	tests := []struct {
+		in, want Criteria
+	}{
+		{Criteria{}, Criteria{Alpha: 0.05, Confidence: 0.95, Resamples: 10000, Seed: 1}},
+		{Criteria{Alpha: 0.01, Seed: 7}, Criteria{Alpha: 0.01, Confidence: 0.95, Resamples: 10000, Seed: 7}},
+		{Criteria{Alpha: 0.1, Confidence: 0.9, Resamples: 100, Seed: 2}, Criteria{Alpha: 0.1, Confidence: 0.9, Resamples: 100, Seed: 2}},
+	}
+	for _, tc := range tests {
+		if got := tc.in.WithDefaults(); got != tc.want {
+			t.Errorf("%+v.WithDefaults() = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
 }

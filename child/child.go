@@ -41,10 +41,14 @@ type Spec struct {
 	// WarmupFiles is how many files, spread over the corpus, the untimed
 	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
+	// Cache is the page cache's state at the timed pass: corpus.CacheCold
+	// evicts the corpus after the warm-up (and, in a profiling run, before
+	// every pass); "" or corpus.CacheWarm leaves it as the warm-up left it.
+	Cache string `json:"cache,omitempty"`
 	// Profiles, when set, asks for a profiling run instead of a timed
-	// sample: cpu, allocs, mutex, block and trace profiles written to
-	// ProfileDir, over as many passes as it takes to gather MinCPU of CPU
-	// time (at most MaxPasses).
+	// sample: profiles of the kinds it names (see record.ProfileKinds)
+	// written to ProfileDir, over as many passes as it takes to gather
+	// MinCPU of CPU time (at most MaxPasses).
 	Profiles   []string      `json:"profiles,omitempty"`
 	ProfileDir string        `json:"profile_dir,omitempty"`
 	MinCPU     time.Duration `json:"min_cpu,omitempty"`
@@ -73,8 +77,8 @@ type Result struct {
 type Failure struct {
 	// Kind is record.FailResource when the configuration ran out of one
 	// of the program's resources, record.FailError otherwise.
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
+	Kind    record.FailureKind `json:"kind"`
+	Message string             `json:"message"`
 }
 
 // failureOf describes err for the parent.
@@ -99,9 +103,6 @@ const (
 // (enough to compile sonic's JIT, fault in code and grow worker state, not
 // a full pass).
 func WarmupShare(n int) int { return min(max(n/30, 50), 1000) }
-
-// ProfileKinds lists the profiles a profiling run can take.
-var ProfileKinds = []string{"cpu", "allocs", "mutex", "block", "trace"}
 
 // Main is the body of a child process: it reads a Spec from
 // stdin, measures, and writes a Result as JSON to stdout. On failure
@@ -131,6 +132,9 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := corpus.CheckCacheMode(spec.Cache); err != nil {
+		return nil, err
+	}
 	// The same list as the parent's: unreadable folders skipped.
 	files, _, err := corpus.ListSkipping(ctx, spec.Corpus)
 	if err != nil {
@@ -140,30 +144,13 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if warm <= 0 {
 		warm = WarmupShare(len(files))
 	}
-	if _, err := proc.Run(ctx, Spread(files, warm)); err != nil {
+	if _, err := proc.Run(ctx, corpus.Spread(files, warm)); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {
 		return profilePasses(ctx, proc, files, spec)
 	}
-	return timedPass(ctx, proc, files)
-}
-
-// Spread returns n files spread evenly over files: a warm-up that
-// touches every part of the corpus.
-func Spread(files []corpus.File, n int) []corpus.File {
-	if n >= len(files) {
-		return files
-	}
-	if n <= 0 {
-		return nil
-	}
-	out := make([]corpus.File, 0, n)
-	step := float64(len(files)) / float64(n)
-	for i := range n {
-		out = append(out, files[int(float64(i)*step)])
-	}
-	return out
+	return timedPass(ctx, proc, files, spec.Cache)
 }
 
 // usage is a snapshot of the process's resource counters.
@@ -246,8 +233,15 @@ func peakRSS() int64 {
 	return 0
 }
 
-// timedPass forces a GC, then times one full pass.
-func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File) (*Result, error) {
+// timedPass puts the page cache in the state cache asks for and measures
+// the corpus's residency (see settleCache), forces a GC, then times one
+// full pass. The GC comes after the cache's work, so that what measuring
+// allocated is not left for the timed pass to collect.
+func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File, cache string) (*Result, error) {
+	resident, err := settleCache(files, cache)
+	if err != nil {
+		return nil, err
+	}
 	runtime.GC()
 	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
@@ -268,8 +262,32 @@ func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.Fi
 		GCCycles:     int64(after.gcCycles - before.gcCycles),
 		GCPauseNs:    int64(after.gcPause - before.gcPause),
 		PeakRSS:      after.maxRSS,
+		Resident:     resident,
 	}
 	return res, nil
+}
+
+// settleCache evicts the corpus from the page cache when cache is cold,
+// then returns the fraction of its pages resident (over at most
+// corpus.ResidencySampleFiles files). A cold pass on a corpus that stays
+// resident would be a warm pass labelled cold: that is an error, never a
+// sample.
+func settleCache(files []corpus.File, cache string) (float64, error) {
+	cold := cache == corpus.CacheCold
+	if cold {
+		if err := corpus.Evict(files); err != nil {
+			return 0, fmt.Errorf("evict the corpus: %w", err)
+		}
+	}
+	resident, err := corpus.Residency(files, corpus.ResidencySampleFiles)
+	if err != nil {
+		return 0, fmt.Errorf("measure the corpus's residency: %w", err)
+	}
+	if cold && resident > corpus.MaxResidentAfterEvict {
+		return 0, fmt.Errorf("eviction not verified: %.1f%% of the corpus still resident (the limit is %.0f%%)",
+			100*resident, 100*corpus.MaxResidentAfterEvict)
+	}
+	return resident, nil
 }
 
 func result(proc *processor.Processor, tally *workload.Tally) *Result {
@@ -293,11 +311,12 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, k := range spec.Profiles {
-		if !slices.Contains(ProfileKinds, k) {
-			return nil, fmt.Errorf("unknown profile %q (have %v)", k, ProfileKinds)
-		}
+	kinds, err := record.ParseProfileKinds(spec.Profiles)
+	if err != nil {
+		return nil, err
+	}
+	want := map[record.ProfileKind]bool{}
+	for _, k := range kinds {
 		want[k] = true
 	}
 	minCPU, maxPasses := spec.MinCPU, spec.MaxPasses
@@ -307,24 +326,19 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	if maxPasses <= 0 {
 		maxPasses = 100
 	}
-	path := func(kind string) string {
-		if kind == "trace" {
-			return filepath.Join(spec.ProfileDir, "trace.out")
-		}
-		return filepath.Join(spec.ProfileDir, kind+".pprof")
-	}
-	if want["allocs"] {
+	path := func(kind record.ProfileKind) string { return filepath.Join(spec.ProfileDir, kind.FileName()) }
+	if want[record.ProfileAllocs] {
 		runtime.MemProfileRate = 512 * 1024 // the runtime's default
 	}
-	if want["mutex"] {
+	if want[record.ProfileMutex] {
 		runtime.SetMutexProfileFraction(5)
 	}
-	if want["block"] {
+	if want[record.ProfileBlock] {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
 	var cpuFile *os.File
-	if want["cpu"] {
-		f, err := os.Create(path("cpu"))
+	if want[record.ProfileCPU] {
+		f, err := os.Create(path(record.ProfileCPU))
 		if err != nil {
 			return nil, err
 		}
@@ -339,10 +353,18 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	passes := 0
 	var runErr error
 	for passes < maxPasses {
-		traceThis := want["trace"] && passes == 0 // one pass: traces are large
+		// A cold cell's every pass reads an evicted corpus; the system
+		// calls of evicting show in the CPU profile (a small share).
+		if spec.Cache == corpus.CacheCold {
+			if err := corpus.Evict(files); err != nil {
+				runErr = fmt.Errorf("evict the corpus: %w", err)
+				break
+			}
+		}
+		traceThis := want[record.ProfileTrace] && passes == 0 // one pass: traces are large
 		var traceFile *os.File
 		if traceThis {
-			f, err := os.Create(path("trace"))
+			f, err := os.Create(path(record.ProfileTrace))
 			if err != nil {
 				runErr = err
 				break
@@ -382,16 +404,15 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	res := result(proc, tally)
 	res.Passes = passes
 	for _, kind := range slices.Sorted(maps.Keys(want)) {
-		switch kind {
-		case "allocs", "mutex", "block":
-			if kind == "allocs" {
+		if kind.Lookup() {
+			if kind == record.ProfileAllocs {
 				runtime.GC() // make the profile current
 			}
 			f, err := os.Create(path(kind))
 			if err != nil {
 				return nil, err
 			}
-			err = pprof.Lookup(kind).WriteTo(f, 0)
+			err = pprof.Lookup(string(kind)).WriteTo(f, 0)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -400,7 +421,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 			}
 		}
 		n := passes
-		if kind == "trace" {
+		if kind.OnePass() {
 			n = 1
 		}
 		res.Profiles = append(res.Profiles, record.Profile{Kind: kind, Path: path(kind), Passes: n})

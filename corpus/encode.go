@@ -17,9 +17,13 @@ type rng struct{ pcg rand.PCG }
 
 func newRNG(seed, stream uint64) *rng {
 	r := new(rng)
-	r.pcg.Seed(seed, splitmix(stream))
+	r.seed(seed, stream)
 	return r
 }
+
+// seed restarts r on (seed, stream), as newRNG would make it: a writer
+// reuses one rng for all its files.
+func (r *rng) seed(seed, stream uint64) { r.pcg.Seed(seed, splitmix(stream)) }
 
 // splitmix scrambles a stream number so that neighbouring file indices get
 // unrelated PCG streams.

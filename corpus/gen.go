@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -21,7 +23,8 @@ type GenOptions struct {
 	// Dir is where the corpus goes: a directory that does not exist yet or
 	// is empty, so that no stale file ever joins a corpus.
 	Dir string
-	// Files is how many batch files to write; 0 means 20000 (about 100 MiB).
+	// Files is how many batch files to write; 0 means the size's default
+	// (DefaultFilesOf): 20000 of the default size, about 100 MiB.
 	Files int
 	// Seed selects the corpus; 0 means 1. The same options give the same
 	// bytes on every machine.
@@ -29,6 +32,9 @@ type GenOptions struct {
 	// Bad is how many adversarial inputs to add under adversarial/, cycling
 	// through every kind of Samples (bad and tricky-but-good alike).
 	Bad int
+	// Size is the profile of the batch files' sizes; "" means SizeDefault.
+	// The adversarial inputs are the same in every profile.
+	Size Size
 }
 
 // DefaultFiles is the number of batch files Generate writes by default.
@@ -57,12 +63,17 @@ const (
 	streamBad    = 1 << 61 // + adversarial index
 )
 
+// maxWriters bounds the goroutines that write a corpus: file creation is
+// mostly the kernel's work, which a few more writers than CPUs keep busy.
+const maxWriters = 8
+
 // Generate writes a seeded corpus of GitHub-event batch files, plus
 // opts.Bad adversarial inputs and their manifest (ManifestName), into
 // opts.Dir. Files are spread over nested directories of 100–300 files
-// each (00/03/events-000612.json); sizes are skewed like real small files,
-// a few KiB at the median with a tail up to about 300 KiB. Actors and repos
-// come from Zipf-distributed pools.
+// each (00/03/events-000612.json). In the default size profile, sizes are
+// skewed like real small files, a few KiB at the median with a tail up to
+// about 300 KiB; see Size for the others. Actors and repos come from
+// Zipf-distributed pools.
 //
 // Every file is made from its own seed derived from (Seed, index), so the
 // bytes do not depend on how many goroutines write them. Only integer
@@ -78,8 +89,14 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 	if opts.Files < 0 || opts.Bad < 0 {
 		return GenStats{}, fmt.Errorf("generate: negative count (files %d, bad %d)", opts.Files, opts.Bad)
 	}
+	if opts.Size == "" {
+		opts.Size = SizeDefault
+	}
+	if _, err := ParseSize(string(opts.Size)); err != nil {
+		return GenStats{}, fmt.Errorf("generate: %w", err)
+	}
 	if opts.Files == 0 {
-		opts.Files = DefaultFiles
+		opts.Files = DefaultFilesOf(opts.Size)
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1
@@ -97,7 +114,7 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 		return GenStats{}, err
 	}
 
-	paths := layout(opts.Seed, opts.Files)
+	tree := newTree(opts.Seed, opts.Files)
 	kinds := cycle(catalogue())
 	manifest := make([]ManifestEntry, opts.Bad)
 	for i := range manifest {
@@ -109,14 +126,7 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 		}
 	}
 
-	dirs := map[string]bool{}
-	var dirList []string
-	for _, p := range paths {
-		if d := filepath.Dir(p); !dirs[d] {
-			dirs[d] = true
-			dirList = append(dirList, d)
-		}
-	}
+	dirList := tree.dirs()
 	if opts.Bad > 0 {
 		dirList = append(dirList, AdversarialDir)
 	}
@@ -128,6 +138,7 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 	}
 
 	p := newPool(opts.Seed)
+	batch := batchWriter(opts.Size)
 	var (
 		next   atomic.Int64
 		bytes  atomic.Int64
@@ -147,31 +158,39 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 		cancel()
 	}
 	total := int64(opts.Files + opts.Bad)
-	for range min(runtime.GOMAXPROCS(0), 8) {
+	for range min(max(runtime.GOMAXPROCS(0), 4), maxWriters) {
 		wg.Go(func() {
-			g := &gen{pool: p}
+			// One generator, rng, path and buffer per writer, reused
+			// for every file: a million tiny files cost no more
+			// allocations than a few.
+			g := &gen{pool: p, r: new(rng)}
+			path := append([]byte(filepath.Clean(opts.Dir)), filepath.Separator)
+			root := len(path)
+			var wrote, evs int64
+			defer func() {
+				bytes.Add(wrote)
+				events.Add(evs)
+			}()
 			for {
 				i := next.Add(1) - 1
 				if i >= total || ctx.Err() != nil {
 					return
 				}
-				var rel string
 				if i < int64(opts.Files) {
-					g.r = newRNG(opts.Seed, streamFile+uint64(i))
-					events.Add(int64(g.batchFile(int(i))))
-					rel = paths[i]
+					g.r.seed(opts.Seed, streamFile+uint64(i))
+					evs += int64(batch(g, int(i)))
+					path = tree.appendPath(path[:root], int(i))
 				} else {
 					b := int(i) - opts.Files
-					g.r = newRNG(opts.Seed, streamBad+uint64(b))
+					g.r.seed(opts.Seed, streamBad+uint64(b))
 					g.w.b = kinds[b%len(kinds)].build(g, opts.Files+b, false)
-					rel = manifest[b].Path
+					path = append(path[:root], filepath.FromSlash(manifest[b].Path)...)
 				}
-				path := filepath.Join(opts.Dir, rel)
-				if err := os.WriteFile(path, g.w.b, 0o644); err != nil {
-					fail(fmt.Errorf("write %s: %w", rel, err))
+				if err := writeNew(string(path), g.w.b); err != nil {
+					fail(fmt.Errorf("write %s: %w", path[root:], err))
 					return
 				}
-				bytes.Add(int64(len(g.w.b)))
+				wrote += int64(len(g.w.b))
 			}
 		})
 	}
@@ -197,6 +216,36 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 		return GenStats{}, err
 	}
 	return st, nil
+}
+
+// writeNew writes data to a new file at path with raw system calls: no
+// *os.File, no poller registration, which a million files would pay for.
+func writeNew(path string, data []byte) error {
+	fd, err := ignoringEINTR(func() (int, error) {
+		return syscall.Open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	for len(data) > 0 && err == nil {
+		var n int
+		n, err = ignoringEINTR(func() (int, error) { return syscall.Write(fd, data) })
+		data = data[max(n, 0):]
+	}
+	if cerr := syscall.Close(fd); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// ignoringEINTR calls f until it fails with something other than EINTR.
+func ignoringEINTR(f func() (int, error)) (int, error) {
+	for {
+		n, err := f()
+		if err != syscall.EINTR {
+			return n, err
+		}
+	}
 }
 
 // IncompleteMarker is the file Generate keeps in a corpus folder while it
@@ -259,20 +308,73 @@ func checkEmpty(dir string) error {
 	return nil
 }
 
-// layout returns the relative path of each batch file: leaf directories of
-// 100–300 files, 16 leaves per top directory. The paths of the first n files
-// do not depend on how many more there are.
-func layout(seed uint64, files int) []string {
+// A tree is where the batch files go: leaf directories of 100–300 files,
+// 16 leaves per top directory (00/00, 00/01, …, 00/15, 01/00, …). The
+// place of the first n files does not depend on how many more there are.
+type tree struct {
+	files  int
+	starts []int // the index of each leaf's first file, ascending
+}
+
+func newTree(seed uint64, files int) tree {
 	r := newRNG(seed, streamLayout)
+	t := tree{files: files}
+	for start := 0; start < files; start += r.between(100, 300) {
+		t.starts = append(t.starts, start)
+	}
+	return t
+}
+
+// leaf returns the leaf directory that holds file i.
+func (t tree) leaf(i int) int {
+	k, found := slices.BinarySearch(t.starts, i)
+	if !found {
+		k--
+	}
+	return k
+}
+
+// dirs returns every leaf's relative path, in order.
+func (t tree) dirs() []string {
+	out := make([]string, len(t.starts))
+	for k := range out {
+		out[k] = string(appendLeaf(nil, k))
+	}
+	return out
+}
+
+// appendPath appends the relative path of file i, 00/03/events-000612.json
+// (with the OS's separators), to b.
+func (t tree) appendPath(b []byte, i int) []byte {
+	b = append(appendLeaf(b, t.leaf(i)), filepath.Separator)
+	b = append(b, "events-"...)
+	b = appendPadded(b, i, 6)
+	return append(b, ".json"...)
+}
+
+func appendLeaf(b []byte, k int) []byte {
+	b = appendPadded(b, k/16, 2)
+	b = append(b, filepath.Separator)
+	return appendPadded(b, k%16, 2)
+}
+
+// appendPadded appends n ≥ 0 in decimal, zero-padded to width digits
+// (fmt's %0*d).
+func appendPadded(b []byte, n, width int) []byte {
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], int64(n), 10)
+	for range width - len(s) {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// layout returns the relative path of each batch file, slash-separated.
+func layout(seed uint64, files int) []string {
+	t := newTree(seed, files)
 	paths := make([]string, files)
-	leaf, left := 0, r.between(100, 300)
 	for i := range paths {
-		if left == 0 {
-			leaf++
-			left = r.between(100, 300)
-		}
-		left--
-		paths[i] = fmt.Sprintf("%02d/%02d/events-%06d.json", leaf/16, leaf%16, i)
+		paths[i] = filepath.ToSlash(string(t.appendPath(nil, i)))
 	}
 	return paths
 }
@@ -520,7 +622,13 @@ type batch struct {
 }
 
 func (g *gen) newBatch(index int) *batch {
-	return &batch{
+	b := g.batchValue(index)
+	return &b
+}
+
+// batchValue is newBatch's batch, not allocated.
+func (g *gen) batchValue(index int) batch {
+	return batch{
 		number: index + 1,
 		at:     marchStart + int64(g.r.intn(int(marchEnd-marchStart-7200))),
 		nextID: 40_000_000_000 + int64(index)*1000,
@@ -586,10 +694,16 @@ func (g *gen) event(b *batch, typ string) objVal {
 	return ev
 }
 
-// batchFile writes batch file index into g.w.b and returns its event count.
+// batchFile writes batch file index of the default size into g.w.b and
+// returns its event count.
 func (g *gen) batchFile(index int) int {
 	b := g.newBatch(index)
-	n := g.eventCount()
+	return g.writeBatch(b, g.eventCount(), maxFileBytes)
+}
+
+// writeBatch writes batch b of up to n events into g.w.b, stopping once it
+// holds maxBytes, and returns its event count.
+func (g *gen) writeBatch(b *batch, n, maxBytes int) int {
 	w := &g.w
 	w.reset(g.r.permille(300))
 	w.obj()
@@ -598,7 +712,7 @@ func (g *gen) batchFile(index int) int {
 	w.key("events")
 	w.arr()
 	written := 0
-	for written < n && len(w.b) < maxFileBytes {
+	for written < n && len(w.b) < maxBytes {
 		w.elem()
 		g.event(b, "").write(w)
 		written++
@@ -700,9 +814,9 @@ func (g *gen) labels(w *jw) {
 	w.endArr()
 }
 
-func (g *gen) pushPayload(e *evCtx) value {
-	r := g.r
-	var size int
+// pushSizes draws a push's commit count (payload.size) and how many of its
+// commits are new to the repo (distinct_size).
+func pushSizes(r *rng) (size, distinct int) {
 	switch x := r.intn(1000); {
 	case x < 5:
 		size = 0
@@ -715,11 +829,17 @@ func (g *gen) pushPayload(e *evCtx) value {
 	default:
 		size = r.between(21, 300)
 	}
-	listed := min(size, 20) // the API lists at most 20 commits
-	distinct := size
+	distinct = size
 	if size > 0 && r.permille(150) {
 		distinct = r.between(0, size)
 	}
+	return size, distinct
+}
+
+func (g *gen) pushPayload(e *evCtx) value {
+	r := g.r
+	size, distinct := pushSizes(r)
+	listed := min(size, 20) // the API lists at most 20 commits
 	ref := "refs/heads/" + pick(r, branches)
 	commits := fnVal(func(w *jw) {
 		w.arr()

@@ -35,7 +35,13 @@ func verdict(good bool) string {
 // kind and verdict ("good" or "bad") separated by tabs.
 func WriteManifest(dir string, opts GenOptions, entries []ManifestEntry) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# benchgrid corpus: files=%d seed=%d bad=%d\n", opts.Files, opts.Seed, opts.Bad)
+	fmt.Fprintf(&b, "# benchgrid corpus: files=%d seed=%d bad=%d", opts.Files, opts.Seed, opts.Bad)
+	if opts.Size != "" && opts.Size != SizeDefault {
+		// Only other sizes say so: a default corpus's manifest is as it
+		// was before size profiles.
+		fmt.Fprintf(&b, " size=%s", opts.Size)
+	}
+	b.WriteByte('\n')
 	b.WriteString("# adversarial inputs and the verdict WORKLOAD.md gives each\n")
 	b.WriteString("# path\tkind\tverdict\n")
 	for _, e := range entries {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -228,4 +229,26 @@ func TestListSkipping(t *testing.T) {
 	if _, _, err := list(t.Context(), root, fsys, false); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "locked")) {
 		t.Errorf("List = %v, want an error naming %s", err, filepath.Join(root, "locked"))
 	}
+}
+
+// TestListMemory checks what a listed input costs: the corpus's list is
+// the only thing a run keeps per file, and at a million files it must stay
+// small (a File and its path: about 75 bytes each for paths of 40 bytes).
+func TestListMemory(t *testing.T) {
+	_, dir := generate(t, GenOptions{Files: 3000, Seed: 1, Size: SizeTiny})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	files, err := List(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perFile := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / int64(len(files))
+	t.Logf("List of %d files: %d bytes of heap a file (paths of %d bytes)", len(files), perFile, len(files[0].Path))
+	if perFile > 300 {
+		t.Errorf("List of %d files: %d bytes of heap a file (paths of %d bytes), want under 300", len(files), perFile, len(files[0].Path))
+	}
+	runtime.KeepAlive(files)
 }

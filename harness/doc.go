@@ -5,10 +5,12 @@
 // A run (Run) goes through these steps, each a method of the run loop:
 //
 //  1. prepare: fill in the defaults (Options.withDefaults), check the out
-//     folder, list the corpus, plan the cells that can run here (MakePlan)
-//     and build their variants (builds.Builder).
+//     folder, list the corpus, plan the cells that can run here (MakePlan;
+//     cold cells only where corpus.CanEvict verifies eviction) and build
+//     their variants (builds.Builder).
 //  2. reference: compute, in this process, the answer every cell must give
-//     (matrix.ReferenceConfig); the pass also warms the page cache.
+//     (matrix.ReferenceConfig); the pass also warms the page cache, which
+//     each cold sample evicts again.
 //  3. newRecord: start the record (record.Run) with the environment, the
 //     corpus, the cells' axes and the roles.
 //  4. rounds: Count rounds, each running every cell once in a seeded

@@ -235,7 +235,9 @@ func TestFailingCells(t *testing.T) {
 		byParser[c.Parser] = c
 	}
 	tests := []struct {
-		parser, kind, stderr string
+		parser string
+		kind   record.FailureKind
+		stderr string
 	}{
 		{"test-wrong", record.FailMismatch, ""},
 		{"test-crash", record.FailCrash, "deliberate crash"},

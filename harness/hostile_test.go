@@ -78,7 +78,9 @@ func TestFailureCauses(t *testing.T) {
 		byParser[c.Parser] = c
 	}
 	tests := []struct {
-		parser, kind, cause string
+		parser string
+		kind   record.FailureKind
+		cause  string
 	}{
 		{"test-flood", record.FailCrash, "panic: test-flood: the cause, on line 1"},
 		{"test-emfile", record.FailResource, "too many open files"},

@@ -10,6 +10,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/matrix"
+	"benchgrid/record"
 
 	"github.com/google/pprof/profile"
 )
@@ -80,7 +81,7 @@ func (p PGOProfiler) ProfileConfigs(ctx context.Context, cells []matrix.Cell, pa
 		dir := filepath.Join(tmp, fmt.Sprint(i))
 		res, fail := children.Run(ctx, c, child.Spec{
 			Corpus: p.Corpus, Config: c.Config(), WarmupFiles: p.WarmupFiles,
-			Profiles: []string{"cpu"}, ProfileDir: dir, MinCPU: minCPU,
+			Profiles: []string{string(record.ProfileCPU)}, ProfileDir: dir, MinCPU: minCPU,
 		})
 		if fail != nil {
 			if ctx.Err() != nil {

@@ -74,11 +74,16 @@ func MakePlan(opts Options) (Plan, error) {
 		}
 		plan.Cells = append(plan.Cells, c)
 	}
-	plan.Samples = len(plan.Cells) * plan.count
-	if n := len(plan.Cells); n > 0 && plan.count > math.MaxInt/n {
-		plan.Samples = math.MaxInt
-	}
+	plan.countSamples()
 	return plan, nil
+}
+
+// countSamples sets Samples from the cells and the count, saturating.
+func (p *Plan) countSamples() {
+	p.Samples = len(p.Cells) * p.count
+	if n := len(p.Cells); n > 0 && p.count > math.MaxInt/n {
+		p.Samples = math.MaxInt
+	}
 }
 
 // A CorpusCost is what an estimate knows of a corpus: its size and what
@@ -137,7 +142,7 @@ func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Ski
 	for _, f := range files {
 		c.Bytes += f.Size
 	}
-	sample := child.Spread(files, readSampleFiles)
+	sample := corpus.Spread(files, readSampleFiles)
 	if len(sample) == 0 {
 		return files, skipped, c, nil
 	}

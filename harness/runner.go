@@ -46,7 +46,7 @@ type Options struct {
 	// Timeout bounds one sample's child process.
 	Timeout time.Duration
 	// Profiles lists the profiles taken after the timed rounds (see
-	// child.ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
+	// record.ProfileKinds); ProfileMinCPU is the CPU time each cell's profiling
 	// run gathers at least.
 	Profiles      []string
 	ProfileMinCPU time.Duration
@@ -203,10 +203,8 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	r.opts = r.opts.withDefaults()
 	o := &r.opts
 	var in prepared
-	for _, p := range o.Profiles {
-		if !slices.Contains(child.ProfileKinds, p) {
-			return in, fmt.Errorf("unknown profile %q (have %v)", p, child.ProfileKinds)
-		}
+	if _, err := record.ParseProfileKinds(o.Profiles); err != nil {
+		return in, err
 	}
 	children, err := o.Children().withDefaults()
 	if err != nil {
@@ -236,6 +234,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	if in.plan, err = MakePlan(*o); err != nil {
 		return in, err
 	}
+	in.plan.dropCold(o.Corpus, in.files)
 	for _, u := range in.plan.Unavailable {
 		r.logf("UNAVAILABLE %s: %s", u.What, u.Reason)
 	}
@@ -259,7 +258,8 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 }
 
 // reference computes, in this process, the answer every cell is checked
-// against. Its pass also warms the page cache for the rounds.
+// against. Its pass also warms the page cache for the rounds (a cold
+// sample evicts it again).
 func (r *runner) reference(ctx context.Context, in prepared) error {
 	refc := matrix.ReferenceConfig()
 	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(in.files), corpus.FormatBytes(in.stats.Bytes))
@@ -462,7 +462,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles})
+	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache})
 	if ctx.Err() != nil {
 		return
 	}
@@ -531,7 +531,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
 	spec := child.Spec{
-		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles,
+		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
 		MinCPU: r.opts.ProfileMinCPU,
 	}

@@ -32,7 +32,8 @@ type Axis struct {
 	// Usage is the flag's help.
 	Usage string
 	// Env is the environment variable that carries the value to a child
-	// ("GOGC"), or "" when the value is part of the child's Config.
+	// ("GOGC"), or "" when the value is part of the child's Spec (its
+	// Config, or for cache Spec.Cache).
 	Env string
 	// Unset is the label of a cell that leaves the axis at its default
 	// ("100" for gogc, "off" for gomemlimit).
@@ -160,6 +161,17 @@ var Axes = []Axis{
 		label:     func(c Cell) string { return c.Latency },
 	},
 	{
+		Key: "cache", Flag: "cache", ConfigKey: "cache", Optional: true,
+		Usage:     "comma-separated page-cache states: warm, cold (the corpus evicted before each timed pass) (default: warm)",
+		values:    func(m *Matrix) []string { return m.Cache },
+		setValues: func(m *Matrix, vs []string) error { m.Cache = vs; return nil },
+		defaults:  func() []string { return []string{""} },
+		check:     corpus.CheckCacheMode,
+		set:       func(c *Cell, v string) { c.Cache = v },
+		value:     func(c Cell) string { return c.Cache },
+		label:     func(c Cell) string { return c.Cache },
+	},
+	{
 		Key: "gogc", Flag: "gogc", ConfigKey: "gogc", Env: "GOGC", Unset: "100",
 		Usage:     "comma-separated GOGC values for the children (e.g. 100,400,off)",
 		values:    func(m *Matrix) []string { return m.GOGC },
@@ -207,7 +219,7 @@ var Axes = []Axis{
 
 // expansionOrder is the nesting of Matrix.Cells' loops, outermost first:
 // cells come out in this order, and so do bench.txt's lines.
-var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "read", "readers", "latency", "strategy", "workers", "parser"}
+var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "read", "readers", "latency", "cache", "strategy", "workers", "parser"}
 
 // AxisByKey returns the axis named key.
 func AxisByKey(key string) (Axis, bool) {

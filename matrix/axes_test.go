@@ -12,17 +12,10 @@ import (
 // expand returns m's cells, failing t unless they are named want.
 func expand(t *testing.T, m Matrix, want ...string) []Cell {
 	t.Helper()
-	cells, err := m.Cells()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, c := range cells {
-		names = append(names, c.Name())
-	}
-	if !slices.Equal(names, want) {
+	if names := cellNames(t, m); !slices.Equal(names, want) {
 		t.Fatalf("cells:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
 	}
+	cells, _ := m.Cells() // cellNames expanded it
 	return cells
 }
 
@@ -119,9 +112,65 @@ func TestLatencyAxis(t *testing.T) {
 		t.Errorf("OneCell of a cell without latency lists one")
 	}
 
+	// With the page cache too, the latency comes first.
+	expand(t, Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}, Latencies: []string{"1ms"}, Cache: []string{"cold"}},
+		"parser=std/strategy=pool/workers=2/read=readfile/latency=1ms/cache=cold/gogc=100/gomemlimit=off/build=default")
+
 	for _, bad := range []string{"-1ms", "fast", "10"} {
 		if _, err := (Matrix{Latencies: []string{bad}}).Cells(); err == nil || !strings.HasPrefix(err.Error(), "latency: ") {
 			t.Errorf("latency %q: %v, want an error naming latency", bad, err)
 		}
 	}
+}
+
+// TestCacheAxis: cache, added through the axis table alone, names its
+// cells cache=warm and cache=cold right after the I/O axes, leaves the
+// names of a matrix that does not set it as they were, and is recorded,
+// checked and kept in a one-cell matrix.
+func TestCacheAxis(t *testing.T) {
+	base := Matrix{Parsers: []string{"std"}, Strategies: []string{"pool"}, Workers: []int{2}}
+	tests := []struct {
+		cache []string
+		want  []string
+	}{
+		{nil, []string{"parser=std/strategy=pool/workers=2/read=readfile/gogc=100/gomemlimit=off/build=default"}},
+		{[]string{"warm", "cold"}, []string{
+			"parser=std/strategy=pool/workers=2/read=readfile/cache=warm/gogc=100/gomemlimit=off/build=default",
+			"parser=std/strategy=pool/workers=2/read=readfile/cache=cold/gogc=100/gomemlimit=off/build=default",
+		}},
+	}
+	for _, tc := range tests {
+		m := base
+		m.Cache = tc.cache
+		if names := cellNames(t, m); !slices.Equal(names, tc.want) {
+			t.Errorf("Cells(cache %q) =\n%s\nwant\n%s", tc.cache, strings.Join(names, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+	cold := Cell{Parser: "std", Strategy: "pool", Cache: "cold"}
+	if v, ok := record.Value(cold.RecordAxes(), "cache"); !ok || v != "cold" {
+		t.Errorf("RecordAxes of a cold cell = %v, want cache=cold", cold.RecordAxes())
+	}
+	if one := OneCell(cold); !slices.Equal(one.Cache, []string{"cold"}) {
+		t.Errorf("OneCell(cold).Cache = %q, want [cold]", one.Cache)
+	}
+	if slices.ContainsFunc((Cell{Parser: "std"}).RecordAxes(), func(a record.AxisValue) bool { return a.Key == "cache" }) {
+		t.Errorf("a cell without cache records it")
+	}
+	if _, err := (Matrix{Cache: []string{"tepid"}}).Cells(); err == nil || !strings.Contains(err.Error(), `cache: unknown cache mode "tepid"`) {
+		t.Errorf("cache tepid: %v, want an error naming cache", err)
+	}
+}
+
+// cellNames returns the names of m's cells.
+func cellNames(t *testing.T, m Matrix) []string {
+	t.Helper()
+	cells, err := m.Cells()
+	if err != nil {
+		t.Fatalf("Cells(%+v): %v", m, err)
+	}
+	var names []string
+	for _, c := range cells {
+		names = append(names, c.Name())
+	}
+	return names
 }

@@ -35,6 +35,9 @@ type Matrix struct {
 	// "200us", "1ms"), each waited before every file's read (see
 	// processor.Config.Latency); "" simulates none.
 	Latencies []string `json:"latency,omitempty"`
+	// Cache lists page-cache states: "warm", or "cold" (evicted before
+	// every sample's timed pass); "" is warm, left out of the cell's name.
+	Cache []string `json:"cache,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -147,6 +150,9 @@ type Cell struct {
 	GOGC       string
 	GOMEMLIMIT string
 	Build      string // "default" or a build variant
+	// Cache is the page cache's state at the timed pass: "warm", "cold"
+	// or "" (warm, and left out of the name).
+	Cache string
 }
 
 // Procs is the GOMAXPROCS the cell's child runs with.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -173,6 +174,13 @@ type Sample struct {
 	PeakRSS      int64 `json:"peak_rss_bytes"`
 	Files        int64 `json:"files"`
 	Bytes        int64 `json:"bytes"`
+	// Resident is the fraction of the corpus's pages in the page cache
+	// when the timed pass started (0 to 1, by mincore, over at most
+	// 10,000 files spread over the corpus): about 1 for a warm cell, at
+	// most 0.03 for a cold one. It is absent, read as 0, in results
+	// written before it was measured; only cold cells' samples are read
+	// for it.
+	Resident float64 `json:"resident,omitempty"`
 }
 
 // CPUNs is the sample's user plus system CPU time.
@@ -194,23 +202,34 @@ func (s Sample) FilesPerSec() float64 {
 	return float64(s.Files) / (float64(s.WallNs) / 1e9)
 }
 
+// A FailureKind says why a sample produced no data point. In JSON it is
+// the plain string.
+type FailureKind string
+
 // Failure kinds.
 const (
-	FailCrash    = "crash"    // the child exited abnormally
-	FailTimeout  = "timeout"  // the child exceeded -timeout
-	FailMismatch = "mismatch" // the child computed a different answer
-	FailError    = "error"    // the child reported an error
+	FailCrash    FailureKind = "crash"    // the child exited abnormally
+	FailTimeout  FailureKind = "timeout"  // the child exceeded -timeout
+	FailMismatch FailureKind = "mismatch" // the child computed a different answer
+	FailError    FailureKind = "error"    // the child reported an error
 	// FailResource is a configuration that ran out of one of the
 	// program's own resources (file descriptors, memory, threads): a
 	// failure of the configuration, never a bad input or a mismatch.
-	FailResource = "resource"
+	FailResource FailureKind = "resource"
 )
+
+// Lost reports whether a sample of kind k was lost to the program or the
+// machine — a crash, a timeout, an error, an exhausted resource — rather
+// than run to a wrong answer (FailMismatch). A kind this version does not
+// know, read from another's results.json, is a lost sample too: a
+// mismatch is the one failure that says the answer was wrong.
+func (k FailureKind) Lost() bool { return k != FailMismatch }
 
 // A Failure is a sample that produced no data point, and why.
 type Failure struct {
-	Round  int    `json:"round"`
-	Kind   string `json:"kind"`
-	Reason string `json:"reason"`
+	Round  int         `json:"round"`
+	Kind   FailureKind `json:"kind"`
+	Reason string      `json:"reason"`
 	// Cause is the failure's cause in one line, the first thing a report
 	// shows: a Go runtime's "fatal error: …" or "panic: …" line, a
 	// signal, or the OS error of an exhausted resource. Empty when Reason
@@ -227,10 +246,71 @@ type Failure struct {
 
 // A Profile is a profile file of a cell, relative to the run folder.
 type Profile struct {
-	Kind string `json:"kind"` // cpu, allocs, mutex, block, trace
-	Path string `json:"path"`
+	Kind ProfileKind `json:"kind"`
+	Path string      `json:"path"`
 	// Passes is the number of passes over the corpus it covers.
 	Passes int `json:"passes"`
+}
+
+// A ProfileKind names a profile that a profiling run takes, as the
+// -profile flag and results.json (a plain string) name it.
+type ProfileKind string
+
+// Profile kinds.
+const (
+	ProfileCPU    ProfileKind = "cpu"
+	ProfileAllocs ProfileKind = "allocs"
+	ProfileMutex  ProfileKind = "mutex"
+	ProfileBlock  ProfileKind = "block"
+	ProfileTrace  ProfileKind = "trace" // an execution trace
+)
+
+// ProfileKinds lists the profiles a profiling run can take.
+var ProfileKinds = []ProfileKind{ProfileCPU, ProfileAllocs, ProfileMutex, ProfileBlock, ProfileTrace}
+
+// ParseProfileKinds checks a list of profile names, as the -profile flag
+// takes them, and returns their kinds in the same order.
+func ParseProfileKinds(list []string) ([]ProfileKind, error) {
+	var kinds []ProfileKind
+	for _, name := range list {
+		k := ProfileKind(name)
+		if !slices.Contains(ProfileKinds, k) {
+			return nil, fmt.Errorf("unknown profile %q (have %s)", name, joinKinds(ProfileKinds))
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, nil
+}
+
+// joinKinds joins kinds with commas, as the -profile flag takes them.
+func joinKinds(kinds []ProfileKind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ",")
+}
+
+// FileName is the name of a profile of kind k in its cell's folder under
+// ProfilesDir: "trace.out" for the trace, "cpu.pprof", "allocs.pprof", …
+// for the pprof profiles.
+func (k ProfileKind) FileName() string {
+	if k == ProfileTrace {
+		return "trace.out"
+	}
+	return string(k) + ".pprof"
+}
+
+// OnePass reports whether a profile of kind k covers only the first
+// profiling pass, whatever the number of passes: the trace, which grows
+// too large over more.
+func (k ProfileKind) OnePass() bool { return k == ProfileTrace }
+
+// Lookup reports whether a profile of kind k is one of the runtime's own
+// records (allocs, mutex, block), read with runtime/pprof.Lookup once the
+// passes are over, rather than one recorded while they run (cpu, trace).
+func (k ProfileKind) Lookup() bool {
+	return k == ProfileAllocs || k == ProfileMutex || k == ProfileBlock
 }
 
 // A Fallback counts files an adapter decoded another way (see
@@ -348,8 +428,8 @@ func (r *Run) FailedCells() []string {
 		if len(c.Failures) == 0 {
 			continue
 		}
-		counts := map[string]int{}
-		var kinds []string
+		counts := map[FailureKind]int{}
+		var kinds []FailureKind
 		for _, f := range c.Failures {
 			if counts[f.Kind] == 0 {
 				kinds = append(kinds, f.Kind)

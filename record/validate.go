@@ -5,10 +5,10 @@ import "fmt"
 // Validate returns an error naming the first impossible value in r, by
 // its results.json field ("cells[3].samples[2].wall_ns: negative (-5)"),
 // or nil. Impossible are: an unknown schema version; a count below 1; a
-// negative count, size or time anywhere, and a sample without wall time; a
-// round whose order names no cell; and, in a complete run, a cell with
-// neither a sample nor a failure (an interrupted run may stop before a
-// cell's first sample).
+// negative count, size or time anywhere, a sample without wall time, and a
+// resident fraction outside 0 to 1; a round whose order names no cell;
+// and, in a complete run, a cell with neither a sample nor a failure (an
+// interrupted run may stop before a cell's first sample).
 func (r *Run) Validate() error {
 	if r.Version != SchemaVersion {
 		return fmt.Errorf("version: unknown schema version %d (want %d)", r.Version, SchemaVersion)
@@ -79,6 +79,9 @@ func (c *Cell) validate(complete bool) error {
 func (s Sample) validate() error {
 	if s.WallNs == 0 {
 		return fmt.Errorf("wall_ns: zero")
+	}
+	if !(s.Resident >= 0 && s.Resident <= 1) {
+		return fmt.Errorf("resident: %v, want a fraction from 0 to 1", s.Resident)
 	}
 	return nonNegative(field{"round", int64(s.Round)}, field{"wall_ns", s.WallNs}, field{"user_ns", s.UserNs}, field{"sys_ns", s.SysNs},
 		field{"alloc_bytes", s.AllocBytes}, field{"alloc_objects", s.AllocObjects}, field{"gc_cycles", s.GCCycles},

@@ -39,6 +39,7 @@ func TestReadValidates(t *testing.T) {
 		{"count negative", func(r *Run) { r.Count = -3 }, "count: -3, want at least 1"},
 		{"negative wall time", func(r *Run) { r.Cells[0].Samples[1].WallNs = -5 }, "cells[0].samples[1].wall_ns: negative (-5)"},
 		{"zero wall time", func(r *Run) { r.Cells[1].Samples[0].WallNs = 0 }, "cells[1].samples[0].wall_ns: zero"},
+		{"resident above 1", func(r *Run) { r.Cells[0].Samples[0].Resident = 1.5 }, "cells[0].samples[0].resident: 1.5, want a fraction from 0 to 1"},
 		{"negative user time", func(r *Run) { r.Cells[0].Samples[0].UserNs = -1 }, "cells[0].samples[0].user_ns: negative (-1)"},
 		{"negative sys time", func(r *Run) { r.Cells[0].Samples[0].SysNs = -1 }, "cells[0].samples[0].sys_ns: negative (-1)"},
 		{"negative files", func(r *Run) { r.Cells[0].Samples[0].Files = -3 }, "cells[0].samples[0].files: negative (-3)"},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 	"golang.org/x/perf/benchmath"
 )
@@ -14,7 +15,7 @@ import (
 type analysis struct {
 	run  *record.Run
 	opts Options
-	thr  benchmath.Thresholds
+	thr  *benchmath.Thresholds
 	// cells are in results.json order; ranked holds those with samples,
 	// fastest first.
 	cells  []*cellStat
@@ -41,10 +42,10 @@ type analysis struct {
 
 func analyze(run *record.Run, opts Options) *analysis {
 	run.Upgrade() // a run built in memory has not been through record.Read
-	a := &analysis{run: run, opts: opts, thr: benchmath.Thresholds{CompareAlpha: opts.Alpha},
+	a := &analysis{run: run, opts: opts, thr: benchstats.Thresholds(opts.Alpha),
 		axes: runAxes(run), roles: *run.Roles}
 	for i := range run.Cells {
-		a.cells = append(a.cells, newCellStat(run, &run.Cells[i], opts.Confidence, &a.thr))
+		a.cells = append(a.cells, newCellStat(run, &run.Cells[i], opts.Confidence, a.thr))
 	}
 	for _, c := range a.cells {
 		if c.hasSamples() {
@@ -208,10 +209,10 @@ func (a *analysis) axisEffects() []effect {
 			marginal: marginal, heldAxes: held,
 		}
 		e.ratio = e.slow.median() / e.fast.median()
-		e.cmp = compare(e.fast, e.slow, &a.thr)
+		e.cmp = compare(e.fast, e.slow, a.thr)
 		if len(lv) > 2 {
 			e.runnerUp = lv[1]
-			e.cmpRunner = compare(e.fast, e.runnerUp, &a.thr)
+			e.cmpRunner = compare(e.fast, e.runnerUp, a.thr)
 		}
 		effects = append(effects, e)
 	}
@@ -319,7 +320,7 @@ func (a *analysis) findings() []string {
 		return []string{"No configuration produced a usable sample, so nothing can be compared."}
 	}
 	if a.best != a.baseline {
-		c := compare(a.baseline, a.best, &a.thr)
+		c := compare(a.baseline, a.best, a.thr)
 		iv := a.improvement()
 		verdict := fmt.Sprintf("%s than", fmtSpeed(a.baseline.median()/a.best.median()))
 		if !a.significant(c) {
@@ -359,11 +360,7 @@ func (a *analysis) findings() []string {
 	}
 	var mism, crash []string
 	for _, c := range a.cells {
-		kinds := map[string]bool{}
-		for _, f := range c.Failures {
-			kinds[f.Kind] = true
-		}
-		if kinds[record.FailMismatch] {
+		if c.mismatch {
 			mism = append(mism, c.Name)
 		} else if len(c.Failures) > 0 {
 			crash = append(crash, c.Name)
@@ -415,7 +412,7 @@ func (a *analysis) failedOptimizations() []failedOpt {
 		if len(d) != 1 || c.value(d[0]) == a.baseline.value(d[0]) {
 			continue
 		}
-		cm := compare(a.best, c, &a.thr)
+		cm := compare(a.best, c, a.thr)
 		if a.significant(cm) && c.median() > a.best.median() {
 			ax := d[0]
 			out = append(out, failedOpt{
@@ -429,7 +426,7 @@ func (a *analysis) failedOptimizations() []failedOpt {
 		if !c.eligible() || c == a.baseline || seen[c] {
 			continue
 		}
-		cm := compare(a.baseline, c, &a.thr)
+		cm := compare(a.baseline, c, a.thr)
 		if a.significant(cm) && c.median() > a.baseline.median() {
 			var parts []string
 			for _, ax := range a.differing(c, a.baseline) {
@@ -448,14 +445,17 @@ func (a *analysis) failedOptimizations() []failedOpt {
 // run's cells had, in a fixed order: "crashes, timeouts or errors", or
 // just those seen.
 func lossKinds(run *record.Run) string {
-	seen := map[string]bool{}
+	seen := map[record.FailureKind]bool{}
 	for _, c := range run.Cells {
 		for _, f := range c.Failures {
 			seen[f.Kind] = true
 		}
 	}
 	var names []string
-	for _, k := range []struct{ kind, name string }{
+	for _, k := range []struct {
+		kind record.FailureKind
+		name string
+	}{
 		{record.FailCrash, "crashes"},
 		{record.FailTimeout, "timeouts"},
 		{record.FailError, "errors"},

@@ -28,7 +28,7 @@ const (
 // than how it processes files: the simulated latency and the page cache
 // (warm or cold). The report tells the regimes apart by their values, to
 // say how the best configuration changes from one to the other.
-var regimeAxes = []string{latencyAxis, "cache"}
+var regimeAxes = []string{latencyAxis, cacheAxis}
 
 // readingAxes are the axes that decide how the files are read: a cell's
 // reading floor reads them the same way, so it agrees with the cell on

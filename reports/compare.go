@@ -16,22 +16,17 @@ type CompareOptions struct {
 	// Threshold is the relative slowdown of the median wall time beyond
 	// which a significant change is a regression; 0 means 0.05 (5%).
 	Threshold float64
-	// Alpha is the significance level; 0 means 0.05.
-	Alpha float64
-	// Confidence is the level of confidence intervals; 0 means 0.95.
-	Confidence float64
+	// Criteria are the significance level and the level of confidence
+	// intervals; zero fields mean benchstats.DefaultCriteria. A comparison
+	// draws no bootstrap interval: Resamples and Seed are not used.
+	benchstats.Criteria
 }
 
 func (o CompareOptions) withDefaults() CompareOptions {
 	if o.Threshold == 0 {
 		o.Threshold = 0.05
 	}
-	if o.Alpha == 0 {
-		o.Alpha = benchstats.DefaultAlpha
-	}
-	if o.Confidence == 0 {
-		o.Confidence = benchstats.DefaultConfidence
-	}
+	o.Criteria = o.Criteria.WithDefaults()
 	return o
 }
 
@@ -59,13 +54,13 @@ func Compare(ctx context.Context, oldDir, newDir string, opts CompareOptions) (m
 }
 
 func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts CompareOptions) ([]byte, []string) {
-	thr := benchmath.Thresholds{CompareAlpha: opts.Alpha}
+	thr := benchstats.Thresholds(opts.Alpha)
 	stats := func(r *record.Run) (order []string, m map[string]*cellStat) {
 		m = map[string]*cellStat{}
 		for i := range r.Cells {
 			// Matched by full name: cells that differ only in
 			// GOMAXPROCS are different cells.
-			c := newCellStat(r, &r.Cells[i], opts.Confidence, &thr)
+			c := newCellStat(r, &r.Cells[i], opts.Confidence, thr)
 			c.Name = r.Cells[i].FullName()
 			if m[c.Name] == nil {
 				order = append(order, c.Name)
@@ -110,9 +105,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 			wt.add(text(name), sampleText(o), sampleText(n), "?", "", "no samples to compare")
 			continue
 		}
-		cm := benchmath.AssumeNothing.Compare(
-			benchmath.NewSample(append([]float64(nil), o.wall...), &thr),
-			benchmath.NewSample(append([]float64(nil), n.wall...), &thr))
+		cm := compare(o, n, thr)
 		verdict := ""
 		switch {
 		case regression(o, n, cm, opts):

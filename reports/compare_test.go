@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 )
 
@@ -43,7 +44,7 @@ func TestCompareRegression(t *testing.T) {
 		{"3% slower, 2% threshold", 1.03, CompareOptions{Threshold: 0.02}, true},
 		{"10% faster", 0.90, CompareOptions{}, false},
 		{"unchanged", 1.0, CompareOptions{}, false},
-		{"10% slower, alpha so small nothing is significant", 1.10, CompareOptions{Alpha: 1e-9}, false},
+		{"10% slower, alpha so small nothing is significant", 1.10, CompareOptions{Criteria: benchstats.Criteria{Alpha: 1e-9}}, false},
 	}
 	for _, tt := range tests {
 		oldRun := &record.Run{Cells: []record.Cell{scaled("x", 1)}}

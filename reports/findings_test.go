@@ -155,7 +155,7 @@ func TestFormat(t *testing.T) {
 }
 
 func TestLossKinds(t *testing.T) {
-	run := func(kinds ...string) *record.Run {
+	run := func(kinds ...record.FailureKind) *record.Run {
 		r := &record.Run{}
 		for _, k := range kinds {
 			r.Cells = append(r.Cells, record.Cell{Failures: []record.Failure{{Kind: k}}})
@@ -163,13 +163,13 @@ func TestLossKinds(t *testing.T) {
 		return r
 	}
 	tests := []struct {
-		kinds []string
+		kinds []record.FailureKind
 		want  string
 	}{
 		{nil, "failures"},
-		{[]string{record.FailTimeout}, "timeouts"},
-		{[]string{record.FailResource, record.FailCrash}, "crashes or running out of resources (file descriptors, memory)"},
-		{[]string{record.FailError, record.FailTimeout, record.FailCrash, record.FailMismatch}, "crashes, timeouts or errors"},
+		{[]record.FailureKind{record.FailTimeout}, "timeouts"},
+		{[]record.FailureKind{record.FailResource, record.FailCrash}, "crashes or running out of resources (file descriptors, memory)"},
+		{[]record.FailureKind{record.FailError, record.FailTimeout, record.FailCrash, record.FailMismatch}, "crashes, timeouts or errors"},
 	}
 	for _, tc := range tests {
 		if got := lossKinds(run(tc.kinds...)); got != tc.want {

@@ -10,6 +10,15 @@ import (
 )
 
 // sig formats v with about four significant digits and no exponent.
+//
+// It is not golang.org/x/perf/benchunit's Scale, checked against every
+// value the reports' tests format: benchunit prints 0 as "0.000" (sig "0",
+// in the golden files); scaling ns to seconds with benchunit.Tidy rounds
+// some golden values the other way (1.2345e9 ns: "1.235 s", sig "1.234 s");
+// and it prints other digits at the edges of a prefix: "10.00" for 9.9996
+// (sig "10.000"), "1.000 µs" for 999.96 ns (sig "1000.0 ns"), "1020.0 KiB"
+// (sig "1020 KiB"), "1.500 ks" past the largest unit (sig "1500 s") and
+// four decimals below 1 ("0.5000", sig "0.500").
 func sig(v float64) string {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'f', 0, 64)

@@ -81,8 +81,9 @@ func hostileRun(s func(tag string) string) *record.Run {
 	cells[1].Warnings = []string{s("cellwarning")}
 	cells[2].Fallback = []record.Fallback{{Reason: s("fallback"), Files: 3}}
 	cells[7].Failures = []record.Failure{{Round: 9, Kind: record.FailMismatch, Reason: s("mismatch"), Cause: s("mismatchcause"), Got: s("got"), Want: s("want")}}
-	for r, kind := range []string{record.FailCrash, record.FailResource, record.FailTimeout, record.FailError, s("kind")} {
-		cells[8].Failures = append(cells[8].Failures, record.Failure{Round: r, Kind: kind, Reason: s("reason" + kind), Cause: s("cause" + kind), Stderr: s("stderr" + kind)})
+	for r, kind := range []record.FailureKind{record.FailCrash, record.FailResource, record.FailTimeout, record.FailError, record.FailureKind(s("kind"))} {
+		k := string(kind)
+		cells[8].Failures = append(cells[8].Failures, record.Failure{Round: r, Kind: kind, Reason: s("reason" + k), Cause: s("cause" + k), Stderr: s("stderr" + k)})
 	}
 	run := &record.Run{
 		Version: record.SchemaVersion, Complete: false, Count: 10, ShuffleSeed: 1,
@@ -310,7 +311,7 @@ func TestReportHostile(t *testing.T) {
 		"Profile ../" + literal(hostile("refused")) + " of " + literal(run.Cells[3].Name) + ` skipped: refused: a ".." in the path`,
 		"profiles/" + literal(fileName(hostile("missing"))) + ": missing",
 		// Each failure shows its cause first, then its reason.
-		literal(hostile("cause"+record.FailResource)) + " (" + literal(hostile("reason"+record.FailResource)) + ")",
+		literal(hostile("cause"+string(record.FailResource))) + " (" + literal(hostile("reason"+string(record.FailResource))) + ")",
 	} {
 		if !strings.Contains(shownText(t, evil), want) {
 			t.Errorf("the hostile report does not show %q", want)

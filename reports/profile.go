@@ -237,7 +237,7 @@ func loadProfiles(runDir string, cells []*cellStat) []*cellProfile {
 		cp := &cellProfile{cell: c}
 		var ps []*profile.Profile
 		for _, pr := range c.Profiles {
-			if pr.Kind != "cpu" {
+			if pr.Kind != record.ProfileCPU {
 				continue
 			}
 			p, err := readProfile(runDir, pr.Path)
@@ -310,7 +310,7 @@ func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data
 // hasCPUProfile reports whether c names a CPU profile.
 func hasCPUProfile(c *record.Cell) bool {
 	for _, p := range c.Profiles {
-		if p.Kind == "cpu" {
+		if p.Kind == record.ProfileCPU {
 			return true
 		}
 	}

@@ -25,16 +25,11 @@ import (
 
 // Options tunes a report. The zero value is ready to use.
 type Options struct {
-	// Alpha is the significance level of comparisons; 0 means 0.05.
-	Alpha float64
-	// Confidence is the level of confidence intervals; 0 means 0.95.
-	Confidence float64
-	// Resamples is the number of bootstrap resamples behind the CI of
-	// a speedup; 0 means 10000.
-	Resamples int
-	// Seed seeds the bootstrap, which is what makes it deterministic;
-	// 0 means 1.
-	Seed uint64
+	// Criteria are the significance level of comparisons, the level of
+	// confidence intervals and the bootstrap's resamples and seed (which
+	// make its intervals deterministic); zero fields mean
+	// benchstats.DefaultCriteria.
+	benchstats.Criteria
 	// ChartFormat is "png" or "svg"; "" means png. Both render to the
 	// same bytes every time on one machine; svg is text, so it is also the
 	// same across architectures and reviewable in a diff.
@@ -42,18 +37,7 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Alpha == 0 {
-		o.Alpha = benchstats.DefaultAlpha
-	}
-	if o.Confidence == 0 {
-		o.Confidence = benchstats.DefaultConfidence
-	}
-	if o.Resamples == 0 {
-		o.Resamples = benchstats.DefaultResamples
-	}
-	if o.Seed == 0 {
-		o.Seed = benchstats.DefaultSeed
-	}
+	o.Criteria = o.Criteria.WithDefaults()
 	if o.ChartFormat == "" {
 		o.ChartFormat = "png"
 	}
@@ -169,7 +153,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	}
 	base, best := a.baseline, a.best
 	iv := a.improvement()
-	c := compare(base, best, &a.thr)
+	c := compare(base, best, a.thr)
 	t := table{head: []string{"", "Configuration", "Median time", "Throughput", "Improvement¹", "Factors that made the difference"}}
 	t.add("Baseline²", text(base.Name), fmtDur(base.median())+" "+fmtCI(base.wallS), fmtRate(base.mbpsS.Center)+" MB/s", "1×", "")
 	impr := "**" + fmtSpeed(base.median()/best.median()) + "** " + fmtInterval(iv) + " (" + fmtP(c) + ")"
@@ -306,6 +290,7 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
+	a.writeCacheNote(b)
 	a.writeWarnings(b)
 }
 
@@ -352,11 +337,14 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 	for _, c := range a.cells {
 		// Repeated failures of a cell are grouped by kind, cause, reason
 		// and stderr.
-		type failKey struct{ kind, cause, reason, stderr string }
+		type failKey struct {
+			kind                  record.FailureKind
+			cause, reason, stderr string
+		}
 		var keys []failKey
 		rounds := map[failKey][]string{}
 		for _, f := range c.Failures {
-			if f.Kind == record.FailMismatch {
+			if !f.Kind.Lost() { // listed with the mismatches above
 				continue
 			}
 			k := failKey{f.Kind, f.Cause, f.Reason, lastLines(f.Stderr, 3)}
@@ -367,7 +355,7 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		}
 		for _, k := range keys {
 			rs := rounds[k]
-			kind, why := text(strings.ToUpper(k.kind)), failureWhy(k.cause, k.reason)
+			kind, why := text(strings.ToUpper(string(k.kind))), failureWhy(k.cause, k.reason)
 			msg := fmt.Sprintf("**%s** in %s, round %s: %s", kind, text(c.Name), rs[0], why)
 			if len(rs) > 1 {
 				msg = fmt.Sprintf("**%s** ×%d in %s, rounds %s: %s", kind, len(rs), text(c.Name), strings.Join(rs, ", "), why)
@@ -476,7 +464,7 @@ func (a *analysis) writeMatrix(b *strings.Builder) {
 		for _, c := range failed {
 			var why []string
 			for _, f := range c.Failures {
-				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, text(f.Kind), failureWhy(f.Cause, f.Reason)))
+				why = append(why, fmt.Sprintf("round %d %s: %s", f.Round, text(string(f.Kind)), failureWhy(f.Cause, f.Reason)))
 			}
 			if len(why) == 0 {
 				why = append(why, "no sample recorded")

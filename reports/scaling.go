@@ -329,7 +329,7 @@ func (a *analysis) regimeFinding() string {
 	}
 	if cpu != nil && io != nil {
 		if o := a.counterpart(cpu.best, io); o != nil && o != io.best {
-			cm := compare(io.best, o, &a.thr)
+			cm := compare(io.best, o, a.thr)
 			s += fmt.Sprintf("; at %s, %s's best is %s than the best there (%s)",
 				text(io.name()), text(cpu.name()), fmtSpeed(io.best.median()/o.median()), fmtP(cm))
 		}
@@ -543,7 +543,7 @@ func (a *analysis) writeRecommendations(b *strings.Builder) {
 					fmt.Fprintf(b, " At %s it is the fastest too.", text(o.name()))
 					continue
 				}
-				cm := compare(o.best, c, &a.thr)
+				cm := compare(o.best, c, a.thr)
 				verdict := fmtSpeed(o.best.median()/c.median()) + " than"
 				if !a.significant(cm) {
 					verdict = "not significantly different from (~)"

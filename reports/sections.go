@@ -92,7 +92,7 @@ func (a *analysis) writeVersus(b *strings.Builder, ax axis, ref string) {
 				t.add(at, name, fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center), "(reference)", "", "")
 				continue
 			}
-			cm := compare(base, c, &a.thr)
+			cm := compare(base, c, a.thr)
 			t.add(at, name, fmtDur(c.median())+" "+fmtCI(c.wallS), fmtRate(c.mbpsS.Center),
 				fmtDelta(cm, a.opts.Alpha, base.median(), c.median()), fmtSpeed(base.median()/c.median()), fmtP(cm))
 			rows++

@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 )
 
@@ -611,5 +612,5 @@ func joinAnd(items []string) string {
 
 // ciLabel names the study's confidence intervals: "95% CI".
 func ciLabel(st *record.Study) string {
-	return fmt.Sprintf("%.0f%% CI", 100*cmp.Or(st.Confidence, 0.95))
+	return fmt.Sprintf("%.0f%% CI", 100*cmp.Or(st.Confidence, benchstats.DefaultCriteria.Confidence))
 }

@@ -19,35 +19,18 @@ import (
 // among a score of candidates a noise-level "win" does not cost a step.
 const DefaultMinGain = 0.01
 
-// Criteria decide when a candidate is taken. The zero value means α=0.05,
-// no minimum gain, 95% intervals from 10000 resamples seeded with 1.
+// Criteria decide when a candidate is taken: the statistics criteria the
+// run reports use too, and a minimum gain. The zero value means
+// benchstats.DefaultCriteria and no minimum gain.
 type Criteria struct {
-	// Alpha is the significance level of benchstat's Mann-Whitney U test.
-	Alpha float64
+	benchstats.Criteria
 	// MinGain is the smallest relative gain adopted: 0.01 takes only
 	// changes at least 1% faster by median.
 	MinGain float64
-	// Confidence is the level of the intervals; Resamples and Seed drive
-	// the percentile bootstrap of each ratio, so the same samples always
-	// give the same interval.
-	Confidence float64
-	Resamples  int
-	Seed       uint64
 }
 
 func (c Criteria) withDefaults() Criteria {
-	if c.Alpha == 0 {
-		c.Alpha = benchstats.DefaultAlpha
-	}
-	if c.Confidence == 0 {
-		c.Confidence = benchstats.DefaultConfidence
-	}
-	if c.Resamples == 0 {
-		c.Resamples = benchstats.DefaultResamples
-	}
-	if c.Seed == 0 {
-		c.Seed = benchstats.DefaultSeed
-	}
+	c.Criteria = c.Criteria.WithDefaults()
 	return c
 }
 
@@ -92,7 +75,7 @@ func Select(current *record.Cell, tried []Trial, crit Criteria) (Decision, error
 	if reason := failures(current); reason != "" {
 		return d, fmt.Errorf("the current configuration failed: %s", reason)
 	}
-	thr := &benchmath.Thresholds{CompareAlpha: crit.Alpha}
+	thr := benchstats.Thresholds(crit.Alpha)
 	cur := wallTimes(current)
 	closest := -1 // the fastest measured candidate, significant or not
 	for i, t := range tried {

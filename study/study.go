@@ -23,8 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/perf/benchmath"
-
+	"benchgrid/benchstats"
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
@@ -54,7 +53,7 @@ type Options struct {
 	Count    int
 	Criteria Criteria
 	// Profiles are taken in the final step, of the baseline and the final
-	// configuration (see child.ProfileKinds).
+	// configuration (see record.ProfileKinds).
 	Profiles []string
 	// NoBuilds, when set, is why candidates that need a build variant,
 	// and the PGO round, are not tried.
@@ -515,7 +514,7 @@ func currentFigures(c *record.Cell, crit Criteria) record.StudyFigures {
 		return record.StudyFigures{}
 	}
 	crit = crit.withDefaults()
-	return figures(wallTimes(c), crit.Confidence, &benchmath.Thresholds{CompareAlpha: crit.Alpha})
+	return figures(wallTimes(c), crit.Confidence, benchstats.Thresholds(crit.Alpha))
 }
 
 // NewDir creates a new study folder under outDir, named after now:

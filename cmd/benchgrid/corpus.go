@@ -11,8 +11,9 @@ import (
 const corpusUsage = `usage: benchgrid corpus <subcommand> [flags]
 
 subcommands:
-  gen -dir DIR [-files N] [-seed S] [-bad K]  write a deterministic corpus (+K adversarial inputs)
-  describe DIR                               print a corpus's files, bytes and size percentiles
+  gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]
+                 write a deterministic corpus (+K adversarial inputs)
+  describe DIR   print a corpus's files, bytes and size percentiles
 
 Run 'benchgrid corpus <subcommand> -h' for its flags.
 `
@@ -39,11 +40,12 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("corpus gen", stderr)
 	dir := fs.String("dir", "", "folder to write the corpus into (must not exist or be empty)")
-	files := fs.Int("files", corpus.DefaultFiles, "batch files to write")
+	files := fs.Int("files", 0, fmt.Sprintf("batch files to write (default %d, or %d with -size large)", corpus.DefaultFiles, corpus.DefaultFilesOf(corpus.SizeLarge)))
 	seed := fs.Uint64("seed", 1, "generator seed: the same flags give the same bytes")
 	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind docs/events.md makes bad, and tricky good ones)")
+	size := fs.String("size", string(corpus.SizeDefault), "size profile of the batch files: default (a few KiB, a tail to 300 KiB), tiny (about 300 B, for a million files) or large (about 1 MiB)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]")
+		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -52,13 +54,18 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *dir == "" || fs.NArg() != 0 {
 		return usagef("corpus gen: want -dir DIR and no arguments")
 	}
-	if *files <= 0 {
+	// Unset, -files is the size's default; set, it must be a count.
+	if flagSet(fs, "files") && *files <= 0 {
 		return usagef("corpus gen: -files %d: want at least 1", *files)
+	}
+	sz, err := corpus.ParseSize(*size)
+	if err != nil {
+		return usagef("corpus gen: -size: %v", err)
 	}
 	if *bad < 0 {
 		return usagef("corpus gen: -bad %d: want 0 or more", *bad)
 	}
-	st, err := corpus.Generate(ctx, corpus.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad})
+	st, err := corpus.Generate(ctx, corpus.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad, Size: sz})
 	if err != nil {
 		return err
 	}

@@ -5,13 +5,14 @@
 //
 // Usage:
 //
-//	benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K]
+//	benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]
 //	benchgrid corpus describe DIR
 //	benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR
 //	benchgrid run [-parsers …] [-strategies …] [-count N] [-corpus DIR] [-report]
 //	benchgrid study [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [-no-builds]
 //	benchgrid report [RUN_DIR]
 //	benchgrid compare [-threshold 0.05] OLD NEW
+//	benchgrid sizes [-o FILE] RUN_DIR RUN_DIR...
 //
 // A session:
 //
@@ -113,6 +114,7 @@ commands:
   study            find the fastest configuration, one change at a time, into results/study-<timestamp>
   report           write the markdown report of a run
   compare          compare two runs; exit 1 when a cell regressed
+  sizes            compare runs on corpora of different sizes: does time grow linearly?
 
 Run 'benchgrid <command> -h' for a command's flags.
 `
@@ -137,6 +139,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReport(ctx, rest, stdout, stderr)
 	case "compare":
 		return runCompare(ctx, rest, stdout, stderr)
+	case "sizes":
+		return runSizes(ctx, rest, stdout, stderr)
 	case child.Subcommand: // hidden: one sample, run by the harness in a fresh process
 		return runChild(ctx, os.Stdin, stdout)
 	case child.ParsersSubcommand: // hidden: which parsers this binary can run, as JSON

@@ -9,14 +9,16 @@ import (
 	"slices"
 
 	"benchgrid/corpus"
+	"benchgrid/parsers"
 	"benchgrid/processor"
+	"benchgrid/strategies"
 	"benchgrid/workload"
 )
 
 func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("process", stderr)
-	parser := fs.String("parser", "std", "JSON parser adapter")
-	strategy := fs.String("strategy", "pool", "concurrency strategy")
+	parser := fs.String("parser", parsers.WithRole(parsers.RoleReference), "JSON parser adapter")
+	strategy := fs.String("strategy", strategies.WithRole(strategies.RoleVersus), "concurrency strategy")
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
 	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse or mmap")

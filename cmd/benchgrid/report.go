@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 	"benchgrid/reports"
 )
@@ -47,10 +48,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("compare", stderr)
 	// A threshold of 0 would mean reports' default, 0.05: hence > 0.
 	threshold := addFloat(fs, "threshold", 0.05, "relative slowdown of the median wall time that counts as a regression, a `fraction`", positive)
-	alpha := addFloat(fs, "alpha", 0.05, "significance `level`", openUnit)
+	alpha := addFloat(fs, "alpha", benchstats.DefaultCriteria.Alpha, "significance `level`", openUnit)
 	out := fs.String("o", "", "write the markdown to `FILE` instead of stdout")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha 0.05] [-o FILE] OLD NEW")
+		fmt.Fprintf(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha %g] [-o FILE] OLD NEW\n", benchstats.DefaultCriteria.Alpha)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -59,7 +60,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 2 {
 		return usagef("compare: want two run folders, OLD and NEW, got %d arguments", fs.NArg())
 	}
-	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Alpha: *alpha})
+	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Criteria: benchstats.Criteria{Alpha: *alpha}})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"benchgrid/corpus"
 	"benchgrid/harness"
 	"benchgrid/matrix"
+	"benchgrid/record"
 )
 
 // runFlags are the matrix and measurement flags shared by run and study.
@@ -111,10 +111,8 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 	if *f.count <= 0 {
 		return opts, src, usagef("-count %d: want at least 1", *f.count)
 	}
-	for _, p := range matrix.SplitList(*f.profiles) {
-		if !slices.Contains(child.ProfileKinds, p) {
-			return opts, src, usagef("-profile: unknown profile %q (have %s)", p, strings.Join(child.ProfileKinds, ","))
-		}
+	if _, err := record.ParseProfileKinds(matrix.SplitList(*f.profiles)); err != nil {
+		return opts, src, usagef("-profile: %v", err)
 	}
 	if _, err := m.Cells(); err != nil {
 		if *f.filter != "" { // values are checked: the filter left no cell
