@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/matrix"
 )
 
@@ -60,11 +61,27 @@ func TestFindModuleDir(t *testing.T) {
 	}
 }
 
+// TestMain makes this test binary, which fakeGo's builds copy, answer
+// child.ParsersSubcommand as benchgrid does, or fail it as a benchgrid
+// older than the child protocol would when $BUILDS_TEST_OLD_BINARY is set.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == child.ParsersSubcommand {
+		if os.Getenv("BUILDS_TEST_OLD_BINARY") != "" {
+			fmt.Fprintf(os.Stderr, "benchgrid: unknown command %q\n", os.Args[1])
+			os.Exit(2)
+		}
+		fmt.Println(`{"std":""}`)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // fakeGo is a stand-in for the go command: `go env -json` prints the
 // variant's settings (rejecting the experiment named by reject, as a
-// toolchain that lacks it does), and `go build` logs its arguments and
-// environment and writes a copy of this test binary, which has real build
-// settings, or fails like a compile error when fail is set.
+// toolchain that lacks it does), and `go build` logs its arguments,
+// environment, folder and git HEAD and writes a copy of this test binary,
+// which has real build settings, or fails like a compile error when fail
+// is set.
 type fakeGo struct {
 	path string // the script
 	log  string // one line per go build
@@ -92,7 +109,7 @@ env)
 	printf '{"GOVERSION":"go1.26.8","GOEXPERIMENT":"%%s","GOAMD64":"%%s"}\n' "$GOEXPERIMENT" "$GOAMD64"
 	;;
 build)
-	echo "GOEXPERIMENT=$GOEXPERIMENT GOAMD64=$GOAMD64 GOOS=$GOOS GOARCH=$GOARCH $*" >> %[2]q
+	echo "GOEXPERIMENT=$GOEXPERIMENT GOAMD64=$GOAMD64 GOOS=$GOOS GOARCH=$GOARCH $* dir=$(pwd) head=$(git rev-parse HEAD 2>/dev/null)" >> %[2]q
 	%[3]s
 	prev=; out=
 	for a in "$@"; do
@@ -271,7 +288,7 @@ func TestGoBuilderUnavailable(t *testing.T) {
 		profiled    bool
 	}{
 		{name: "unknown variant", variant: "jsonv3",
-			want: `unknown build variant "jsonv3" (have default, jsonv2, pgo, goamd64v3, nogreenteagc, or several joined by +)`},
+			want: `unknown build variant "jsonv3" (have default, jsonv2, pgo, goamd64v3, nogreenteagc, rev=REV, or several joined by +)`},
 		{name: "no source tree", variant: "jsonv2", unavailable: true, want: "no go.mod of module benchgrid",
 			builder: func(f fakeGo) *GoBuilder { return &GoBuilder{ModuleDir: t.TempDir(), GoCommand: f.path} }},
 		{name: "CPU without v3", variant: "goamd64v3", unavailable: true, want: "GOAMD64=v3 needs CPU features this machine lacks: AVX2, LZCNT",

@@ -206,7 +206,7 @@ var Axes = []Axis{
 	},
 	{
 		Key: "build", Flag: "build", ConfigKey: "builds", Unset: "default",
-		Usage:     "comma-separated build variants: " + strings.Join(BuildVariants, ", ") + " (default: default)",
+		Usage:     "comma-separated build variants: " + strings.Join(BuildVariants, ", ") + ", " + RevVariant + "REV (a git revision) (default: default)",
 		values:    func(m *Matrix) []string { return m.Builds },
 		setValues: func(m *Matrix, vs []string) error { m.Builds = vs; return nil },
 		defaults:  func() []string { return []string{"default"} },
