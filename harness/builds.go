@@ -45,6 +45,15 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 			return nil, nil, err // Build's error names the variant
 		}
 		avail, err := builds.Parsers(ctx, bv.Binary)
+		if err != nil && ctx.Err() == nil && isRev(name) {
+			// Old code may predate the child protocol: its cells are
+			// unavailable, the run goes on.
+			reason := fmt.Sprintf("build %s does not speak benchgrid's child protocol: %v", name, err)
+			unavailable = append(unavailable, record.Unavailable{What: "build=" + name, Reason: reason})
+			drop[name+"/"] = reason
+			r.logf("UNAVAILABLE build=%s: %s", name, reason)
+			continue
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("build %s: %w", name, err)
 		}
@@ -69,4 +78,11 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 	}
 	r.cells = kept
 	return built, unavailable, nil
+}
+
+// isRev reports whether the build variant is built from a git revision
+// (rev=REV, alone or combined), whose binary may be older than this one.
+func isRev(variant string) bool {
+	spec, err := matrix.VariantOf(variant)
+	return err == nil && spec.Rev != ""
 }
