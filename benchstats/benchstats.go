@@ -1,7 +1,8 @@
 // Package benchstats holds the statistics that golang.org/x/perf/benchmath
 // does not provide and that both the study (deciding) and the reports
 // (describing) need: the median and a seeded bootstrap confidence interval
-// of a ratio of medians. One implementation, so that study.md and
+// of a ratio of medians, and the Holm–Bonferroni adjustment of a family
+// of p-values. One implementation, so that study.md and
 // report.md give the same interval for the same two samples. It also
 // builds the benchmath.Thresholds they both test with.
 //
@@ -9,6 +10,7 @@
 package benchstats
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -125,4 +127,30 @@ func (c Criteria) WithDefaults() Criteria {
 		c.Seed = DefaultCriteria.Seed
 	}
 	return c
+}
+
+// Holm returns the Holm–Bonferroni adjustment of the p-values ps of a
+// family of tests, in ps's order: rejecting the tests whose adjusted
+// p-value is below α keeps the probability of any false rejection in the
+// family at most α, whatever the dependence between the tests. The i-th
+// smallest of m p-values is multiplied by m-i+1 (i from 1), made no
+// smaller than the adjusted p-values before it, and capped at 1. A NaN
+// p-value stays NaN and is not counted in m. ps is not modified.
+func Holm(ps []float64) []float64 {
+	adj := make([]float64, len(ps))
+	var order []int
+	for i, p := range ps {
+		if math.IsNaN(p) {
+			adj[i] = p
+			continue
+		}
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ps[a], ps[b]) })
+	m, running := len(order), 0.0
+	for rank, i := range order {
+		running = max(running, min(1, float64(m-rank)*ps[i]))
+		adj[i] = running
+	}
+	return adj
 }

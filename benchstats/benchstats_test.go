@@ -2,6 +2,7 @@ package benchstats
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"golang.org/x/perf/benchmath"
@@ -87,6 +88,40 @@ func TestCriteriaWithDefaults(t *testing.T) {
 	for _, tc := range tests {
 		if got := tc.in.WithDefaults(); got != tc.want {
 			t.Errorf("%+v.WithDefaults() = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHolm(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		in, want []float64
+	}{
+		{nil, []float64{}},
+		{[]float64{0.03}, []float64{0.03}},
+		// Holm's worked example (R: p.adjust(p, "holm")).
+		{[]float64{0.01, 0.04, 0.03, 0.005}, []float64{0.03, 0.06, 0.06, 0.02}},
+		{[]float64{0.02, 0.5, 0.001}, []float64{0.04, 0.5, 0.003}},
+		// Monotone: a larger p-value never gets a smaller adjustment.
+		{[]float64{0.4, 0.6}, []float64{0.8, 0.8}},
+		// Capped at 1.
+		{[]float64{0.3, 0.5, 0.9}, []float64{0.9, 1, 1}},
+		{[]float64{0.01, 0.01}, []float64{0.02, 0.02}},
+		// A NaN stays NaN and is not one of the family.
+		{[]float64{nan, 0.01, 0.04}, []float64{nan, 0.02, 0.04}},
+	}
+	for _, tc := range tests {
+		in := slices.Clone(tc.in)
+		got := Holm(in)
+		ok := len(got) == len(tc.want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = math.Abs(got[i]-tc.want[i]) < 1e-12 || math.IsNaN(got[i]) && math.IsNaN(tc.want[i])
+		}
+		if !ok {
+			t.Errorf("Holm(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+		if !slices.EqualFunc(in, tc.in, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
+			t.Errorf("Holm(%v) modified its argument to %v", tc.in, in)
 		}
 	}
 }

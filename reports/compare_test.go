@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"benchgrid/benchstats"
@@ -95,5 +96,55 @@ func TestCompareErrors(t *testing.T) {
 	}
 	if _, _, err := Compare(t.Context(), filepath.Join("testdata", "run"), dir, CompareOptions{}); err == nil {
 		t.Errorf("Compare(new of schema 99) = nil error, want one")
+	}
+}
+
+// TestCompareNormalize checks each normalisation on a run whose second
+// measurement is 20% slower throughout, except one cell 40% slower: only
+// that cell regresses once normalised, every cell without.
+func TestCompareNormalize(t *testing.T) {
+	cells := func(slow float64) []record.Cell {
+		var out []record.Cell
+		for _, p := range []string{"std", "sonic", "none"} {
+			for _, s := range []string{"pool", "perfile"} {
+				f := 1.2
+				if p == "sonic" && s == "pool" {
+					f *= slow
+				}
+				c := mkCell(p, s, 100*f, false)
+				c.Axes = []record.AxisValue{{Key: "parser", Value: p}, {Key: "strategy", Value: s}}
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		normalize Normalization
+		header    string
+		regressed int
+	}{
+		{"", "**Normalised by the geomean** (`-normalize geomean`)", 1},
+		{NormalizeFloor, "**Normalised by the reading floor** (`-normalize floor`): the wall times of 4 cells", 1},
+		{NormalizeNone, "**Not normalised** (`-normalize none`)", 6},
+	}
+	for _, tt := range tests {
+		oldRun := &record.Run{Cells: cells(1)}
+		for i := range oldRun.Cells {
+			oldRun.Cells[i].Samples = mkCell("x", "y", 100, false).Samples
+		}
+		newRun := &record.Run{Cells: cells(1.4)}
+		md, regressed := compareRuns("old", "new", oldRun, newRun, CompareOptions{Normalize: tt.normalize}.withDefaults())
+		if len(regressed) != tt.regressed || tt.regressed == 1 && regressed[0] != "parser=sonic/strategy=pool-0" {
+			t.Errorf("-normalize %q: regressed = %q, want %d cell(s)", tt.normalize, regressed, tt.regressed)
+		}
+		if !strings.Contains(string(md), tt.header) {
+			t.Errorf("-normalize %q: no %q in\n%s", tt.normalize, tt.header, md)
+		}
+		if want := "p-values adjusted by Holm–Bonferroni over 6 comparisons"; !strings.Contains(string(md), want) {
+			t.Errorf("-normalize %q: no %q in the footnote", tt.normalize, want)
+		}
+	}
+	if _, _, err := Compare(t.Context(), "old", "new", CompareOptions{Normalize: "median"}); err == nil {
+		t.Errorf("Compare(-normalize median) = nil error, want one")
 	}
 }

@@ -11,7 +11,7 @@
 //	benchgrid run [-parsers …] [-strategies …] [-count N] [-corpus DIR] [-report]
 //	benchgrid study [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [-no-builds]
 //	benchgrid report [RUN_DIR]
-//	benchgrid compare [-threshold 0.05] OLD NEW
+//	benchgrid compare [-threshold 0.05] [-normalize geomean|floor|none] OLD NEW
 //	benchgrid sizes [-o FILE] RUN_DIR RUN_DIR...
 //
 // A session:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"benchgrid/benchstats"
@@ -41,8 +42,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return err
 }
 
-// runCompare implements `benchgrid compare [-threshold T] [-alpha A] [-o FILE]
-// OLD NEW`: it prints (or writes) the comparison and fails, naming them,
+// runCompare implements `benchgrid compare [-threshold T] [-alpha A]
+// [-normalize N] [-o FILE] OLD NEW`: it prints (or writes) the comparison and fails, naming them,
 // when cells regressed.
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", stderr)
@@ -50,8 +51,20 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	threshold := addFloat(fs, "threshold", 0.05, "relative slowdown of the median wall time that counts as a regression, a `fraction`", positive)
 	alpha := addFloat(fs, "alpha", benchstats.DefaultCriteria.Alpha, "significance `level`", openUnit)
 	out := fs.String("o", "", "write the markdown to `FILE` instead of stdout")
+	normalize := reports.NormalizeGeomean
+	var names []string
+	for _, n := range reports.Normalizations {
+		names = append(names, string(n))
+	}
+	fs.Func("normalize", "drift correction, each cell relative to an anchor in its own run: "+strings.Join(names, ", ")+" (default "+string(normalize)+")", func(s string) error {
+		if !slices.Contains(reports.Normalizations, reports.Normalization(s)) {
+			return fmt.Errorf("want one of %s", strings.Join(names, ", "))
+		}
+		normalize = reports.Normalization(s)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha %g] [-o FILE] OLD NEW\n", benchstats.DefaultCriteria.Alpha)
+		fmt.Fprintf(stderr, "usage: benchgrid compare [-threshold 0.05] [-alpha %g] [-normalize geomean|floor|none] [-o FILE] OLD NEW\n", benchstats.DefaultCriteria.Alpha)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -60,7 +73,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 2 {
 		return usagef("compare: want two run folders, OLD and NEW, got %d arguments", fs.NArg())
 	}
-	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Criteria: benchstats.Criteria{Alpha: *alpha}})
+	md, regressed, err := reports.Compare(ctx, fs.Arg(0), fs.Arg(1), reports.CompareOptions{Threshold: *threshold, Normalize: normalize, Criteria: benchstats.Criteria{Alpha: *alpha}})
 	if err != nil {
 		return err
 	}
