@@ -1,0 +1,40 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+	"time"
+
+	"benchgrid/record"
+)
+
+// asked is how many samples c was meant to get: the run's count, or, in an
+// adaptive run, the rounds it ran in (a cell stopped early asked no more).
+func (c *cellStat) asked(run *record.Run) int {
+	if run.Adaptive != nil {
+		return c.Rounds
+	}
+	return run.Count
+}
+
+// adaptiveStops says how an adaptive run's cells stopped: "target ±3%,
+// 4 cells target reached, 2 budget".
+func adaptiveStops(run *record.Run) string {
+	counts := map[string]int{}
+	var reasons []string
+	for _, c := range run.Cells {
+		if counts[c.Stopped] == 0 {
+			reasons = append(reasons, c.Stopped)
+		}
+		counts[c.Stopped]++
+	}
+	parts := []string{"target ±" + fmtPct(run.Adaptive.TargetCI)}
+	for _, r := range reasons {
+		parts = append(parts, fmt.Sprintf("%d cells %s", counts[r], cmp.Or(r, "not stopped")))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// budget is the adaptive run's budget for its rounds.
+func budget(a *record.Adaptive) time.Duration { return time.Duration(a.BudgetNs) }
