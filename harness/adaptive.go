@@ -44,30 +44,30 @@ const (
 	adaptiveConfidence = 0.95
 )
 
-// Reasons a cell stopped, as results.json records them.
+// Reasons a cell stopped (record.Cell.Stopped).
 const (
-	StoppedTarget    = "target reached"
-	StoppedSlower    = "clearly slower than the best"
-	StoppedBudget    = "budget"
-	StoppedMaxRounds = "max rounds"
+	StoppedTarget    = record.StoppedTarget
+	StoppedSlower    = record.StoppedSlower
+	StoppedBudget    = record.StoppedBudget
+	StoppedMaxRounds = record.StoppedMaxRounds
 )
 
-// withDefaults fills in a's zero fields; MaxRounds is at least MinRounds.
+// withDefaults fills in a's zero (or negative) fields; MaxRounds is at
+// least MinRounds.
 func (a Adaptive) withDefaults() Adaptive {
-	if a.TargetCI <= 0 {
-		a.TargetCI = DefaultTargetCI
-	}
-	if a.Budget <= 0 {
-		a.Budget = DefaultBudget
-	}
-	if a.MinRounds <= 0 {
-		a.MinRounds = MinCountForCI
-	}
-	if a.MaxRounds <= 0 {
-		a.MaxRounds = DefaultMaxRounds
-	}
-	a.MaxRounds = max(a.MaxRounds, a.MinRounds)
+	a.TargetCI = positiveOr(a.TargetCI, DefaultTargetCI)
+	a.Budget = positiveOr(a.Budget, DefaultBudget)
+	a.MinRounds = positiveOr(a.MinRounds, MinCountForCI)
+	a.MaxRounds = max(positiveOr(a.MaxRounds, DefaultMaxRounds), a.MinRounds)
 	return a
+}
+
+// positiveOr is v when it is positive, else def.
+func positiveOr[T int | float64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // record is a as results.json keeps it.

@@ -151,6 +151,18 @@ type Cell struct {
 	Stopped string `json:"stopped,omitempty"`
 }
 
+// Reasons an adaptive run's cell stopped (Cell.Stopped), in StopReasons.
+const (
+	StoppedTarget    = "target reached"
+	StoppedSlower    = "clearly slower than the best"
+	StoppedBudget    = "budget"
+	StoppedMaxRounds = "max rounds"
+)
+
+// StopReasons lists the reasons a cell stopped, in the order reports give
+// them.
+var StopReasons = []string{StoppedTarget, StoppedSlower, StoppedBudget, StoppedMaxRounds}
+
 // Adaptive are the settings of an adaptive run: rounds were added until
 // every cell's 95% interval of its median wall time was within TargetCI
 // of the median (relative half-width), from MinRounds on, for at most

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -19,19 +18,19 @@ func (c *cellStat) asked(run *record.Run) int {
 }
 
 // adaptiveStops says how an adaptive run's cells stopped: "target ±3%,
-// 4 cells target reached, 2 budget".
+// 4 cells target reached, 2 cells budget".
 func adaptiveStops(run *record.Run) string {
-	counts := map[string]int{}
-	var reasons []string
-	for _, c := range run.Cells {
-		if counts[c.Stopped] == 0 {
-			reasons = append(reasons, c.Stopped)
-		}
-		counts[c.Stopped]++
-	}
 	parts := []string{"target ±" + fmtPct(run.Adaptive.TargetCI)}
-	for _, r := range reasons {
-		parts = append(parts, fmt.Sprintf("%d cells %s", counts[r], cmp.Or(r, "not stopped")))
+	for _, reason := range record.StopReasons {
+		n := 0
+		for _, c := range run.Cells {
+			if c.Stopped == reason {
+				n++
+			}
+		}
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d cells %s", n, reason))
+		}
 	}
 	return strings.Join(parts, ", ")
 }
