@@ -41,8 +41,10 @@ type Options struct {
 	// Corpus is the corpus folder; CorpusSeed its generator seed, if any.
 	Corpus     string
 	CorpusSeed uint64
-	// Count is the number of samples per cell.
-	Count int
+	// Count is the number of samples per cell; Adaptive, when set,
+	// replaces it with adaptive sampling (see Adaptive and Stopping).
+	Count    int
+	Adaptive *Adaptive
 	// Timeout bounds one sample's child process.
 	Timeout time.Duration
 	// Profiles lists the profiles taken after the timed rounds (see
@@ -117,7 +119,20 @@ func (o Options) withDefaults() Options {
 	if o.Seed == 0 {
 		o.Seed = rand.Uint64()
 	}
+	if o.Adaptive != nil {
+		a := o.Adaptive.withDefaults()
+		o.Adaptive = &a
+	}
 	return o
+}
+
+// maxRounds is the most rounds the run can take: Count, or the adaptive
+// MaxRounds.
+func (o *Options) maxRounds() int {
+	if o.Adaptive != nil {
+		return o.Adaptive.MaxRounds
+	}
+	return o.Count
 }
 
 // ErrInterrupted is returned, wrapped, by a run stopped by its context: what
@@ -305,8 +320,12 @@ func (r *runner) newRecord(in prepared) {
 	if ref.BadFiles > 0 {
 		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d bad inputs were counted and skipped (see the corpus section)", ref.BadFiles))
 	}
-	if o.Count < MinCountForCI {
-		w := fmt.Sprintf("count %d is below %d: confidence intervals are not possible", o.Count, MinCountForCI)
+	if o.Adaptive != nil {
+		r.rec.Adaptive = o.Adaptive.record()
+		r.rec.Count = 1 // the most rounds a cell ran in, once there are some
+	}
+	if n := o.maxRounds(); n < MinCountForCI {
+		w := fmt.Sprintf("count %d is below %d: confidence intervals are not possible", n, MinCountForCI)
 		r.rec.Warnings = append(r.rec.Warnings, w)
 		r.logf("warning: %s", w)
 	}
@@ -321,14 +340,22 @@ func (r *runner) newRecord(in prepared) {
 }
 
 // rounds runs Count rounds, each every cell once in a seeded shuffled
-// order, flushing the results after every sample. It reports whether ctx
-// interrupted it; the sample in flight then is dropped.
+// order, flushing the results after every sample; an adaptive run runs
+// rounds of the cells not yet done until Stopping says every cell is. It
+// reports whether ctx interrupted it; the sample in flight then is
+// dropped.
 func (r *runner) rounds(ctx context.Context) (interrupted bool, err error) {
 	o := &r.opts
-	r.total = len(r.cells) * o.Count
+	r.total = len(r.cells) * o.maxRounds()
 	r.started = time.Now()
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
-	for round := range o.Count {
+	active := make([]int, len(r.cells))
+	for i := range active {
+		active[i] = i
+	}
+	var times []time.Duration // of each round, for the budget
+	var samples []int
+	for round := 0; len(active) > 0 && (o.Adaptive != nil || round < o.Count); round++ {
 		rd := record.Round{Index: round, LoadAvg: loadAvg()}
 		if o.WaitIdle {
 			waited, quiet := waitIdle(ctx, o.IdleLimit)
@@ -338,9 +365,14 @@ func (r *runner) rounds(ctx context.Context) (interrupted bool, err error) {
 			}
 		}
 		rd.OtherCPUBefore = measureOtherCPU(ctx, 250*time.Millisecond)
-		rd.Order = rng.Perm(len(r.cells))
+		// With every cell active this is the order of a fixed count's
+		// rounds: the same seed gives the same order as before.
+		for _, k := range rng.Perm(len(active)) {
+			rd.Order = append(rd.Order, active[k])
+		}
 		r.rec.Rounds = append(r.rec.Rounds, rd)
 		before := readCPU()
+		start := time.Now()
 		for _, ci := range rd.Order {
 			if ctx.Err() != nil {
 				return true, nil
@@ -350,19 +382,58 @@ func (r *runner) rounds(ctx context.Context) (interrupted bool, err error) {
 				return true, nil // the sample in flight was dropped
 			}
 			r.done++
+			if o.Adaptive != nil {
+				rc := &r.rec.Cells[ci]
+				rc.Rounds++
+				r.rec.Count = max(r.rec.Count, rc.Rounds)
+			}
 			if err := r.flush(); err != nil {
 				return false, err
 			}
 			r.progress()
 		}
+		times, samples = append(times, time.Since(start)), append(samples, len(rd.Order))
 		last := &r.rec.Rounds[len(r.rec.Rounds)-1]
 		last.OtherCPUDuring = otherCPU(before, readCPU())
 		if last.OtherCPUDuring > 0.25 || last.OtherCPUBefore > 0.25 {
 			r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("round %d: other processes used %s before and %s during the round",
 				round, describeCores(last.OtherCPUBefore), describeCores(last.OtherCPUDuring)))
 		}
+		if o.Adaptive != nil {
+			active = r.adapt(round+1, active, nextRoundTime(times, samples, len(active)))
+			if err := r.flush(); err != nil {
+				return false, err
+			}
+		}
 	}
 	return false, nil
+}
+
+// adapt applies the stopping rule after rounds rounds, records why each
+// cell that is done stopped, and returns the cells still running.
+func (r *runner) adapt(rounds int, active []int, next time.Duration) []int {
+	p := Progress{Rounds: rounds, Elapsed: time.Since(r.started), NextRound: next}
+	for _, c := range r.rec.Cells {
+		walls := make([]float64, len(c.Samples))
+		for i, s := range c.Samples {
+			walls[i] = float64(s.WallNs)
+		}
+		p.Walls = append(p.Walls, walls)
+		p.Stopped = append(p.Stopped, c.Stopped)
+	}
+	stopped := Stopping(*r.opts.Adaptive, p)
+	var still []int
+	for _, ci := range active {
+		rc := &r.rec.Cells[ci]
+		if rc.Stopped = stopped[ci]; rc.Stopped == "" {
+			still = append(still, ci)
+			continue
+		}
+		r.logf("%s: stopped after %d rounds: %s", rc.FullName(), rc.Rounds, rc.Stopped)
+	}
+	// The progress bar's total shrinks as cells stop.
+	r.total = r.done + len(still)*(r.opts.Adaptive.MaxRounds-rounds)
+	return still
 }
 
 // profiles takes each cell's profiles, after the timed rounds, never

@@ -39,8 +39,12 @@ type Run struct {
 	Finished time.Time `json:"finished,omitzero"`
 	Env      Env       `json:"env"`
 	Corpus   Corpus    `json:"corpus"`
-	// Count is the number of samples asked for per cell.
+	// Count is the number of samples asked for per cell; in an adaptive
+	// run, the most rounds a cell ran in.
 	Count int `json:"count"`
+	// Adaptive holds the settings of an adaptive run (-count auto); nil
+	// for a run of a fixed count.
+	Adaptive *Adaptive `json:"adaptive,omitempty"`
 	// ShuffleSeed seeds the order of cells within each round.
 	ShuffleSeed uint64  `json:"shuffle_seed"`
 	Cells       []Cell  `json:"cells"`
@@ -139,6 +143,37 @@ type Cell struct {
 	Profiles []Profile  `json:"profiles,omitempty"`
 	Warnings []string   `json:"warnings,omitempty"`
 	Fallback []Fallback `json:"fallbacks,omitempty"`
+	// Rounds and Stopped, in an adaptive run, are how many rounds the
+	// cell ran in (its samples and its failures) and why it ran in no
+	// more: "target reached", "clearly slower than the best", "budget"
+	// or "max rounds".
+	Rounds  int    `json:"rounds,omitempty"`
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// Reasons an adaptive run's cell stopped (Cell.Stopped), in StopReasons.
+const (
+	StoppedTarget    = "target reached"
+	StoppedSlower    = "clearly slower than the best"
+	StoppedBudget    = "budget"
+	StoppedMaxRounds = "max rounds"
+)
+
+// StopReasons lists the reasons a cell stopped, in the order reports give
+// them.
+var StopReasons = []string{StoppedTarget, StoppedSlower, StoppedBudget, StoppedMaxRounds}
+
+// Adaptive are the settings of an adaptive run: rounds were added until
+// every cell's 95% interval of its median wall time was within TargetCI
+// of the median (relative half-width), from MinRounds on, for at most
+// MaxRounds and BudgetNs of rounds; with Drop, cells clearly slower than
+// the best ran in no later round.
+type Adaptive struct {
+	TargetCI  float64 `json:"target_ci"`
+	BudgetNs  int64   `json:"budget_ns"`
+	MinRounds int     `json:"min_rounds"`
+	MaxRounds int     `json:"max_rounds"`
+	Drop      bool    `json:"drop,omitempty"`
 }
 
 // FullName is the cell's name with its GOMAXPROCS suffix, as bench.txt

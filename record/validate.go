@@ -19,6 +19,14 @@ func (r *Run) Validate() error {
 	if err := nonNegative(field{"env.num_cpu", int64(r.Env.NumCPU)}); err != nil {
 		return err
 	}
+	if a := r.Adaptive; a != nil {
+		if !(a.TargetCI > 0 && a.TargetCI < 1) {
+			return fmt.Errorf("adaptive.target_ci: %v, want a fraction in (0, 1)", a.TargetCI)
+		}
+		if err := nonNegative(field{"budget_ns", a.BudgetNs}, field{"min_rounds", int64(a.MinRounds)}, field{"max_rounds", int64(a.MaxRounds)}); err != nil {
+			return fmt.Errorf("adaptive.%w", err)
+		}
+	}
 	co := r.Corpus
 	if err := nonNegative(field{"files", co.Files}, field{"bytes", co.Bytes}, field{"bad_files", co.BadFiles},
 		field{"size_p50", co.SizeP50}, field{"size_p90", co.SizeP90}, field{"size_p99", co.SizeP99}, field{"size_max", co.SizeMax}); err != nil {
@@ -45,7 +53,7 @@ func (r *Run) Validate() error {
 // validate checks a cell; its errors start with the field name, for
 // Validate to prefix with the cell's index.
 func (c *Cell) validate(complete bool) error {
-	if err := nonNegative(field{"gomaxprocs", int64(c.GOMAXPROCS)}); err != nil {
+	if err := nonNegative(field{"gomaxprocs", int64(c.GOMAXPROCS)}, field{"rounds", int64(c.Rounds)}); err != nil {
 		return err
 	}
 	if complete && len(c.Samples) == 0 && len(c.Failures) == 0 {

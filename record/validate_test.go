@@ -62,6 +62,13 @@ func TestReadValidates(t *testing.T) {
 		}, "cells[2].samples: none, and no failure either, in a complete run"},
 		{"order past the cells", func(r *Run) { r.Rounds[1].Order[1] = 2 }, "rounds[1].order[1]: cell index 2 out of range (2 cells)"},
 		{"order negative", func(r *Run) { r.Rounds[0].Order[0] = -1 }, "rounds[0].order[0]: cell index -1 out of range (2 cells)"},
+		{"adaptive", func(r *Run) {
+			r.Adaptive = &Adaptive{TargetCI: 0.03, BudgetNs: 6e11, MinRounds: 6, MaxRounds: 100, Drop: true}
+			r.Cells[0].Rounds, r.Cells[0].Stopped = 2, "target reached"
+		}, ""},
+		{"adaptive target 0", func(r *Run) { r.Adaptive = &Adaptive{MinRounds: 6} }, "adaptive.target_ci: 0, want a fraction in (0, 1)"},
+		{"adaptive negative budget", func(r *Run) { r.Adaptive = &Adaptive{TargetCI: 0.1, BudgetNs: -1} }, "adaptive.budget_ns: negative (-1)"},
+		{"negative cell rounds", func(r *Run) { r.Cells[1].Rounds = -1 }, "cells[1].rounds: negative (-1)"},
 		{"negative idle wait", func(r *Run) { r.Rounds[0].WaitedIdleNs = -1 }, "rounds[0].waited_idle_ns: negative (-1)"},
 	}
 	for _, tt := range tests {

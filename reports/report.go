@@ -88,7 +88,12 @@ func build(ctx context.Context, runDir string, run *record.Run, opts Options) ([
 	if !run.Finished.IsZero() {
 		fmt.Fprintf(&b, ", finished %s", run.Finished.UTC().Format("2006-01-02 15:04:05 MST"))
 	}
-	fmt.Fprintf(&b, "; %d cells, %d samples asked per cell.", len(run.Cells), run.Count)
+	if a := run.Adaptive; a != nil {
+		fmt.Fprintf(&b, "; %d cells, sampled adaptively (up to %d rounds, until ±%s or a budget of %v).", len(run.Cells), a.MaxRounds,
+			fmtPct(a.TargetCI), budget(a))
+	} else {
+		fmt.Fprintf(&b, "; %d cells, %d samples asked per cell.", len(run.Cells), run.Count)
+	}
 	if !run.Complete {
 		b.WriteString(" **The run is incomplete**: it was interrupted or is still going; what follows covers what was measured.")
 	}
@@ -272,7 +277,11 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 	if co.Digest != "" {
 		t.add("Reference digest", code(co.Digest))
 	}
-	t.add("Samples", fmt.Sprintf("%d per cell asked, %d rounds, shuffle seed %d", run.Count, len(run.Rounds), run.ShuffleSeed))
+	if run.Adaptive != nil {
+		t.add("Samples", fmt.Sprintf("adaptive, %s; %d rounds, shuffle seed %d", adaptiveStops(run), len(run.Rounds), run.ShuffleSeed))
+	} else {
+		t.add("Samples", fmt.Sprintf("%d per cell asked, %d rounds, shuffle seed %d", run.Count, len(run.Rounds), run.ShuffleSeed))
+	}
 	status := "complete"
 	if !run.Complete {
 		status = "**INCOMPLETE** (interrupted or still running)"
@@ -367,8 +376,8 @@ func (a *analysis) writeWarnings(b *strings.Builder) {
 		}
 		if !c.hasSamples() {
 			warn("%s has no successful sample.", text(c.Name))
-		} else if c.n() < a.run.Count {
-			warn("%s has %d of %d samples.", text(c.Name), c.n(), a.run.Count)
+		} else if want := c.asked(a.run); c.n() < want {
+			warn("%s has %d of %d samples.", text(c.Name), c.n(), want)
 		}
 		for _, w := range c.Warnings {
 			warn("%s: %s", text(c.Name), text(w))

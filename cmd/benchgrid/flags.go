@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,6 +96,31 @@ func (f floatRange) rangeText() string {
 		return "≤ " + num(f.hi)
 	}
 	return ""
+}
+
+// percentFlag is a floatFlag that also takes a percentage: "3%" is 0.03.
+type percentFlag struct{ floatFlag }
+
+// addPercent defines a fraction flag that takes "3%" or 0.03, finite and
+// within r, and returns its variable.
+func addPercent(fs *flag.FlagSet, name string, value float64, usage string, r floatRange) *float64 {
+	f := &percentFlag{floatFlag{v: new(float64), floatRange: r}}
+	*f.v = value
+	fs.Var(f, name, usage+", "+f.rangeText())
+	return f.v
+}
+
+// Set parses s, a number or a percentage.
+func (f *percentFlag) Set(s string) error {
+	pct, ok := strings.CutSuffix(s, "%")
+	if !ok {
+		return f.floatFlag.Set(s)
+	}
+	v, err := strconv.ParseFloat(pct, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return fmt.Errorf("not a percentage")
+	}
+	return f.floatFlag.Set(strconv.FormatFloat(v/100, 'g', -1, 64))
 }
 
 // durationFlag is a time.Duration flag that must be positive: a limit of

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -26,9 +27,11 @@ type runFlags struct {
 	// axes holds the flag of each matrix axis, by axis key.
 	axes                                  map[string]*string
 	corpus, config, filter, profiles, out *string
-	count                                 *int
-	timeout                               *time.Duration
-	waitIdle, dryRun                      *bool
+	count                                 *string
+	targetCI                              *float64
+	timeout, budget                       *time.Duration
+	waitIdle, dryRun, dropSlow            *bool
+	fs                                    *flag.FlagSet
 	seed                                  *uint64
 	pgoProfile                            *string
 }
@@ -45,7 +48,11 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 		filter:     fs.String("filter", "", "keep only cells whose name matches this regular expression"),
 		profiles:   fs.String("profile", "cpu,allocs", "profiles to take after the timed rounds: cpu,allocs,mutex,block,trace (empty: none)"),
 		out:        fs.String("out", "results", "folder for run folders"),
-		count:      fs.Int("count", 10, "samples per cell"),
+		count:      fs.String("count", "10", "samples per cell, or auto: rounds until every cell's interval reaches -target-ci or -budget ends"),
+		targetCI:   addPercent(fs, "target-ci", harness.DefaultTargetCI, "with -count auto, the 95% interval's half-width at which a cell is done, as a `fraction` of its median (3% or 0.03)", openUnit),
+		budget:     addPositiveDuration(fs, "budget", harness.DefaultBudget, "with -count auto, the time the rounds may take"),
+		dropSlow:   fs.Bool("drop-slow", false, "with -count auto, stop measuring cells clearly slower than the best"),
+		fs:         fs,
 		timeout:    addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample"),
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
 		dryRun:     fs.Bool("dry-run", false, "list the cells and the estimated time, and stop"),
@@ -108,8 +115,9 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 	if err != nil {
 		return opts, src, err
 	}
-	if *f.count <= 0 {
-		return opts, src, usagef("-count %d: want at least 1", *f.count)
+	count, adaptive, err := f.sampling()
+	if err != nil {
+		return opts, src, err
 	}
 	if _, err := record.ParseProfileKinds(matrix.SplitList(*f.profiles)); err != nil {
 		return opts, src, usagef("-profile: %v", err)
@@ -131,11 +139,33 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 		return opts, src, fmt.Errorf("-out: %w", err)
 	}
 	opts = harness.Options{
-		Matrix: m, Corpus: src.Dir, Count: *f.count, Timeout: *f.timeout,
+		Matrix: m, Corpus: src.Dir, Count: count, Adaptive: adaptive, Timeout: *f.timeout,
 		Profiles: matrix.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
 		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
 	}
 	return opts, src, nil
+}
+
+// sampling reads -count and the adaptive flags: a fixed count, or the
+// adaptive settings for -count auto. The adaptive flags without -count
+// auto are a usage error: they would do nothing.
+func (f *runFlags) sampling() (int, *harness.Adaptive, error) {
+	if *f.count == "auto" {
+		return 0, &harness.Adaptive{TargetCI: *f.targetCI, Budget: *f.budget, Drop: *f.dropSlow}, nil
+	}
+	n, err := strconv.Atoi(*f.count)
+	if err != nil {
+		return 0, nil, usagef("-count %q: want a number of samples or auto", *f.count)
+	}
+	if n <= 0 {
+		return 0, nil, usagef("-count %d: want at least 1", n)
+	}
+	for _, name := range []string{"target-ci", "budget", "drop-slow"} {
+		if flagSet(f.fs, name) {
+			return 0, nil, usagef("-%s: needs -count auto", name)
+		}
+	}
+	return n, nil, nil
 }
 
 // checkOut refuses an -out folder inside the corpus, before anything is
@@ -231,6 +261,11 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 		}
 		cost = measured
 	}
+	a := opts.Adaptive
+	if a != nil {
+		// The estimate is of the fewest rounds; the budget bounds the most.
+		opts.Count = harness.MinCountForCI
+	}
 	plan, err := harness.MakePlan(opts)
 	if err != nil {
 		return usageError{err: err}
@@ -249,10 +284,26 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 	if plan.Samples == math.MaxInt { // saturated
 		samples = "more than " + samples
 	}
+	if a != nil {
+		maxRounds := cmp.Or(a.MaxRounds, harness.DefaultMaxRounds)
+		fmt.Fprintf(stdout, "%d cells, adaptive: %d to %d rounds, until every cell's 95%% interval is within ±%s of its median%s, or the budget of %v for the rounds ends; corpus %d files, %d bytes; %d rounds estimated %s (reading a file: %v, %s)\n",
+			len(plan.Cells), harness.MinCountForCI, maxRounds, strconv.FormatFloat(100*a.TargetCI, 'g', -1, 64)+"%", dropText(a.Drop), a.Budget,
+			cost.Files, cost.Bytes, harness.MinCountForCI, harness.FormatEstimate(plan.Estimate(cost)),
+			cost.ReadPerFile.Round(100*time.Nanosecond), how)
+		return nil
+	}
 	fmt.Fprintf(stdout, "%d cells × %d samples = %s samples; corpus %d files, %d bytes; estimated %s (reading a file: %v, %s)\n",
 		len(plan.Cells), opts.Count, samples, cost.Files, cost.Bytes, harness.FormatEstimate(plan.Estimate(cost)),
 		cost.ReadPerFile.Round(100*time.Nanosecond), how)
 	return nil
+}
+
+// dropText says, in the dry run's line, whether -drop-slow drops cells.
+func dropText(drop bool) string {
+	if drop {
+		return " (cells clearly slower than the best are dropped)"
+	}
+	return ""
 }
 
 // isTerminal reports whether w is a terminal.
