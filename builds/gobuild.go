@@ -344,6 +344,10 @@ func (b *GoBuilder) compileRev(ctx context.Context, goCmd, moduleDir, rev, commi
 	defer os.RemoveAll(tmp)
 	tree := filepath.Join(tmp, "src")
 	if _, err := runGit(ctx, moduleDir, "worktree", "add", "--detach", tree, commit); err != nil {
+		// A git killed part-way (Ctrl-C) may have registered the
+		// worktree: forget it once its folder is gone.
+		os.RemoveAll(tree)
+		runGit(context.WithoutCancel(ctx), moduleDir, "worktree", "prune")
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

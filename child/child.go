@@ -12,6 +12,7 @@ package child
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -67,6 +68,11 @@ type Result struct {
 	// GOMAXPROCS is what the child ran with, checked against the cell's
 	// label (a cgroup CPU quota can lower the runtime's default).
 	GOMAXPROCS int `json:"gomaxprocs"`
+	// Cache and Latency echo the knobs the child applied, checked against
+	// the cell's: a binary that does not know a knob (an older rev=
+	// build) leaves them empty instead of silently measuring without it.
+	Cache   string        `json:"cache,omitempty"`
+	Latency time.Duration `json:"latency,omitempty"`
 	// Error is set, and nothing else, when the child failed with an error
 	// of its own (it then also exits non-zero): the parent records it as
 	// the failure's cause, of kind Kind.
@@ -125,7 +131,11 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	// default sampling of allocations.
 	runtime.MemProfileRate = 0
 	var spec Spec
-	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
+	// Strict: a field this binary does not know (a newer harness asking an
+	// older build, say rev=, for a knob it lacks) must fail, not be ignored.
+	dec := json.NewDecoder(stdin)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&spec); err != nil {
 		return nil, fmt.Errorf("read child spec: %w", err)
 	}
 	proc, err := processor.New(spec.Config)
@@ -148,9 +158,11 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	if len(spec.Profiles) > 0 {
-		return profilePasses(ctx, proc, files, spec)
+		res, err := profilePasses(ctx, proc, files, spec)
+		return echo(res, spec), err
 	}
-	return timedPass(ctx, proc, files, spec.Cache)
+	res, err := timedPass(ctx, proc, files, spec.Cache)
+	return echo(res, spec), err
 }
 
 // usage is a snapshot of the process's resource counters.
@@ -287,7 +299,48 @@ func settleCache(files []corpus.File, cache string) (float64, error) {
 		return 0, fmt.Errorf("eviction not verified: %.1f%% of the corpus still resident (the limit is %.0f%%)",
 			100*resident, 100*corpus.MaxResidentAfterEvict)
 	}
+	// An explicitly warm sample may follow a cold one, whose eviction the
+	// warm-up (a slice of the corpus) does not undo: read it all, untimed,
+	// and check again. A cell that leaves the axis unset keeps today's
+	// behaviour (the reference pass warmed the cache), its residency
+	// recorded.
+	if cache == corpus.CacheWarm && resident < 1-corpus.MaxResidentAfterEvict {
+		if err := readAll(files); err != nil {
+			return 0, fmt.Errorf("warm the corpus: %w", err)
+		}
+		if resident, err = corpus.Residency(files, corpus.ResidencySampleFiles); err != nil {
+			return 0, fmt.Errorf("measure the corpus's residency: %w", err)
+		}
+		if resident < 1-corpus.MaxResidentAfterEvict {
+			return 0, fmt.Errorf("warm cache not verified: only %.1f%% of the corpus resident after reading it all (is the page cache smaller than the corpus?)", 100*resident)
+		}
+	}
 	return resident, nil
+}
+
+// echo records on res the knobs of spec the child applied.
+func echo(res *Result, spec Spec) *Result {
+	if res != nil {
+		res.Cache, res.Latency = spec.Cache, spec.Config.Latency
+	}
+	return res
+}
+
+// readAll reads every file once, to bring it into the page cache. A file
+// that cannot be read is left to the timed pass to judge.
+func readAll(files []corpus.File) error {
+	r := corpus.NewReader(corpus.ReadFile)
+	for _, f := range files {
+		data, err := r.Read(f)
+		var re *corpus.ResourceError
+		if errors.As(err, &re) {
+			return err
+		}
+		if err == nil {
+			r.Release(data)
+		}
+	}
+	return nil
 }
 
 func result(proc *processor.Processor, tally *workload.Tally) *Result {

@@ -71,7 +71,9 @@ func TestCacheModes(t *testing.T) {
 		{"", 0.97, 1},
 	}
 	for _, tc := range tests {
-		spec, _ := json.Marshal(Spec{Corpus: dir, Config: processor.Config{Parser: "std", Strategy: "pool"}, Cache: tc.cache})
+		// A warm-up of one file: an explicitly warm sample right after a
+		// cold one must warm the whole corpus itself.
+		spec, _ := json.Marshal(Spec{Corpus: dir, Config: processor.Config{Parser: "std", Strategy: "pool"}, Cache: tc.cache, WarmupFiles: 1})
 		var out bytes.Buffer
 		if err := Main(t.Context(), bytes.NewReader(spec), &out); err != nil {
 			t.Fatalf("Main(cache %q): %v", tc.cache, err)
@@ -81,6 +83,9 @@ func TestCacheModes(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("cache %q: %.2f%% resident at the timed pass", tc.cache, 100*res.Sample.Resident)
+		if res.Cache != tc.cache {
+			t.Errorf("Main(cache %q) echoes cache %q", tc.cache, res.Cache)
+		}
 		if r := res.Sample.Resident; r < tc.min || r > tc.max || res.Sample.Files == 0 {
 			t.Errorf("Main(cache %q): Resident %.4f over %d files, want %.2f to %.2f", tc.cache, r, res.Sample.Files, tc.min, tc.max)
 		}
@@ -116,5 +121,47 @@ func TestColdUnverified(t *testing.T) {
 	var res Result
 	if jerr := json.Unmarshal(out.Bytes(), &res); jerr != nil || res.Error == nil || res.Sample.WallNs != 0 {
 		t.Errorf("Main(cold on tmpfs) wrote %q, want a failure and no sample", out.String())
+	}
+}
+
+// TestSpecIsStrict: a spec field this binary does not know fails the
+// child instead of being ignored (an older build asked for a newer knob).
+func TestSpecIsStrict(t *testing.T) {
+	var out bytes.Buffer
+	err := Main(t.Context(), strings.NewReader(`{"corpus":".","config":{"Parser":"std","Strategy":"pool"},"turbo":true}`), &out)
+	if err == nil || !strings.Contains(err.Error(), "turbo") {
+		t.Errorf("Main(unknown field) = %v, want an error naming it", err)
+	}
+}
+
+// TestWarmAfterEviction: an explicitly warm sample whose corpus was
+// evicted (a cold sample cut short, memory pressure) reads it all, untimed,
+// before its timed pass: the warm-up's slice would leave it mostly cold.
+func TestWarmAfterEviction(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "corpus")
+	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 60, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if reason := corpus.CanEvict(dir, nil); reason != "" {
+		t.Skipf("no eviction here: %s", reason)
+	}
+	files, err := corpus.List(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := corpus.Evict(files); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := json.Marshal(Spec{Corpus: dir, Config: processor.Config{Parser: "std", Strategy: "pool"}, Cache: corpus.CacheWarm, WarmupFiles: 1})
+	var out bytes.Buffer
+	if err := Main(t.Context(), bytes.NewReader(spec), &out); err != nil {
+		t.Fatal(err)
+	}
+	var res Result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Sample.Resident < 1-corpus.MaxResidentAfterEvict {
+		t.Errorf("warm sample after eviction: %.1f%% resident at the timed pass, want at least %.0f%%", 100*res.Sample.Resident, 100*(1-corpus.MaxResidentAfterEvict))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"benchgrid/child"
 	"benchgrid/matrix"
 	"benchgrid/parsers"
 	"benchgrid/record"
@@ -168,5 +169,24 @@ func TestLatestNotALink(t *testing.T) {
 	entries, _ := os.ReadDir(opts.OutDir)
 	if len(entries) != 1 {
 		t.Errorf("out folder holds %d entries, want only latest", len(entries))
+	}
+}
+
+// TestCheckEchoedKnobs: a child that did not apply the cell's cache or
+// latency (an older rev= build that ignores them) fails the sample.
+func TestCheckEchoedKnobs(t *testing.T) {
+	r := &runner{ref: &workload.Tally{Files: 2, Bytes: 10}}
+	c := matrix.Cell{Parser: "none", Strategy: "pool", Cache: "cold", Latency: "1ms"}
+	ok := &child.Result{Sample: record.Sample{Files: 2, Bytes: 10}, GOMAXPROCS: c.Procs(), Cache: "cold", Latency: time.Millisecond}
+	if f := r.check(c, ok); f != nil {
+		t.Fatalf("check(applied knobs) = %+v", f)
+	}
+	for _, res := range []child.Result{
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Latency: time.Millisecond},
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Cache: "cold"},
+	} {
+		if f := r.check(c, &res); f == nil || !strings.Contains(f.Reason, "lacks the knob") {
+			t.Errorf("check(cache %q latency %v) = %+v, want a failure", res.Cache, res.Latency, f)
+		}
 	}
 }

@@ -558,6 +558,11 @@ func (r *runner) sample(ctx context.Context, round, ci int) {
 
 // check compares a child's answer with the reference.
 func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
+	if want := c.Config().Latency; res.Cache != c.Cache || res.Latency != want {
+		return &record.Failure{Kind: record.FailError,
+			Reason: fmt.Sprintf("the child applied cache=%q latency=%v, the cell asks cache=%q latency=%v (a binary that lacks the knob?)",
+				res.Cache, res.Latency, c.Cache, want)}
+	}
 	if res.GOMAXPROCS != c.Procs() {
 		return &record.Failure{Kind: record.FailMismatch,
 			Reason: fmt.Sprintf("the child ran with GOMAXPROCS=%d, the cell is labelled %d (a CPU quota?)", res.GOMAXPROCS, c.Procs())}
