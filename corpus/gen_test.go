@@ -96,8 +96,14 @@ func TestGenerateGolden(t *testing.T) {
 	for _, name := range names {
 		fmt.Fprintf(&b, "%x  %s\n", sha256.Sum256(files[name]), name)
 	}
-	got := b.String()
-	golden := filepath.Join("testdata", "seed7.sha256")
+	checkGolden(t, "seed7.sha256", b.String(), fmt.Sprintf("Generate(%+v) = corpus with hashes", opts))
+}
+
+// checkGolden compares got with testdata/name, rewriting it first under
+// -update; what says what got is, for the failure message.
+func checkGolden(t *testing.T, name, got, what string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -108,7 +114,7 @@ func TestGenerateGolden(t *testing.T) {
 		t.Fatalf("%v (run go test ./corpus -update)", err)
 	}
 	if got != string(want) {
-		t.Errorf("Generate(%+v) = corpus with hashes\n%s\nwant (%s)\n%s", opts, got, golden, want)
+		t.Errorf("%s\n%s\nwant (%s)\n%s", what, got, golden, want)
 	}
 }
 

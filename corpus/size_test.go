@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -59,20 +58,7 @@ func TestGenerateTinyGolden(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%x  %3d  %s\n", h.Sum(nil), len(byDir[d]), d)
 	}
-	got := b.String()
-	golden := filepath.Join("testdata", "tiny-seed7.sha256")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./corpus -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("Generate(%+v) = corpus with hashes\n%s\nwant (%s)\n%s", opts, got, golden, want)
-	}
+	checkGolden(t, "tiny-seed7.sha256", b.String(), fmt.Sprintf("Generate(%+v) = corpus with hashes", opts))
 	if !strings.Contains(string(files[ManifestName]), "# benchgrid corpus: files=700 seed=7 bad=10 size=tiny\n") {
 		t.Errorf("manifest of a tiny corpus:\n%s\nwant its header to say size=tiny", files[ManifestName])
 	}

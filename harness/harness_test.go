@@ -226,14 +226,7 @@ func TestFailingCells(t *testing.T) {
 	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "test-wrong", "test-crash", "test-hang", "test-unavailable"}, Strategies: []string{"sequential"}}, 2)
 	opts.Timeout = 2 * time.Second
 	opts.WarmupFiles = 1
-	_, run, err := Run(t.Context(), opts)
-	if err != nil {
-		t.Fatalf("Run: %v (failing cells must not stop the run)", err)
-	}
-	byParser := map[string]record.Cell{}
-	for _, c := range run.Cells {
-		byParser[c.Parser] = c
-	}
+	run, byParser := runByParser(t, opts)
 	tests := []struct {
 		parser string
 		kind   record.FailureKind
@@ -266,6 +259,21 @@ func TestFailingCells(t *testing.T) {
 	if _, ok := byParser["test-unavailable"]; ok {
 		t.Errorf("an unavailable parser got a cell")
 	}
+}
+
+// runByParser runs opts, which must not fail for failing cells, and
+// returns the run and its cells by parser.
+func runByParser(t *testing.T, opts Options) (*record.Run, map[string]record.Cell) {
+	t.Helper()
+	_, run, err := Run(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("Run: %v (failing cells must not stop the run)", err)
+	}
+	byParser := map[string]record.Cell{}
+	for _, c := range run.Cells {
+		byParser[c.Parser] = c
+	}
+	return run, byParser
 }
 
 // cancelAfter is a progress writer that cancels a context once n sample

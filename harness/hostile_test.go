@@ -70,14 +70,7 @@ func TestFailureCauses(t *testing.T) {
 	}
 	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std", "test-flood", "test-emfile"}, Strategies: []string{"sequential"}}, 1)
 	opts.WarmupFiles = 1
-	_, run, err := Run(t.Context(), opts)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	byParser := map[string]record.Cell{}
-	for _, c := range run.Cells {
-		byParser[c.Parser] = c
-	}
+	_, byParser := runByParser(t, opts)
 	tests := []struct {
 		parser string
 		kind   record.FailureKind
