@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"benchgrid/record"
+
 	"github.com/google/pprof/profile"
 )
 
@@ -61,11 +62,11 @@ var categoryRules = []struct {
 		"encoding/json.", "github.com/bytedance/sonic", "github.com/valyala/fastjson",
 		"github.com/minio/simdjson-go", "github.com/goccy/go-json", "github.com/json-iterator/go",
 		"github.com/buger/jsonparser", "github.com/tidwall/gjson", "benchgrid/workload/strictjson",
-		"benchgrid/parsers", "benchgrid/workload.ParseInt", "benchgrid/workload.AppendUnescaped",
+		"benchgrid/workloads/events/parsers", "benchgrid/workloads/query/adapters",
 		"unicode/utf8.", "unicode/utf16.",
 	}},
 	{catAggregate, []string{
-		"benchgrid/workload.(*Tally)", "runtime.map", "internal/runtime/maps.",
+		"benchgrid/workloads/events.(*Tally)", "benchgrid/workloads/query.", "runtime.map", "internal/runtime/maps.",
 	}},
 	{catGC, []string{
 		"runtime.gc", "runtime.scan", "runtime.mark", "runtime.greyobject", "runtime.findObject",
