@@ -123,7 +123,7 @@ func TestCompareNormalize(t *testing.T) {
 		header    string
 		regressed int
 	}{
-		{"", "**Normalised by the geomean** (`-normalize geomean`)", 1},
+		{"", "**Normalised for drift** (`-normalize geomean`)", 1},
 		{NormalizeFloor, "**Normalised by the reading floor** (`-normalize floor`): the wall times of 4 cells", 1},
 		{NormalizeNone, "**Not normalised** (`-normalize none`)", 6},
 	}

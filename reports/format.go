@@ -82,6 +82,10 @@ func fmtRatio(r float64) string {
 		return "?"
 	case r >= 10:
 		return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+	case r > 0.9 && r < 1.1:
+		// Near 1, a third decimal keeps a difference of a few tenths of
+		// a percent, which paired comparisons resolve, from reading 1.00×.
+		return strconv.FormatFloat(r, 'f', 3, 64) + "×"
 	}
 	return strconv.FormatFloat(r, 'f', 2, 64) + "×"
 }
