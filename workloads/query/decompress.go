@@ -30,7 +30,7 @@ var errNoStream = errors.New("empty: no gzip member or zstd frame")
 // decompress returns data's decompressed bytes, valid until the next call.
 // The error is the file's reason to be bad.
 func (d *decompressor) decompress(c compression, data []byte) ([]byte, error) {
-	if len(data) == 0 {
+	if c != plain && len(data) == 0 {
 		return nil, errNoStream
 	}
 	switch c {
