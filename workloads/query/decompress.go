@@ -183,7 +183,7 @@ func (d *decompressor) unzstd(data []byte) ([]byte, error) {
 // f (RFC 8878, 3.1.1): its header, its blocks and its checksum. It checks
 // only what it needs to find the end; the decoder checks the rest.
 func zstdFrameLen(f []byte) (int, error) {
-	truncated := errors.New("zstd: truncated frame")
+	const truncated = zstdErr("zstd: truncated frame")
 	if len(f) < 5 {
 		return 0, truncated
 	}
@@ -211,7 +211,7 @@ func zstdFrameLen(f []byte) (int, error) {
 		case 1: // RLE: one byte
 			size = 1
 		default:
-			return 0, errors.New("zstd: reserved block type")
+			return 0, zstdErr("zstd: reserved block type")
 		}
 		if len(f)-i < size {
 			return 0, truncated
@@ -229,6 +229,11 @@ func zstdFrameLen(f []byte) (int, error) {
 	}
 	return i, nil
 }
+
+// A zstdErr is a constant error of the frame walk.
+type zstdErr string
+
+func (e zstdErr) Error() string { return string(e) }
 
 // sliceReader is a bytes.Reader cut down to what gzip needs (Read and
 // ReadByte, so that gzip reads it without a bufio.Reader of its own).
