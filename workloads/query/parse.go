@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"benchgrid/workload"
 	"benchgrid/workload/strictjson"
 )
 
@@ -315,7 +314,7 @@ func parseAggregate(v jsonValue, where string, fields []Field, byName map[string
 			if m.val.kind != 'n' {
 				return Aggregate{}, fmt.Errorf("%s: want an integer of 1 or more, have %s", at, m.val.describe())
 			}
-			n, err := workload.ParseInt([]byte(m.val.s))
+			n, err := strictjson.ParseInt([]byte(m.val.s))
 			if err != nil || n < 1 || int64(int(n)) != n {
 				return Aggregate{}, fmt.Errorf("%s: want an integer of 1 or more, have %s", at, m.val.s)
 			}

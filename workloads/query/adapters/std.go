@@ -19,7 +19,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
 
@@ -54,7 +54,7 @@ func init() { query.Register(stdAdapter{}) }
 //   - It would take 1.0 or 1e3 into an int64 field only to fail, "3" with
 //     a string option, and a number into a string field never: every
 //     field is a capture and its type is decided from the bytes (an
-//     integer by workload.ParseInt).
+//     integer by strictjson.ParseInt).
 type stdAdapter struct{}
 
 func (stdAdapter) Name() string { return "std" }
@@ -476,12 +476,12 @@ func (e *stdExtractor) leaf(t query.Type, raw []byte) (query.Value, error) {
 		}
 		start := len(e.arena)
 		var err error
-		if e.arena, err = workload.AppendUnescaped(e.arena, s); err != nil {
+		if e.arena, err = strictjson.AppendUnescaped(e.arena, s); err != nil {
 			return query.Value{}, err
 		}
 		return query.Value{Kind: query.Found, Str: e.arena[start:len(e.arena):len(e.arena)]}, nil
 	case t == query.Int && (c == '-' || '0' <= c && c <= '9'):
-		if v, err := workload.ParseInt(raw); err == nil {
+		if v, err := strictjson.ParseInt(raw); err == nil {
 			return query.Value{Kind: query.Found, Int: v}, nil
 		}
 	case t == query.Bool && (c == 't' || c == 'f'):
