@@ -174,3 +174,38 @@ func TestIsInput(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse checks that Parse never panics and that what it accepts is
+// consistent: unique field names, aggregates on defined fields whose op
+// fits, one aggregate per op and field, n for top alone.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"records":"/statuses","fields":[{"name":"lang","path":"/lang","type":"string"},{"name":"u","path":"/u/0/~1","type":"int","optional":true}],"aggregates":[{"op":"top","field":"lang","n":5},{"op":"sum","field":"u"}]}`))
+	f.Add([]byte(`{"fields":[{"name":"l","path":"","type":"length"}],"aggregates":[{"op":"max","field":"l"}]}`))
+	f.Add([]byte(`{"fields":[],"aggregates":[],"records":"/~0"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		q, err := Parse(data)
+		if err != nil {
+			if q != nil {
+				t.Fatal("a query and an error")
+			}
+			return
+		}
+		names := map[string]bool{}
+		for _, fl := range q.Fields {
+			if fl.Name == "" || names[fl.Name] || fl.Type < String || fl.Type > Length {
+				t.Fatalf("bad field %+v", fl)
+			}
+			names[fl.Name] = true
+			if _, err := ParsePointer(fl.Path.String()); err != nil {
+				t.Fatalf("path %v does not round-trip: %v", fl.Path, err)
+			}
+		}
+		seen := map[string]bool{}
+		for _, a := range q.Aggregates {
+			if a.Field < 0 || a.Field >= len(q.Fields) || !a.Op.Fits(q.Fields[a.Field].Type) || seen[q.Name(a)] || (a.Op == Top) != (a.N >= 1) {
+				t.Fatalf("bad aggregate %+v", a)
+			}
+			seen[q.Name(a)] = true
+		}
+	})
+}
