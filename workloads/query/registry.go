@@ -126,11 +126,12 @@ func WithRole(role Role) string {
 	return ""
 }
 
-// IsReadOnly reports whether a is the read-only floor: its NewExtractor
-// returns a nil Extractor, which makes NewTally's floor.
+// IsReadOnly reports whether a is a read-only floor: an adapter with a
+// ReadOnly method that says so, whose NewExtractor returns a nil
+// Extractor (NewTally's floor).
 func IsReadOnly(a Adapter) bool {
-	_, ok := a.(noneAdapter)
-	return ok
+	r, ok := a.(interface{ ReadOnly() bool })
+	return ok && r.ReadOnly()
 }
 
 func init() { Register(noneAdapter{}) }
@@ -141,6 +142,9 @@ func init() { Register(noneAdapter{}) }
 type noneAdapter struct{}
 
 func (noneAdapter) Name() string { return "none" }
+
+// ReadOnly says that none parses nothing.
+func (noneAdapter) ReadOnly() bool { return true }
 
 // NewExtractor returns nil: NewTally(q, nil) is the floor.
 func (noneAdapter) NewExtractor(*Query) (Extractor, error) { return nil, nil }
