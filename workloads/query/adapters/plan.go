@@ -396,3 +396,58 @@ func unavailable(parser, format string, args ...any) error {
 func fussyName(name string) bool {
 	return strings.ContainsRune(name, '\\') || strings.ContainsRune(name, utf8.RuneError)
 }
+
+// A rawWalker reads fields from raw JSON bytes with this package's
+// scanner: for the rare node that is both a field and a container on
+// another field's path, in the adapters that stream.
+type rawWalker struct {
+	types []query.Type
+	names nameSet
+	slots [][]byte // per node: the last member of its name
+	key   []byte
+}
+
+func newRawWalker(p *plan) *rawWalker {
+	return &rawWalker{types: p.types, slots: make([][]byte, len(p.nodes))}
+}
+
+// fill reads the fields at and below n from raw into row; inDoc says
+// whether raw lies in the document.
+func (w *rawWalker) fill(n *node, raw []byte, inDoc bool, row []query.Value, r *query.Records) {
+	for _, f := range n.fields {
+		row[f] = rawValue(raw, w.types[f], inDoc, r, &w.names)
+	}
+	if len(n.kids) == 0 {
+		return
+	}
+	switch raw[0] {
+	case '{':
+		for _, k := range n.kids {
+			w.slots[k.n.id] = nil
+		}
+		rawMembers(raw, func(name, v []byte) bool {
+			if bytes.IndexByte(name, '\\') >= 0 {
+				w.key, _ = workload.AppendUnescaped(w.key[:0], name)
+				name = w.key
+			}
+			if c := n.kidNamed(name); c != nil {
+				w.slots[c.id] = v
+			}
+			return true
+		})
+		for _, k := range n.kids {
+			if v := w.slots[k.n.id]; v != nil {
+				w.fill(k.n, v, inDoc, row, r)
+			}
+		}
+	case '[':
+		if n.maxIndex >= 0 {
+			rawElems(raw, func(i int, elem []byte) bool {
+				if c := n.kidAt(i); c != nil {
+					w.fill(c, elem, inDoc, row, r)
+				}
+				return i < n.maxIndex
+			})
+		}
+	}
+}
