@@ -9,13 +9,13 @@ import (
 	"benchgrid/workloads/query"
 )
 
-// tweets returns the statuses of GOROOT's twitter.json, one document
+// tweets returns the statuses of GOROOT's twitter_status.json, one document
 // each: the NDJSON lines of a corpus of tweets.
 func tweets(t testing.TB) [][]byte {
 	t.Helper()
-	data, ok := realDocuments(t)["jsontest/twitter.json"]
+	data, ok := realDocuments(t)["jsontest/twitter_status.json"]
 	if !ok {
-		t.Skip("twitter.json.zst not found in GOROOT")
+		t.Skip("twitter_status.json.zst not found in GOROOT")
 	}
 	var doc struct{ Statuses []json.RawMessage }
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -37,7 +37,7 @@ var qTweet = mkQuery("-", "/lang string", "/user/id int", "/retweet_count int?",
 // `benchstat -col /parser` reads it.
 func BenchmarkExtract(b *testing.B) {
 	docs := tweets(b)
-	whole := realDocuments(b)["jsontest/twitter.json"]
+	whole := realDocuments(b)["jsontest/twitter_status.json"]
 	adapters := append([]query.Adapter{refAdapter{}}, all...)
 	for _, in := range []struct {
 		name string
@@ -45,7 +45,7 @@ func BenchmarkExtract(b *testing.B) {
 		docs [][]byte
 	}{
 		{"tweets", qTweet, docs},
-		{"twitter.json", qTweets, [][]byte{whole}},
+		{"twitter_status.json", qTweets, [][]byte{whole}},
 	} {
 		size := 0
 		for _, d := range in.docs {

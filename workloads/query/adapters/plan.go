@@ -46,10 +46,6 @@ type kid struct {
 	n     *node
 }
 
-// hasNames reports whether n goes on by member name (every kid does:
-// an index token is a member name too, applied to an object).
-func (n *node) hasNames() bool { return len(n.kids) > 0 }
-
 // kidAt returns the kid whose token is index i, or nil.
 func (n *node) kidAt(i int) *node {
 	if i > n.maxIndex {
