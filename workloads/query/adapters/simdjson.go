@@ -67,6 +67,9 @@ var errSimdjsonTape = errors.New("simdjson: unexpected tape")
 //   - it takes -01.5, -00.5 or -01e5, and has no nesting limit:
 //     simdjsonCheck walks the tape for depth and for negative floats,
 //     which send the document through checkTokens;
+//   - it takes an invalid \u escape such as `"\u 0000"` (found by the
+//     differential fuzz test; the events adapter shares the gap):
+//     escapesValid, a pass over the document's backslashes;
 //   - it decodes unpaired surrogate escapes its own way (`\ud800\u0041`
 //     to U+2441), in strings and member names alike: a document holding
 //     one (pairedSurrogates, a pass over its backslashes) is decoded by
@@ -89,6 +92,9 @@ func (x *simdjsonExtractor) Extract(doc []byte, r *query.Records) error {
 		return x.retry(doc, r, fmt.Errorf("simdjson: %w", err), "simdjson refuses a valid document (a lone surrogate escape, a number beyond float64 or a scalar at the top)")
 	}
 	if err := simdjsonCheck(x.pj.Tape, doc); err != nil {
+		return err
+	}
+	if err := escapesValid(doc); err != nil {
 		return err
 	}
 	if !pairedSurrogates(doc) {
