@@ -1,8 +1,9 @@
 // Package benchstats holds the statistics that golang.org/x/perf/benchmath
 // does not provide and that both the study (deciding) and the reports
 // (describing) need: the median and a seeded bootstrap confidence interval
-// of a ratio of medians, and the Holm–Bonferroni adjustment of a family
-// of p-values. One implementation, so that study.md and
+// of a ratio of medians, the Holm–Bonferroni adjustment of a family of
+// p-values, and paired comparisons from per-round log ratios (PairedLog,
+// Resolvable, SamplesFor). One implementation, so that study.md and
 // report.md give the same interval for the same two samples. It also
 // builds the benchmath.Thresholds they both test with.
 //

@@ -24,6 +24,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/matrix"
+	"benchgrid/workload"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/sys/cpu"
@@ -245,7 +246,7 @@ func (b *GoBuilder) build(ctx context.Context, variant string, spec matrix.Varia
 	}
 	if commit != "" {
 		// The revision may predate the child protocol, or break it.
-		if _, err := Parsers(ctx, binary); err != nil {
+		if _, err := Parsers(ctx, binary, nil); err != nil {
 			if ctx.Err() != nil {
 				return BuiltVariant{}, ctx.Err()
 			}
@@ -647,13 +648,20 @@ func lastLine(s string) string {
 	return s
 }
 
-// Parsers asks binary which parsers it can run (its hidden
-// child.ParsersSubcommand) and returns processor.ParserAvailability's
-// answer there.
-func Parsers(ctx context.Context, binary string) (map[string]string, error) {
+// Parsers asks binary which parsers of workload w (nil: the default) it
+// can run (its hidden child.ParsersSubcommand, given w as JSON on its
+// standard input) and returns processor.ParserAvailability's answer there.
+func Parsers(ctx context.Context, binary string, w *workload.Spec) (map[string]string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, binary, child.ParsersSubcommand)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if w != nil {
+		spec, err := json.Marshal(w)
+		if err != nil {
+			return nil, err
+		}
+		cmd.Stdin = bytes.NewReader(spec)
+	}
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%s %s: %v: %s", binary, child.ParsersSubcommand, err, lastLine(stderr.String()))
 	}

@@ -425,7 +425,7 @@ func TestGoBuilderRealBuild(t *testing.T) {
 			t.Errorf("Build(jsonv2).Settings[%s] = %q, want %q (all: %v)", k, got, want, bv.Settings)
 		}
 	}
-	avail, err := Parsers(t.Context(), bv.Binary)
+	avail, err := Parsers(t.Context(), bv.Binary, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

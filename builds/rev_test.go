@@ -183,7 +183,7 @@ func TestGoBuilderRealRevBuild(t *testing.T) {
 	if got := bv.Settings["vcs.revision"]; got != "" && got != head {
 		t.Errorf("Build(rev=HEAD).Settings[vcs.revision] = %q, want %q", got, head)
 	}
-	avail, err := Parsers(t.Context(), bv.Binary)
+	avail, err := Parsers(t.Context(), bv.Binary, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@
 package child
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,8 +38,12 @@ import (
 // Spec tells a child process what to measure. The parent sends it as
 // JSON on the child's standard input.
 type Spec struct {
-	Corpus string           `json:"corpus"`
-	Config processor.Config `json:"config"`
+	Corpus string `json:"corpus"`
+	// Workload names the workload and its configuration; nil is the
+	// default workload, so that a binary built before workloads were
+	// named (a rev= build) still reads the spec of an events cell.
+	Workload *workload.Spec   `json:"workload,omitempty"`
+	Config   processor.Config `json:"config"`
 	// WarmupFiles is how many files, spread over the corpus, the untimed
 	// warm-up processes; 0 means WarmupShare of the corpus.
 	WarmupFiles int `json:"warmup_files"`
@@ -104,6 +109,29 @@ const (
 	ParsersSubcommand = "_parsers"
 )
 
+// ParsersMain is the body of the ParsersSubcommand: it reads a
+// workload.Spec as JSON from stdin (empty stdin: the default workload) and
+// writes processor.ParserAvailability of that workload as JSON to stdout.
+func ParsersMain(stdin io.Reader, stdout io.Writer) error {
+	data, err := io.ReadAll(stdin)
+	if err != nil {
+		return err
+	}
+	var spec workload.Spec
+	if len(bytes.TrimSpace(data)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&spec); err != nil {
+			return fmt.Errorf("read workload spec: %w", err)
+		}
+	}
+	w, err := spec.Open()
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(processor.ParserAvailability(w))
+}
+
 // WarmupShare is the default size of a child's untimed warm-up over a
 // corpus of n files: a thirtieth of them, at least 50 and at most 1,000
 // (enough to compile sonic's JIT, fault in code and grow worker state, not
@@ -138,6 +166,15 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if err := dec.Decode(&spec); err != nil {
 		return nil, fmt.Errorf("read child spec: %w", err)
 	}
+	var ws workload.Spec
+	if spec.Workload != nil {
+		ws = *spec.Workload
+	}
+	w, err := ws.Open()
+	if err != nil {
+		return nil, err
+	}
+	spec.Config.Workload = w
 	proc, err := processor.New(spec.Config)
 	if err != nil {
 		return nil, err
@@ -146,7 +183,7 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 		return nil, err
 	}
 	// The same list as the parent's: unreadable folders skipped.
-	files, _, err := corpus.ListSkipping(ctx, spec.Corpus)
+	files, _, err := corpus.ListSkipping(ctx, spec.Corpus, w.IsInput)
 	if err != nil {
 		return nil, err
 	}
@@ -343,17 +380,16 @@ func readAll(files []corpus.File) error {
 	return nil
 }
 
-func result(proc *processor.Processor, tally *workload.Tally) *Result {
+func result(proc *processor.Processor, out *workload.Outcome) *Result {
 	res := &Result{
-		BadFiles:   tally.BadFiles,
-		Fallbacks:  tally.Fallbacks,
-		Sample:     record.Sample{Files: tally.Files, Bytes: tally.Bytes},
+		BadFiles:   out.BadFiles,
+		Fallbacks:  out.Fallbacks,
+		Sample:     record.Sample{Files: out.Files, Bytes: out.Bytes},
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 	}
 	if !proc.ReadOnly() {
-		line := tally.Result().Canonical()
-		res.Canonical = string(line)
-		res.Digest = processor.Digest(line)
+		res.Canonical = string(out.Canonical)
+		res.Digest = processor.Digest(out.Canonical)
 	}
 	return res
 }
@@ -402,7 +438,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 		}
 	}
 	start := beginTimed()
-	var tally *workload.Tally
+	var tally *workload.Outcome
 	passes := 0
 	var runErr error
 	for passes < maxPasses {

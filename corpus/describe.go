@@ -22,20 +22,24 @@ type Stats struct {
 // Describe walks the corpus at dir (see Walk) and returns its Stats; a
 // subdirectory it cannot read is an error.
 func Describe(ctx context.Context, dir string) (Stats, error) {
-	st, _, err := describe(ctx, dir, nil, false)
+	st, _, err := describe(ctx, dir, nil, IsJSON, false)
 	return st, err
 }
 
 // DescribeSkipping is Describe that lists the corpus as a run does (see
 // ListSkipping): a subdirectory it cannot read is skipped, and returned
-// among the skipped, instead of failing.
-func DescribeSkipping(ctx context.Context, dir string) (Stats, []Skipped, error) {
-	return describe(ctx, dir, nil, true)
+// among the skipped, instead of failing. isInput selects the inputs by
+// name (nil is IsJSON).
+func DescribeSkipping(ctx context.Context, dir string, isInput func(name string) bool) (Stats, []Skipped, error) {
+	if isInput == nil {
+		isInput = IsJSON
+	}
+	return describe(ctx, dir, nil, isInput, true)
 }
 
 // describe lists dir, through fsys when it is not nil (tests).
-func describe(ctx context.Context, dir string, fsys fs.FS, skipping bool) (Stats, []Skipped, error) {
-	files, skipped, err := list(ctx, dir, fsys, skipping)
+func describe(ctx context.Context, dir string, fsys fs.FS, isInput func(string) bool, skipping bool) (Stats, []Skipped, error) {
+	files, skipped, err := list(ctx, dir, fsys, isInput, skipping)
 	if err != nil {
 		return Stats{}, nil, err
 	}

@@ -45,7 +45,7 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sst, skipped, err := DescribeSkipping(t.Context(), root); sst != st || len(skipped) != 0 || err != nil {
+	if sst, skipped, err := DescribeSkipping(t.Context(), root, nil); sst != st || len(skipped) != 0 || err != nil {
 		t.Errorf("DescribeSkipping(%q) = %+v, %v, %v; want %+v as Describe, nothing skipped", root, sst, skipped, err, st)
 	}
 	want := Stats{Files: 100, Bytes: 5050 << 10, Dirs: 3, P50: 50 << 10, P90: 90 << 10, P99: 99 << 10, Max: 100 << 10}
@@ -86,11 +86,11 @@ func TestDescribeSkipping(t *testing.T) {
 	root := t.TempDir()
 	makeTree(t, root, map[string]string{"a.json": "{}", "locked/x.json": "{}", "open/z.json": "[1]"})
 	fsys := lockedFS{FS: os.DirFS(root), locked: map[string]bool{"locked": true}}
-	st, skipped, err := describe(t.Context(), root, fsys, true)
+	st, skipped, err := describe(t.Context(), root, fsys, IsJSON, true)
 	if err != nil {
 		t.Fatalf("describe with a locked folder = %v, want it skipped", err)
 	}
-	if _, _, err := describe(t.Context(), root, fsys, false); err == nil || !strings.Contains(err.Error(), "permission denied") {
+	if _, _, err := describe(t.Context(), root, fsys, IsJSON, false); err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("strict describe with a locked folder = %v, want permission denied", err)
 	}
 	if want := (Stats{Files: 2, Bytes: 5, Dirs: 2, P50: 2, P90: 3, P99: 3, Max: 3}); st != want {

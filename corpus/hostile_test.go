@@ -211,7 +211,7 @@ func TestWalkOutOfResources(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, []byte("{}"), "a.json", "sub/b.json")
 	fsys := failingFS{FS: os.DirFS(root), fail: map[string]error{"sub": syscall.EMFILE}}
-	_, _, err := list(t.Context(), root, fsys, true)
+	_, _, err := list(t.Context(), root, fsys, IsJSON, true)
 	if !errors.Is(err, syscall.EMFILE) {
 		t.Errorf("ListSkipping = %v, want the EMFILE as an error", err)
 	}
@@ -261,7 +261,7 @@ func TestIncompleteCorpus(t *testing.T) {
 	if _, err := List(t.Context(), dir); !errors.Is(err, ErrIncomplete) {
 		t.Errorf("List of an interrupted corpus = %v, want ErrIncomplete", err)
 	}
-	if _, _, err := ListSkipping(t.Context(), dir); !errors.Is(err, ErrIncomplete) {
+	if _, _, err := ListSkipping(t.Context(), dir, nil); !errors.Is(err, ErrIncomplete) {
 		t.Errorf("ListSkipping of an interrupted corpus = %v, want ErrIncomplete", err)
 	}
 

@@ -26,7 +26,8 @@ type File struct {
 }
 
 // Walk calls fn for every input below root, in lexical order: every regular
-// file (by lstat) whose name ends in ".json". Symbolic links below root are
+// file (by lstat) whose name ends in ".json" (see ListSkipping for other
+// names). Symbolic links below root are
 // neither followed nor reported; root itself may be a link. A directory named
 // "x.json" is walked, not read. Only one directory's entries are held at a
 // time, so walking a very large tree costs no more memory than fn keeps.
@@ -34,8 +35,12 @@ type File struct {
 // Walk stops at the first error fn returns, or at a directory it cannot
 // read, and returns it; it returns ctx.Err() once ctx is done.
 func Walk(ctx context.Context, root string, fn func(File) error) error {
-	return walk(ctx, root, nil, fn, nil)
+	return walk(ctx, root, nil, IsJSON, fn, nil)
 }
+
+// IsJSON reports whether name ends in ".json": the events workload's
+// inputs, and what Walk and List visit.
+func IsJSON(name string) bool { return strings.HasSuffix(name, ".json") }
 
 // A Skipped directory could not be read: the inputs below it are unknown.
 type Skipped struct {
@@ -45,26 +50,30 @@ type Skipped struct {
 
 // List returns every input below root in lexical order; see Walk.
 func List(ctx context.Context, root string) ([]File, error) {
-	files, _, err := list(ctx, root, nil, false)
+	files, _, err := list(ctx, root, nil, IsJSON, false)
 	return files, err
 }
 
-// ListSkipping is List that goes on past a subdirectory it cannot read,
-// returning it among the skipped, instead of failing: one unreadable
+// ListSkipping is List of the regular files whose base name isInput
+// accepts (nil is IsJSON), that goes on past a subdirectory it cannot
+// read, returning it among the skipped, instead of failing: one unreadable
 // folder loses its own inputs and nothing else. The root must be readable.
-func ListSkipping(ctx context.Context, root string) ([]File, []Skipped, error) {
-	return list(ctx, root, nil, true)
+func ListSkipping(ctx context.Context, root string, isInput func(name string) bool) ([]File, []Skipped, error) {
+	if isInput == nil {
+		isInput = IsJSON
+	}
+	return list(ctx, root, nil, isInput, true)
 }
 
 // list lists root's inputs, through fsys when it is not nil (tests).
-func list(ctx context.Context, root string, fsys fs.FS, skipping bool) ([]File, []Skipped, error) {
+func list(ctx context.Context, root string, fsys fs.FS, isInput func(string) bool, skipping bool) ([]File, []Skipped, error) {
 	var files []File
 	var skipped []Skipped
 	var onSkip func(Skipped)
 	if skipping {
 		onSkip = func(s Skipped) { skipped = append(skipped, s) }
 	}
-	err := walk(ctx, root, fsys, func(f File) error {
+	err := walk(ctx, root, fsys, isInput, func(f File) error {
 		files = append(files, f)
 		return nil
 	}, onSkip)
@@ -76,7 +85,7 @@ func list(ctx context.Context, root string, fsys fs.FS, skipping bool) ([]File, 
 
 // walk walks root (through fsys, or os.DirFS(root)); an unreadable
 // subdirectory goes to skip when it is not nil, and is an error otherwise.
-func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, skip func(Skipped)) error {
+func walk(ctx context.Context, root string, fsys fs.FS, isInput func(string) bool, fn func(File) error, skip func(Skipped)) error {
 	info, err := os.Stat(root) // follows a link at the root, as docs/events.md allows
 	if err != nil {
 		return fmt.Errorf("corpus %s: %w", root, err)
@@ -108,7 +117,7 @@ func walk(ctx context.Context, root string, fsys fs.FS, fn func(File) error, ski
 			}
 			return fmt.Errorf("walk %s: %w", path, err)
 		}
-		if d.IsDir() || !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".json") {
+		if d.IsDir() || !d.Type().IsRegular() || !isInput(d.Name()) {
 			return nil
 		}
 		info, err := d.Info()

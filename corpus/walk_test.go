@@ -209,7 +209,7 @@ func TestListSkipping(t *testing.T) {
 	}
 	fsys := lockedFS{FS: os.DirFS(root), locked: map[string]bool{"locked": true}}
 
-	files, skipped, err := list(t.Context(), root, fsys, true)
+	files, skipped, err := list(t.Context(), root, fsys, IsJSON, true)
 	if err != nil {
 		t.Fatalf("ListSkipping = %v, want the unreadable folder skipped", err)
 	}
@@ -226,7 +226,7 @@ func TestListSkipping(t *testing.T) {
 	}
 
 	// Without skipping, the unreadable folder is an error naming it.
-	if _, _, err := list(t.Context(), root, fsys, false); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "locked")) {
+	if _, _, err := list(t.Context(), root, fsys, IsJSON, false); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "locked")) {
 		t.Errorf("List = %v, want an error naming %s", err, filepath.Join(root, "locked"))
 	}
 }

@@ -12,9 +12,9 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/strategies"
+	"benchgrid/workloads/events"
 )
 
 var benchCorpus = flag.String("corpus", "", "corpus for BenchmarkEvents (default: a generated 2,000-file corpus)")
@@ -59,16 +59,16 @@ func BenchmarkEvents(b *testing.B) {
 	for _, f := range files {
 		size += f.Size
 	}
-	ref, err := matrix.Reference(b.Context(), files)
+	ref, err := matrix.Reference(b.Context(), events.Workload{}, files)
 	if err != nil {
 		b.Fatal(err)
 	}
-	want := string(ref.Result().Canonical())
-	for _, parser := range parsers.Names() {
+	want := string(ref.Canonical)
+	for _, parser := range events.Names() {
 		if strings.HasPrefix(parser, "test-") {
 			continue // this package's deliberately broken adapters
 		}
-		if p, _ := parsers.Lookup(parser); p != nil {
+		if p, _ := events.Lookup(parser); p != nil {
 			if _, err := p.NewDecoder(); err != nil {
 				continue // not in this build (jsonv2) or not on this CPU
 			}
@@ -85,7 +85,7 @@ func BenchmarkEvents(b *testing.B) {
 					b.Fatal(err)
 				}
 				if !proc.ReadOnly() {
-					if got := string(tally.Result().Canonical()); got != want {
+					if got := string(tally.Canonical); got != want {
 						b.Fatalf("parser=%s strategy=%s computed\n%s\nwant\n%s", parser, strategy, got, want)
 					}
 				}

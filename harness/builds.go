@@ -44,7 +44,7 @@ func (r *runner) buildVariants(ctx context.Context) ([]record.Build, []record.Un
 		if err != nil {
 			return nil, nil, err // Build's error names the variant
 		}
-		avail, err := builds.Parsers(ctx, bv.Binary)
+		avail, err := builds.Parsers(ctx, bv.Binary, r.childWorkload())
 		if err != nil && ctx.Err() == nil && isRev(name) {
 			// Old code may predate the child protocol: its cells are
 			// unavailable, the run goes on.

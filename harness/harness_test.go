@@ -16,9 +16,8 @@ import (
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/record"
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // childEnvVar makes the test binary act as a harness child process.
@@ -38,9 +37,9 @@ func TestMain(m *testing.M) {
 // Deliberately broken adapters, registered in the test binary only (which
 // is also the children's binary).
 func init() {
-	parsers.Register(testParser{name: "test-wrong", decode: func(data []byte, b *workload.Batch) error {
+	events.Register(testParser{name: "test-wrong", decode: func(data []byte, b *events.Batch) error {
 		// Counts every event twice: a wrong answer, not a failure.
-		std, _ := parsers.Lookup("std")
+		std, _ := events.Lookup("std")
 		dec, _ := std.NewDecoder()
 		if err := dec.Decode(data, b); err != nil {
 			return err
@@ -48,33 +47,33 @@ func init() {
 		b.Events = append(b.Events, b.Events...)
 		return nil
 	}})
-	parsers.Register(testParser{name: "test-crash", decode: func([]byte, *workload.Batch) error {
+	events.Register(testParser{name: "test-crash", decode: func([]byte, *events.Batch) error {
 		fmt.Fprintln(os.Stderr, "about to crash on purpose")
 		panic("test-crash: deliberate crash")
 	}})
-	parsers.Register(testParser{name: "test-hang", decode: func([]byte, *workload.Batch) error {
+	events.Register(testParser{name: "test-hang", decode: func([]byte, *events.Batch) error {
 		time.Sleep(time.Hour)
 		return nil
 	}})
-	parsers.Register(testParser{name: "test-unavailable", unavailable: true})
+	events.Register(testParser{name: "test-unavailable", unavailable: true})
 }
 
 type testParser struct {
 	name        string
-	decode      func([]byte, *workload.Batch) error
+	decode      func([]byte, *events.Batch) error
 	unavailable bool
 }
 
 func (p testParser) Name() string { return p.name }
 
-func (p testParser) NewDecoder() (workload.Decoder, error) {
+func (p testParser) NewDecoder() (events.Decoder, error) {
 	if p.unavailable {
-		return nil, fmt.Errorf("%w: needs a CPU this machine lacks", workload.ErrUnavailable)
+		return nil, fmt.Errorf("%w: needs a CPU this machine lacks", events.ErrUnavailable)
 	}
 	return p, nil
 }
 
-func (p testParser) Decode(data []byte, b *workload.Batch) error { return p.decode(data, b) }
+func (p testParser) Decode(data []byte, b *events.Batch) error { return p.decode(data, b) }
 
 var (
 	corpusOnce sync.Once

@@ -14,15 +14,15 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // Adapters that fail the way the program itself can, registered in the
 // test binary only (which is also the children's binary).
 func init() {
-	parsers.Register(testParser{name: "test-flood", decode: func([]byte, *workload.Batch) error {
+	events.Register(testParser{name: "test-flood", decode: func([]byte, *events.Batch) error {
 		// A panic with thousands of goroutines alive: like a fatal error
 		// of the runtime, the cause is on the first lines of megabytes.
 		for range 3000 {
@@ -31,7 +31,7 @@ func init() {
 		debug.SetTraceback("all")
 		panic("test-flood: the cause, on line 1")
 	}})
-	parsers.Register(emfileParser{})
+	events.Register(emfileParser{})
 }
 
 // emfileParser leaves its process no file descriptor to open inputs with:
@@ -41,7 +41,7 @@ type emfileParser struct{}
 
 func (emfileParser) Name() string { return "test-emfile" }
 
-func (emfileParser) NewDecoder() (workload.Decoder, error) {
+func (emfileParser) NewDecoder() (events.Decoder, error) {
 	if os.Getenv(childEnvVar) != "1" {
 		return emfileParser{}, nil // the harness itself asks too
 	}
@@ -58,7 +58,7 @@ func (emfileParser) NewDecoder() (workload.Decoder, error) {
 	return emfileParser{}, syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 }
 
-func (emfileParser) Decode([]byte, *workload.Batch) error { return errors.New("unreachable") }
+func (emfileParser) Decode([]byte, *events.Batch) error { return errors.New("unreachable") }
 
 // TestFailureCauses: each failure of a child carries a one-line cause,
 // taken from the head of its stderr however long the stderr is, and a
@@ -168,7 +168,7 @@ func TestLatestNotALink(t *testing.T) {
 // TestCheckEchoedKnobs: a child that did not apply the cell's cache or
 // latency (an older rev= build that ignores them) fails the sample.
 func TestCheckEchoedKnobs(t *testing.T) {
-	r := &runner{ref: &workload.Tally{Files: 2, Bytes: 10}}
+	r := &runner{ref: &workload.Outcome{Files: 2, Bytes: 10}}
 	c := matrix.Cell{Parser: "none", Strategy: "pool", Cache: "cold", Latency: "1ms"}
 	ok := &child.Result{Sample: record.Sample{Files: 2, Bytes: 10}, GOMAXPROCS: c.Procs(), Cache: "cold", Latency: time.Millisecond}
 	if f := r.check(c, ok); f != nil {

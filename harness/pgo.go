@@ -11,6 +11,7 @@ import (
 	"benchgrid/child"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workload"
 
 	"github.com/google/pprof/profile"
 )
@@ -28,6 +29,9 @@ type PGOProfiler struct {
 	Corpus      string
 	WarmupFiles int
 	MinCPU      time.Duration
+	// Workload is the workload the cells run, as a child's spec names it
+	// (nil: the default).
+	Workload *workload.Spec
 	// Dir is where Profile writes the merged profiles.
 	Dir string
 }
@@ -35,7 +39,11 @@ type PGOProfiler struct {
 // PGOProfiler returns the profiler for the PGO builds of the run o
 // describes, writing its profiles in dir.
 func (o Options) PGOProfiler(dir string) PGOProfiler {
-	return PGOProfiler{Children: o.Children(), Corpus: o.Corpus, WarmupFiles: o.WarmupFiles, MinCPU: o.ProfileMinCPU, Dir: dir}
+	var w *workload.Spec
+	if !o.Workload.IsDefault() {
+		w = &o.Workload
+	}
+	return PGOProfiler{Children: o.Children(), Corpus: o.Corpus, WarmupFiles: o.WarmupFiles, MinCPU: o.ProfileMinCPU, Workload: w, Dir: dir}
 }
 
 // Profile profiles cells in binary (this one when "") and returns the
@@ -80,7 +88,7 @@ func (p PGOProfiler) ProfileConfigs(ctx context.Context, cells []matrix.Cell, pa
 	for i, c := range cells {
 		dir := filepath.Join(tmp, fmt.Sprint(i))
 		res, fail := children.Run(ctx, c, child.Spec{
-			Corpus: p.Corpus, Config: c.Config(), WarmupFiles: p.WarmupFiles,
+			Corpus: p.Corpus, Workload: p.Workload, Config: c.Config(), WarmupFiles: p.WarmupFiles,
 			Profiles: []string{string(record.ProfileCPU)}, ProfileDir: dir, MinCPU: minCPU,
 		})
 		if fail != nil {

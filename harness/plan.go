@@ -13,10 +13,10 @@ import (
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/strategies"
+	"benchgrid/workload"
 )
 
 // MinCountForCI is the smallest count for which benchstat can give a 95%
@@ -32,8 +32,9 @@ type Plan struct {
 	Samples int
 
 	count       int
-	profileCPU  time.Duration // ProfileMinCPU when profiles are taken, else 0
-	warmupFiles int           // Options.WarmupFiles; 0: the runner's share
+	profileCPU  time.Duration   // ProfileMinCPU when profiles are taken, else 0
+	warmupFiles int             // Options.WarmupFiles; 0: the runner's share
+	readOnly    map[string]bool // the workload's read-only adapters
 }
 
 // MakePlan expands the matrix and drops the cells that cannot run here,
@@ -54,7 +55,18 @@ func MakePlan(opts Options) (Plan, error) {
 	if len(opts.Profiles) > 0 {
 		plan.profileCPU = cmp.Or(opts.ProfileMinCPU, DefaultProfileMinCPU)
 	}
-	availability := processor.ParserAvailability()
+	w := opts.Matrix.Workload
+	if w == nil {
+		var err error
+		if w, err = opts.Workload.Open(); err != nil {
+			return Plan{}, err
+		}
+	}
+	plan.readOnly = map[string]bool{}
+	for _, p := range w.Parsers() {
+		plan.readOnly[p.Name] = p.ReadOnly
+	}
+	availability := processor.ParserAvailability(w)
 	reported := map[string]bool{}
 	for _, c := range cells {
 		if !matrix.IsDefaultBuild(c.Build) {
@@ -63,7 +75,7 @@ func MakePlan(opts Options) (Plan, error) {
 		}
 		reason, known := availability[c.Parser]
 		if !known {
-			return Plan{}, fmt.Errorf("unknown parser %q (have %v)", c.Parser, parsers.Names())
+			return Plan{}, fmt.Errorf("unknown parser %q for workload %s (have %v)", c.Parser, w.Name(), workload.ParserNames(w))
 		}
 		if reason != "" {
 			if !reported[c.Parser] {
@@ -132,9 +144,9 @@ func AssumedCorpusCost(files int, bytes int64) CorpusCost {
 // sequential read with corpus.ReadFile of readSampleFiles files spread over
 // the list, after an untimed read of the same files that puts them in the
 // page cache, as the run's reference pass does for the whole corpus.
-func MeasureCorpus(ctx context.Context, dir string) ([]corpus.File, []corpus.Skipped, CorpusCost, error) {
+func MeasureCorpus(ctx context.Context, dir string, isInput func(name string) bool) ([]corpus.File, []corpus.Skipped, CorpusCost, error) {
 	start := time.Now()
-	files, skipped, err := corpus.ListSkipping(ctx, dir)
+	files, skipped, err := corpus.ListSkipping(ctx, dir, isInput)
 	if err != nil {
 		return nil, nil, CorpusCost{}, err
 	}
@@ -198,7 +210,7 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 	total := read + parse // the reference pass
 	for _, cell := range p.Cells {
 		pass := read
-		if !isReadOnly(cell.Parser) {
+		if !p.readOnly[cell.Parser] {
 			pass += parse
 		}
 		pass /= float64(cellCores(cell))

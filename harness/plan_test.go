@@ -116,14 +116,14 @@ func TestMeasureCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, skipped, c, err := MeasureCorpus(t.Context(), root)
+	files, skipped, c, err := MeasureCorpus(t.Context(), root, nil)
 	if err != nil || len(files) != 2 || len(skipped) != 0 {
 		t.Fatalf("MeasureCorpus = %d files, %v skipped, %v; want 2 files", len(files), skipped, err)
 	}
 	if c.Files != 2 || c.Bytes != 26 || !c.Measured || c.List <= 0 || c.ReadPerFile <= 0 {
 		t.Errorf("MeasureCorpus cost = %+v, want 2 files, 26 bytes, measured list and read times", c)
 	}
-	if _, _, _, err := MeasureCorpus(t.Context(), filepath.Join(root, "missing")); err == nil {
+	if _, _, _, err := MeasureCorpus(t.Context(), filepath.Join(root, "missing"), nil); err == nil {
 		t.Errorf("MeasureCorpus(missing) = nil error")
 	}
 }

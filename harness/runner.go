@@ -23,7 +23,6 @@ import (
 	"benchgrid/child"
 	"benchgrid/corpus"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/workload"
@@ -31,7 +30,10 @@ import (
 
 // Options configure a Run.
 type Options struct {
-	Matrix matrix.Matrix
+	// Workload names the workload the cells run and its configuration
+	// (the zero Spec is workload.Default); Matrix.Workload is set from it.
+	Workload workload.Spec
+	Matrix   matrix.Matrix
 	// Cells, when set, is the exact list of cells to measure, in place of
 	// Matrix's cross product (a study measures chosen configurations).
 	Cells []matrix.Cell
@@ -152,8 +154,9 @@ func Run(ctx context.Context, opts Options) (string, *record.Run, error) {
 
 type runner struct {
 	opts     Options
-	ref      *workload.Tally // the reference pass: std + sequential
-	children Children        // with the variants' binaries once built
+	w        workload.Workload
+	ref      *workload.Outcome // the reference pass: std + sequential
+	children Children          // with the variants' binaries once built
 	dir      string
 	rec      *record.Run
 	cells    []matrix.Cell
@@ -226,6 +229,10 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 		return in, err
 	}
 	r.children = children
+	if r.w, err = o.Workload.Open(); err != nil {
+		return in, err
+	}
+	o.Matrix.Workload = r.w
 	// Checked before the walk, the builds and the reference pass, which
 	// can take minutes: the run folder's link must be replaceable, and the
 	// run's files must not land among the inputs.
@@ -235,7 +242,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 	if err := CheckOutDir(o.OutDir, o.Corpus); err != nil {
 		return in, err
 	}
-	in.files, in.skipped, err = corpus.ListSkipping(ctx, o.Corpus)
+	in.files, in.skipped, err = corpus.ListSkipping(ctx, o.Corpus, r.w.IsInput)
 	if err != nil {
 		return in, err
 	}
@@ -243,7 +250,7 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 		r.logf("SKIPPED %s: %s", sk.Path, sk.Reason)
 	}
 	if len(in.files) == 0 {
-		return in, fmt.Errorf("corpus %s: no .json inputs", o.Corpus)
+		return in, fmt.Errorf("corpus %s: no inputs of the %s workload", o.Corpus, r.w.Name())
 	}
 	in.stats = corpus.StatsOf(in.files)
 	if in.plan, err = MakePlan(*o); err != nil {
@@ -276,10 +283,10 @@ func (r *runner) prepare(ctx context.Context) (prepared, error) {
 // against. Its pass also warms the page cache for the rounds (a cold
 // sample evicts it again).
 func (r *runner) reference(ctx context.Context, in prepared) error {
-	refc := matrix.ReferenceConfig()
+	refc := matrix.ReferenceConfig(r.w)
 	r.logf("reference: %s + %s over %d files (%s)", refc.Parser, refc.Strategy, len(in.files), corpus.FormatBytes(in.stats.Bytes))
 	var err error
-	if r.ref, err = matrix.Reference(ctx, in.files); err != nil {
+	if r.ref, err = matrix.Reference(ctx, r.w, in.files); err != nil {
 		return fmt.Errorf("reference run: %w", err)
 	}
 	return nil
@@ -290,10 +297,11 @@ func (r *runner) reference(ctx context.Context, in prepared) error {
 func (r *runner) newRecord(in prepared) {
 	o := &r.opts
 	ref := r.ref
-	refLine := ref.Result().Canonical()
+	refLine := ref.Canonical
 	r.rec = &record.Run{
-		Started: o.Now().UTC(),
-		Env:     Environment(),
+		Started:  o.Now().UTC(),
+		Env:      Environment(),
+		Workload: workloadRecord(o.Workload, r.w),
 		Corpus: record.Corpus{
 			Path: o.Corpus, Files: int64(in.stats.Files), Bytes: in.stats.Bytes, Seed: o.CorpusSeed,
 			SizeP50: in.stats.P50, SizeP90: in.stats.P90, SizeP99: in.stats.P99, SizeMax: in.stats.Max,
@@ -305,7 +313,7 @@ func (r *runner) newRecord(in prepared) {
 		ShuffleSeed: o.Seed,
 		Unavailable: in.plan.Unavailable,
 		Builds:      in.builds,
-		Roles:       matrix.RunRoles(),
+		Roles:       matrix.RunRoles(r.w),
 	}
 	for i, bad := range ref.Bad {
 		if i == maxListedBad {
@@ -334,7 +342,7 @@ func (r *runner) newRecord(in prepared) {
 			Name: c.Name(), Parser: c.Parser, Strategy: c.Strategy, Workers: c.WorkersLabel(),
 			Read: string(c.Read), GOMAXPROCS: c.Procs(), GOGC: c.GOGCLabel(),
 			GOMEMLIMIT: c.GOMEMLIMITLabel(), Build: c.BuildLabel(),
-			Axes: c.RecordAxes(), ReadOnly: isReadOnly(c.Parser),
+			Axes: c.RecordAxes(), ReadOnly: r.isReadOnly(c.Parser),
 		})
 	}
 }
@@ -477,9 +485,29 @@ func (r *runner) finish(interrupted bool) (string, *record.Run, error) {
 // maxListedBad is how many bad inputs results list by name.
 const maxListedBad = 200
 
-func isReadOnly(parser string) bool {
-	p, err := parsers.Lookup(parser)
-	return err == nil && workload.IsReadOnly(p)
+func (r *runner) isReadOnly(parser string) bool {
+	p, err := workload.FindParser(r.w, parser)
+	return err == nil && p.ReadOnly
+}
+
+// workloadRecord is how results record the workload w, opened from s.
+func workloadRecord(s workload.Spec, w workload.Workload) *record.Workload {
+	rec := &record.Workload{Name: w.Name()}
+	if len(s.Config) > 0 {
+		rec.Config = string(s.Config)
+		rec.ConfigDigest = processor.Digest(s.Config)
+	}
+	return rec
+}
+
+// childWorkload is the workload as a child's spec names it: nil for the
+// default, so that binaries built before workloads were named (rev=) can
+// run events cells.
+func (r *runner) childWorkload() *workload.Spec {
+	if r.opts.Workload.IsDefault() {
+		return nil
+	}
+	return &r.opts.Workload
 }
 
 // createDir makes results/<timestamp> and points results/latest at it.
@@ -533,7 +561,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache})
+	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache})
 	if ctx.Err() != nil {
 		return
 	}
@@ -580,7 +608,7 @@ func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
 	}
 	if res.Digest != r.rec.Corpus.Digest {
 		return &record.Failure{Kind: record.FailMismatch,
-			Reason: fmt.Sprintf("the canonical result differs from the reference (%s + %s)", matrix.ReferenceConfig().Parser, matrix.ReferenceConfig().Strategy),
+			Reason: fmt.Sprintf("the canonical result differs from the reference (%s + %s)", matrix.ReferenceConfig(r.w).Parser, matrix.ReferenceConfig(r.w).Strategy),
 			Got:    strings.TrimSuffix(res.Canonical, "\n"), Want: r.rec.Corpus.Reference}
 	}
 	return nil
@@ -607,7 +635,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
 	spec := child.Spec{
-		Corpus: r.opts.Corpus, Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache,
+		Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
 		MinCPU: r.opts.ProfileMinCPU,
 	}

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,9 +10,9 @@ import (
 	"time"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/strategies"
+	"benchgrid/workload"
 )
 
 // An Axis is one dimension of a matrix, declared once in Axes: its names
@@ -50,10 +51,12 @@ type Axis struct {
 	// replaces them (an error names the bad value).
 	values    func(m *Matrix) []string
 	setValues func(m *Matrix, vs []string) error
-	// defaults are the values of an axis the matrix leaves empty.
-	defaults func() []string
-	// check validates one value.
-	check func(v string) error
+	// defaults are the values of an axis the matrix leaves empty, for
+	// the matrix's workload (nil when not known: then an axis whose
+	// defaults depend on it has none).
+	defaults func(w workload.Workload) []string
+	// check validates one value for the matrix's workload.
+	check func(w workload.Workload, v string) error
 	// set stores a checked value in a cell; label is the cell's value as
 	// names and results show it ("" for an optional axis it leaves
 	// unset).
@@ -81,19 +84,30 @@ var Axes = []Axis{
 		Usage:     "comma-separated parsers (default: all)",
 		values:    func(m *Matrix) []string { return m.Parsers },
 		setValues: func(m *Matrix, vs []string) error { m.Parsers = vs; return nil },
-		defaults:  parsers.Names,
-		check:     func(v string) error { _, err := parsers.Lookup(v); return err },
-		set:       func(c *Cell, v string) { c.Parser = v },
-		value:     func(c Cell) string { return c.Parser },
-		label:     func(c Cell) string { return c.Parser },
+		defaults: func(w workload.Workload) []string {
+			if w == nil {
+				return nil
+			}
+			return workload.ParserNames(w)
+		},
+		check: func(w workload.Workload, v string) error {
+			if w == nil {
+				return errors.New("no workload")
+			}
+			_, err := workload.FindParser(w, v)
+			return err
+		},
+		set:   func(c *Cell, v string) { c.Parser = v },
+		value: func(c Cell) string { return c.Parser },
+		label: func(c Cell) string { return c.Parser },
 	},
 	{
 		Key: KeyStrategy, Flag: "strategies", ConfigKey: "strategies",
 		Usage:     "comma-separated strategies (default: all)",
 		values:    func(m *Matrix) []string { return m.Strategies },
 		setValues: func(m *Matrix, vs []string) error { m.Strategies = vs; return nil },
-		defaults:  strategies.Names,
-		check: func(v string) error {
+		defaults:  func(workload.Workload) []string { return strategies.Names() },
+		check: func(_ workload.Workload, v string) error {
 			_, err := strategies.Lookup(v, strategies.Options{})
 			return err
 		},
@@ -106,8 +120,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated worker counts (default: GOMAXPROCS)",
 		values:    func(m *Matrix) []string { return itoas(m.Workers) },
 		setValues: func(m *Matrix, vs []string) error { return atois(&m.Workers, vs) },
-		defaults:  func() []string { return []string{"0"} },
-		check:     checkCount("GOMAXPROCS"),
+		defaults:  func(workload.Workload) []string { return []string{"0"} },
+		check:     ignoreWorkload(checkCount("GOMAXPROCS")),
 		set:       func(c *Cell, v string) { c.Workers, _ = strconv.Atoi(v) },
 		value:     func(c Cell) string { return strconv.Itoa(c.Workers) },
 		label:     Cell.WorkersLabel,
@@ -122,8 +136,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated read modes: readfile, reuse, mmap (default: readfile)",
 		values:    func(m *Matrix) []string { return m.Reads },
 		setValues: func(m *Matrix, vs []string) error { m.Reads = vs; return nil },
-		defaults:  func() []string { return []string{string(corpus.ReadFile)} },
-		check:     func(v string) error { _, err := corpus.ParseReadMode(v); return err },
+		defaults:  func(workload.Workload) []string { return []string{string(corpus.ReadFile)} },
+		check:     ignoreWorkload(func(v string) error { _, err := corpus.ParseReadMode(v); return err }),
 		set:       func(c *Cell, v string) { c.Read = corpus.ReadMode(v) },
 		value:     func(c Cell) string { return string(c.Read) },
 		label:     func(c Cell) string { return string(c.Read) },
@@ -133,8 +147,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated read-stage sizes of the pipeline strategy (default: its worker count)",
 		values:    func(m *Matrix) []string { return itoas(m.Readers) },
 		setValues: func(m *Matrix, vs []string) error { return atois(&m.Readers, vs) },
-		defaults:  func() []string { return []string{"0"} },
-		check:     checkCount("the worker count"),
+		defaults:  func(workload.Workload) []string { return []string{"0"} },
+		check:     ignoreWorkload(checkCount("the worker count")),
 		set:       func(c *Cell, v string) { c.Readers, _ = strconv.Atoi(v) },
 		value:     func(c Cell) string { return strconv.Itoa(c.Readers) },
 		label: func(c Cell) string {
@@ -154,8 +168,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated simulated storage latencies, waited before each file's read (Go durations: 0,200us,1ms; default: none)",
 		values:    func(m *Matrix) []string { return m.Latencies },
 		setValues: func(m *Matrix, vs []string) error { m.Latencies = vs; return nil },
-		defaults:  func() []string { return []string{""} },
-		check:     checkLatency,
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(checkLatency),
 		set:       func(c *Cell, v string) { c.Latency = LatencyLabel(v) },
 		value:     func(c Cell) string { return c.Latency },
 		label:     func(c Cell) string { return c.Latency },
@@ -165,8 +179,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated page-cache states: warm, cold (the corpus evicted before each timed pass) (default: warm)",
 		values:    func(m *Matrix) []string { return m.Cache },
 		setValues: func(m *Matrix, vs []string) error { m.Cache = vs; return nil },
-		defaults:  func() []string { return []string{""} },
-		check:     corpus.CheckCacheMode,
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(corpus.CheckCacheMode),
 		set:       func(c *Cell, v string) { c.Cache = v },
 		value:     func(c Cell) string { return c.Cache },
 		label:     func(c Cell) string { return c.Cache },
@@ -176,8 +190,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated GOGC values for the children (e.g. 100,400,off)",
 		values:    func(m *Matrix) []string { return m.GOGC },
 		setValues: func(m *Matrix, vs []string) error { m.GOGC = vs; return nil },
-		defaults:  func() []string { return []string{""} },
-		check:     checkGOGC,
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(checkGOGC),
 		set:       func(c *Cell, v string) { c.GOGC = v },
 		value:     func(c Cell) string { return c.GOGC },
 		label:     Cell.GOGCLabel,
@@ -187,8 +201,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated GOMEMLIMIT values for the children (e.g. 1GiB)",
 		values:    func(m *Matrix) []string { return m.GOMEMLIMIT },
 		setValues: func(m *Matrix, vs []string) error { m.GOMEMLIMIT = vs; return nil },
-		defaults:  func() []string { return []string{""} },
-		check:     checkGOMEMLIMIT,
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(checkGOMEMLIMIT),
 		set:       func(c *Cell, v string) { c.GOMEMLIMIT = v },
 		value:     func(c Cell) string { return c.GOMEMLIMIT },
 		label:     Cell.GOMEMLIMITLabel,
@@ -198,8 +212,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated GOMAXPROCS values for the children",
 		values:    func(m *Matrix) []string { return itoas(m.GOMAXPROCS) },
 		setValues: func(m *Matrix, vs []string) error { return atois(&m.GOMAXPROCS, vs) },
-		defaults:  func() []string { return []string{"0"} },
-		check:     checkCount("the default"),
+		defaults:  func(workload.Workload) []string { return []string{"0"} },
+		check:     ignoreWorkload(checkCount("the default")),
 		set:       func(c *Cell, v string) { c.GOMAXPROCS, _ = strconv.Atoi(v) },
 		value:     func(c Cell) string { return strconv.Itoa(c.GOMAXPROCS) },
 		label:     func(c Cell) string { return strconv.Itoa(c.Procs()) },
@@ -209,8 +223,8 @@ var Axes = []Axis{
 		Usage:     "comma-separated build variants: " + strings.Join(BuildVariants, ", ") + ", " + RevVariant + "REV (a git revision) (default: default)",
 		values:    func(m *Matrix) []string { return m.Builds },
 		setValues: func(m *Matrix, vs []string) error { m.Builds = vs; return nil },
-		defaults:  func() []string { return []string{"default"} },
-		check:     CheckBuildVariant,
+		defaults:  func(workload.Workload) []string { return []string{"default"} },
+		check:     ignoreWorkload(CheckBuildVariant),
 		set:       func(c *Cell, v string) { c.Build = cmp.Or(v, "default") },
 		value:     func(c Cell) string { return c.BuildLabel() },
 		label:     Cell.BuildLabel,
@@ -254,7 +268,7 @@ func (a Axis) Values(m *Matrix) []string { return a.values(m) }
 func (a Axis) SetValues(m *Matrix, vs []string) error { return a.setValues(m, vs) }
 
 // Check validates one value of the axis.
-func (a Axis) Check(v string) error { return a.check(v) }
+func (a Axis) Check(w workload.Workload, v string) error { return a.check(w, v) }
 
 // Label returns c's value on the axis as names and results show it.
 func (a Axis) Label(c Cell) string { return a.label(c) }
@@ -361,7 +375,7 @@ func LatencyLabel(v string) string {
 // IsDefault reports whether c leaves the axis at its default: a matrix
 // that does not list the axis gives c the same value.
 func (a Axis) IsDefault(c Cell) bool {
-	d := a.defaults()
+	d := a.defaults(nil)
 	return len(d) == 1 && d[0] == a.value(c)
 }
 
@@ -378,4 +392,10 @@ func OneCell(c Cell) Matrix {
 		}
 	}
 	return m
+}
+
+// ignoreWorkload adapts the check of an axis whose values do not depend on
+// the workload.
+func ignoreWorkload(check func(v string) error) func(workload.Workload, string) error {
+	return func(_ workload.Workload, v string) error { return check(v) }
 }

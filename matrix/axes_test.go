@@ -59,8 +59,12 @@ func TestAxesTable(t *testing.T) {
 			a.defaults == nil || a.check == nil || a.set == nil || a.label == nil || a.value == nil {
 			t.Errorf("axis %q is incomplete", a.Key)
 		}
-		for _, d := range a.defaults() {
-			if err := a.check(d); err != nil {
+		w, err := Matrix{}.workload()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range a.defaults(w) {
+			if err := a.check(w, d); err != nil {
 				t.Errorf("axis %s: default %q does not check: %v", a.Key, d, err)
 			}
 		}

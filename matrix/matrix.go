@@ -17,6 +17,7 @@ import (
 	"benchgrid/corpus"
 	"benchgrid/processor"
 	"benchgrid/strategies"
+	"benchgrid/workload"
 )
 
 // A Matrix is a set of axes; every combination of their values is a Cell.
@@ -49,6 +50,10 @@ type Matrix struct {
 	Builds []string `json:"builds,omitempty"`
 	// Filter keeps only cells whose name matches this regular expression.
 	Filter string `json:"filter,omitempty"`
+	// Workload is the workload the cells run, whose adapters are the
+	// parser axis's values; nil is workload.Default. It is not part of a
+	// config file: the -workload and -query flags give it.
+	Workload workload.Workload `json:"-"`
 }
 
 // ReadMatrix reads a matrix from a JSON config file. Reading is strict, so
@@ -308,9 +313,13 @@ func (e *AxisError) Unwrap() error { return e.Err }
 // GOMEMLIMIT the runtime would not take, or a filter that is not a regular
 // expression.
 func (m Matrix) Check() error {
+	w, err := m.workload()
+	if err != nil {
+		return err
+	}
 	for _, a := range Axes {
 		for _, v := range a.values(&m) {
-			if err := a.check(v); err != nil {
+			if err := a.check(w, v); err != nil {
 				return &AxisError{Axis: a.ConfigKey, Err: err}
 			}
 		}
@@ -323,11 +332,20 @@ func (m Matrix) Check() error {
 	return nil
 }
 
+// workload returns m.Workload, or the default workload when it is nil.
+func (m Matrix) workload() (workload.Workload, error) {
+	if m.Workload != nil {
+		return m.Workload, nil
+	}
+	return workload.Open(workload.Default, nil)
+}
+
 // withDefaults fills every empty axis with its default.
 func (m Matrix) withDefaults() Matrix {
+	w, _ := m.workload() // checked by Check
 	for _, a := range Axes {
 		if len(a.values(&m)) == 0 {
-			_ = a.setValues(&m, a.defaults()) // defaults always parse
+			_ = a.setValues(&m, a.defaults(w)) // defaults always parse
 		}
 	}
 	return m

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/strategies"
@@ -12,21 +11,22 @@ import (
 )
 
 // ReferenceConfig is the configuration whose answer every cell is checked
-// against: the registries' reference parser and strategy.
-func ReferenceConfig() processor.Config {
-	return processor.Config{Parser: parsers.WithRole(parsers.RoleReference), Strategy: strategies.WithRole(strategies.RoleReference)}
+// against: w's reference parser and the registry's reference strategy.
+func ReferenceConfig(w workload.Workload) processor.Config {
+	return processor.Config{Workload: w, Parser: workload.WithRole(w, workload.RoleReference), Strategy: strategies.WithRole(strategies.RoleReference)}
 }
 
 // BaselineCell is the naive program that improvements are measured from:
-// the registries' baseline parser and strategy, every other axis at its
-// default.
-func BaselineCell() Cell {
-	return Cell{Parser: parsers.WithRole(parsers.RoleBaseline), Strategy: strategies.WithRole(strategies.RoleBaseline),
+// w's baseline parser and the registry's baseline strategy, every other
+// axis at its default.
+func BaselineCell(w workload.Workload) Cell {
+	return Cell{Parser: workload.WithRole(w, workload.RoleBaseline), Strategy: strategies.WithRole(strategies.RoleBaseline),
 		Read: corpus.ReadFile, Build: "default"}
 }
 
-// RunRoles are the roles a run records, from the registries.
-func RunRoles() *record.Roles {
+// RunRoles are the roles a run of w records, from w and the strategies'
+// registry.
+func RunRoles(w workload.Workload) *record.Roles {
 	pair := func(parser, strategy string) []record.AxisValue {
 		var out []record.AxisValue
 		if parser != "" {
@@ -38,17 +38,17 @@ func RunRoles() *record.Roles {
 		return out
 	}
 	return &record.Roles{
-		Reference: pair(parsers.WithRole(parsers.RoleReference), strategies.WithRole(strategies.RoleReference)),
-		Baseline:  pair(parsers.WithRole(parsers.RoleBaseline), strategies.WithRole(strategies.RoleBaseline)),
-		Floor:     pair(parsers.WithRole(parsers.RoleFloor), ""),
-		Versus:    pair(parsers.WithRole(parsers.RoleVersus), strategies.WithRole(strategies.RoleVersus)),
+		Reference: pair(workload.WithRole(w, workload.RoleReference), strategies.WithRole(strategies.RoleReference)),
+		Baseline:  pair(workload.WithRole(w, workload.RoleBaseline), strategies.WithRole(strategies.RoleBaseline)),
+		Floor:     pair(workload.WithRole(w, workload.RoleFloor), ""),
+		Versus:    pair(workload.WithRole(w, workload.RoleVersus), strategies.WithRole(strategies.RoleVersus)),
 	}
 }
 
 // Reference computes the answer of files that every configuration must
 // give: ReferenceConfig's.
-func Reference(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	proc, err := processor.New(ReferenceConfig())
+func Reference(ctx context.Context, w workload.Workload, files []corpus.File) (*workload.Outcome, error) {
+	proc, err := processor.New(ReferenceConfig(w))
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/workload"
 )
 
@@ -35,7 +34,7 @@ func TestReadReplacedByFIFO(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan *workload.Tally, 1)
+		done := make(chan *workload.Outcome, 1)
 		go func() {
 			tally, err := proc.Run(t.Context(), files)
 			if err != nil {
@@ -63,11 +62,15 @@ func TestMappedInputShrinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, parser := range []string{"std", "sonic", "fastjson", "goccy"} {
-		p, err := parsers.Lookup(parser)
+		ev, err := workload.Open(workload.Default, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		j := &job{parser: p, reader: corpus.NewReader(corpus.ReadMmap), mapped: true}
+		pass, err := ev.NewPass(parser)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := &job{pass: pass, reader: corpus.NewReader(corpus.ReadMmap), mapped: true}
 		w, err := j.newWorker()
 		if err != nil {
 			t.Skipf("%s: %v", parser, err)
@@ -84,7 +87,7 @@ func TestMappedInputShrinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		j.reader.Release(data)
-		tally := j.tallies[0]
+		tally := pass.Outcome(j.counters)
 		if tally.BadFiles != 1 || !strings.Contains(tally.Bad[0].Reason, "changed while mapped") {
 			t.Errorf("%s: tally %+v, want one bad input changed while mapped", parser, tally)
 		}

@@ -69,7 +69,7 @@ func TestLatencyWaitsPerFile(t *testing.T) {
 		if len(waits) != 1 || waits[3*time.Millisecond] != len(files) {
 			t.Errorf("%s: waits %v, want %d of 3ms", s, waits, len(files))
 		}
-		if g, w := string(got.Result().Canonical()), string(want.Result().Canonical()); g != w {
+		if g, w := string(got.Canonical), string(want.Canonical); g != w {
 			t.Errorf("%s: with latency %s, want %s", s, g, w)
 		}
 	}

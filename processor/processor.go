@@ -1,5 +1,5 @@
-// Package processor runs the events workload once over a list of files
-// under one configuration (parser, strategy, workers, readers, read mode,
+// Package processor runs a workload once over a list of files under one
+// configuration (workload, parser, strategy, workers, readers, read mode,
 // simulated storage latency):
 // the work that a child process times, that the reference pass checks
 // against, and that `benchgrid process` prints.
@@ -19,13 +19,16 @@ import (
 	"time"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/strategies"
 	"benchgrid/workload"
 )
 
 // A Config is one way of running the workload over a corpus.
 type Config struct {
+	// Workload is the question asked of every file; nil is the default
+	// workload (workload.Default). It does not travel as JSON: a child's
+	// spec names the workload (child.Spec.Workload).
+	Workload workload.Workload `json:"-"`
 	Parser   string
 	Strategy string
 	// Workers is the strategy's worker count; 0 means GOMAXPROCS.
@@ -43,7 +46,8 @@ type Config struct {
 // needed (warm-up, timed pass, profiling passes).
 type Processor struct {
 	cfg      Config
-	parser   workload.Parser
+	pass     workload.Pass
+	readOnly bool
 	strategy strategies.Strategy
 	// sleep, when set, makes the waits of Config.Latency instead of a
 	// pass's clock: tests count them with it.
@@ -53,12 +57,20 @@ type Processor struct {
 // New resolves cfg's names and checks that its parser can run on
 // this machine.
 func New(cfg Config) (*Processor, error) {
-	p, err := parsers.Lookup(cfg.Parser)
+	if cfg.Workload == nil {
+		w, err := workload.Open(workload.Default, nil)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Workload = w
+	}
+	info, err := workload.FindParser(cfg.Workload, cfg.Parser)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.NewDecoder(); err != nil {
-		return nil, fmt.Errorf("parser %s: %w", cfg.Parser, err)
+	pass, err := cfg.Workload.NewPass(cfg.Parser)
+	if err != nil {
+		return nil, err
 	}
 	s, err := strategies.Lookup(cfg.Strategy, strategies.Options{Workers: cfg.Workers, Readers: cfg.Readers})
 	if err != nil {
@@ -73,18 +85,21 @@ func New(cfg Config) (*Processor, error) {
 	if cfg.Latency < 0 {
 		return nil, fmt.Errorf("latency %v: want 0 or more", cfg.Latency)
 	}
-	return &Processor{cfg: cfg, parser: p, strategy: s}, nil
+	return &Processor{cfg: cfg, pass: pass, readOnly: info.ReadOnly, strategy: s}, nil
 }
 
 // ReadOnly reports whether the processor only reads files (parser none).
-func (p *Processor) ReadOnly() bool { return workload.IsReadOnly(p.parser) }
+func (p *Processor) ReadOnly() bool { return p.readOnly }
+
+// Workload is the workload the processor runs.
+func (p *Processor) Workload() workload.Workload { return p.cfg.Workload }
 
 // Run processes files once and returns everything counted. Bad inputs are
 // counted in the tally, not returned as errors. With a latency, every
 // read waits it first; a wait cut short by ctx counts nothing, and Run
 // returns ctx.Err().
-func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Tally, error) {
-	j := &job{parser: p.parser, reader: corpus.NewReader(p.cfg.Read), readOnly: p.ReadOnly(), mapped: p.cfg.Read == corpus.ReadMmap}
+func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Outcome, error) {
+	j := &job{pass: p.pass, reader: corpus.NewReader(p.cfg.Read), mapped: p.cfg.Read == corpus.ReadMmap}
 	switch d := p.cfg.Latency; {
 	case d <= 0:
 	case p.sleep != nil:
@@ -97,47 +112,39 @@ func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Tal
 	if err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker)); err != nil {
 		return nil, err
 	}
-	var total workload.Tally
-	for _, t := range j.tallies {
-		total.Merge(t)
-	}
-	return &total, nil
+	return p.pass.Outcome(j.counters), nil
 }
 
-// job is one pass's shared state: the workers' tallies, merged after the
+// job is one pass's shared state: the workers' counters, merged after the
 // strategy returns.
 type job struct {
-	parser   workload.Parser
-	reader   *corpus.Reader
-	readOnly bool
-	mapped   bool // the reader maps files: guard against their shrinking
+	pass   workload.Pass
+	reader *corpus.Reader
+	mapped bool // the reader maps files: guard against their shrinking
 	// wait, when set, is the simulated latency before each read. It
 	// holds the pass's ctx, which the strategies' Worker.Read lacks.
 	wait func() error
 
-	mu      sync.Mutex
-	tallies []*workload.Tally
+	mu       sync.Mutex
+	counters []workload.Counter
 }
 
 func (j *job) newWorker() (strategies.Worker, error) {
-	dec, err := j.parser.NewDecoder()
+	c, err := j.pass.NewCounter()
 	if err != nil {
-		return nil, fmt.Errorf("parser %s: %w", j.parser.Name(), err)
+		return nil, err
 	}
-	w := &worker{job: j, dec: dec}
+	w := &worker{job: j, counter: c}
 	j.mu.Lock()
-	j.tallies = append(j.tallies, &w.tally)
+	j.counters = append(j.counters, c)
 	j.mu.Unlock()
 	return w, nil
 }
 
-// worker is one goroutine's state: its decoder (a reused parser), its batch
-// and its tally.
+// worker is one goroutine's state: its job and its counter.
 type worker struct {
-	job   *job
-	dec   workload.Decoder
-	batch workload.Batch
-	tally workload.Tally
+	job     *job
+	counter workload.Counter
 }
 
 // Read waits the simulated latency, if any, then reads f.
@@ -173,32 +180,17 @@ func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 		if errors.As(readErr, new(cancelledWait)) {
 			return nil
 		}
-		w.tally.AddBad(f.Path, f.Size, readErr, nil)
+		w.counter.Unreadable(f.Path, f.Size, readErr)
 		return nil
 	}
 	if w.job.mapped {
-		if err := corpus.GuardMapped(data, func() { w.count(f, data) }); err != nil {
-			w.tally.AddBad(f.Path, int64(len(data)), err, nil)
+		if err := corpus.GuardMapped(data, func() { w.counter.Count(f.Path, data) }); err != nil {
+			w.counter.Unreadable(f.Path, int64(len(data)), err)
 		}
 		return nil
 	}
-	w.count(f, data)
+	w.counter.Count(f.Path, data)
 	return nil
-}
-
-// count decodes data, f's bytes, and adds it to the worker's tally.
-func (w *worker) count(f corpus.File, data []byte) {
-	size := int64(len(data))
-	if w.job.readOnly {
-		w.tally.AddRead(size)
-		return
-	}
-	w.batch.Reset()
-	if err := w.dec.Decode(data, &w.batch); err != nil {
-		w.tally.AddBad(f.Path, size, err, &w.batch)
-		return
-	}
-	w.tally.AddGood(size, &w.batch)
 }
 
 // Digest is the hex SHA-256 of a canonical line: how results compare
@@ -208,19 +200,15 @@ func Digest(canonical []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ParserAvailability maps every registered parser to why it cannot run in
-// this binary, or "" when it can. The hidden `_parsers` subcommand prints
-// it, so the harness can ask a build variant's binary the same question.
-func ParserAvailability() map[string]string {
+// ParserAvailability maps every adapter of w to why it cannot run in this
+// binary, or "" when it can. The hidden `_parsers` subcommand prints it, so
+// the harness can ask a build variant's binary the same question.
+func ParserAvailability(w workload.Workload) map[string]string {
 	out := map[string]string{}
-	for _, name := range parsers.Names() {
-		p, err := parsers.Lookup(name)
-		if err == nil {
-			_, err = p.NewDecoder()
-		}
-		out[name] = ""
-		if err != nil {
-			out[name] = err.Error()
+	for _, p := range w.Parsers() {
+		out[p.Name] = ""
+		if _, err := w.NewPass(p.Name); err != nil {
+			out[p.Name] = err.Error()
 		}
 	}
 	return out

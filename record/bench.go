@@ -12,8 +12,20 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// BenchName is the base name of every benchmark line in bench.txt.
+// BenchName is the base name of every benchmark line in bench.txt for
+// the events workload.
 const BenchName = "Events"
+
+// BenchNameOf is the base name of r's benchmark lines: BenchName for the
+// events workload, the workload's name with its first letter upper-cased
+// otherwise ("Query").
+func BenchNameOf(r *Run) string {
+	name := r.WorkloadName()
+	if name == "events" {
+		return BenchName
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
 
 // Bench renders r in the Go benchmark format: file-level keys carry the
 // environment, then one line per sample named
@@ -34,6 +46,7 @@ func Bench(r *Run) ([]byte, error) {
 		}
 	}
 	config := fileConfig(r)
+	base := BenchNameOf(r)
 	// Samples are written cell by cell in the matrix's order (std first
 	// on the parser axis, so benchstat takes it as the base column), and
 	// within a cell in the order of the rounds.
@@ -41,7 +54,7 @@ func Bench(r *Run) ([]byte, error) {
 		for _, s := range c.Samples {
 			res := &benchfmt.Result{
 				Config: config,
-				Name:   benchfmt.Name(fmt.Sprintf("%s/%s-%d", BenchName, c.Name, c.GOMAXPROCS)),
+				Name:   benchfmt.Name(fmt.Sprintf("%s/%s-%d", base, c.Name, c.GOMAXPROCS)),
 				Iters:  1,
 				Values: sampleValues(s),
 			}
@@ -93,6 +106,10 @@ func fileConfig(r *Run) []benchfmt.Config {
 		add("module-"+strings.ReplaceAll(mod, " ", "_"), r.Env.Modules[mod])
 	}
 	add("commit", r.Env.Commit)
+	add("workload", r.WorkloadName())
+	if r.Workload != nil {
+		add("workload-config-digest", r.Workload.ConfigDigest)
+	}
 	add("corpus", filepath.ToSlash(r.Corpus.Path))
 	add("corpus-files", strconv.FormatInt(r.Corpus.Files, 10))
 	add("corpus-bytes", strconv.FormatInt(r.Corpus.Bytes, 10))

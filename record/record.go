@@ -38,6 +38,9 @@ type Run struct {
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished,omitzero"`
 	Env      Env       `json:"env"`
+	// Workload is the workload the cells ran; nil (results written before
+	// workloads were named) is events.
+	Workload *Workload `json:"workload,omitempty"`
 	Corpus   Corpus    `json:"corpus"`
 	// Count is the number of samples asked for per cell; in an adaptive
 	// run, the most rounds a cell ran in.
@@ -60,6 +63,23 @@ type Run struct {
 	// Roles says which configurations are the reference, the naive
 	// baseline and the reading floor.
 	Roles *Roles `json:"roles,omitempty"`
+}
+
+// A Workload is the workload of a run: its name, and the configuration it
+// was opened with (a query file's text) with that text's SHA-256.
+type Workload struct {
+	Name         string `json:"name"`
+	Config       string `json:"config,omitempty"`
+	ConfigDigest string `json:"config_digest,omitempty"`
+}
+
+// WorkloadName is the name of the workload r ran: "events" when r does not
+// say.
+func (r *Run) WorkloadName() string {
+	if r.Workload == nil || r.Workload.Name == "" {
+		return "events"
+	}
+	return r.Workload.Name
 }
 
 // A Build is a binary that cells ran in.

@@ -53,7 +53,7 @@ func TestCacheNote(t *testing.T) {
 				t.Errorf("%s: the report lacks %q", tc.name, want)
 			}
 		}
-		env := string(md[strings.Index(string(md), "## Environment"):strings.Index(string(md), "### Warnings")])
+		env := string(md[strings.Index(string(md), "## Environment"):strings.Index(string(md), "## Notes on method")])
 		if tc.want != nil && !strings.Contains(env, "**Cold cache**") {
 			t.Errorf("%s: the note is not in the environment section", tc.name)
 		}

@@ -214,11 +214,15 @@ func (a *analysis) throughputChart(format string) (*chart, error) {
 	return &chart{file: "report-throughput." + format, alt: "Throughput per " + group.noun() + " and " + bar.noun(), data: data}, nil
 }
 
+// minWorkerLevels is the fewest worker counts a workers chart draws: two
+// points make a line that says nothing of a curve.
+const minWorkerLevels = 3
+
 // workersChart draws throughput against workers, one line per level of
 // the second chart axis (strategy), at the best configuration's level of
 // the first (its parser), each point the fastest such cell; with scaling
 // fits, it draws the fits instead (see fitsChart). It returns nil when
-// fewer than two numeric worker counts ran.
+// fewer than minWorkerLevels numeric worker counts ran.
 func (a *analysis) workersChart(format string) (*chart, error) {
 	if len(a.fits) > 0 {
 		return a.fitsChart(format)
@@ -246,7 +250,7 @@ func (a *analysis) workersChart(format string) (*chart, error) {
 			workers[w] = true
 		}
 	}
-	if len(workers) < 2 {
+	if len(workers) < minWorkerLevels {
 		return nil, nil
 	}
 	var series []string
@@ -371,13 +375,15 @@ func (a *analysis) fitsChart(format string) (*chart, error) {
 	return &chart{file: "report-workers." + format, alt: "Throughput against workers, with scaling fits", data: data}, nil
 }
 
-// categoryChart draws, per cell with a CPU profile, the share of CPU time
-// of each category as horizontal stacked bars.
+// categoryChart draws, per cell with a CPU profile, the CPU time per pass
+// of each category as horizontal stacked bars: absolute times, so that a
+// cell that spends less on everything shows shorter, not just the same
+// shares.
 func categoryChart(rows []categoryRow, labels []string, format string) (*chart, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	p := newPlot("Where the CPU time goes (share of profiled CPU time)", "share of CPU time (%)", "")
+	p := newPlot("Where the CPU time goes (CPU time per pass, by category)", "CPU time per pass (ms)", "")
 	legend := plot.NewLegend()
 	var prev *plotter.BarChart
 	n := len(rows)
@@ -385,7 +391,7 @@ func categoryChart(rows []categoryRow, labels []string, format string) (*chart, 
 		vals := make(plotter.Values, n)
 		for i, r := range rows {
 			// The first row is drawn at the top.
-			vals[n-1-i] = r.pct[cat]
+			vals[n-1-i] = r.perPass[cat] / 1e6
 		}
 		b, err := plotter.NewBarChart(vals, vg.Points(14))
 		if err != nil {
@@ -406,7 +412,11 @@ func categoryChart(rows []categoryRow, labels []string, format string) (*chart, 
 		names[n-1-i] = labels[i]
 	}
 	p.NominalY(names...)
-	p.X.Min, p.X.Max = 0, 100
+	var top float64
+	for _, r := range rows {
+		top = max(top, float64(r.total)/float64(r.passes)/1e6)
+	}
+	p.X.Min, p.X.Max = 0, top*1.05
 	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
 	h := vg.Length(max(2.2, 0.35*float64(n)+1.2)) * vg.Inch
 	data, err := render(p, &legend, 9*vg.Inch, h, format)

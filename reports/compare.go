@@ -20,10 +20,14 @@ import (
 type Normalization string
 
 const (
-	// NormalizeGeomean divides by the run's geometric mean of the medians
-	// of the cells both runs measured: robust (one cell's change moves it
-	// by a k-th root) and always available. It needs minGeomeanCells
-	// shared cells; with fewer, Compare does not normalise.
+	// NormalizeGeomean divides the new run's wall times by the run's
+	// drift: the median, over the cells both runs measured, of each
+	// cell's ratio of its new median to its old. A median rather than the
+	// geometric mean of the medians: a few cells that really changed,
+	// however much, do not move it, where they move a geometric mean by
+	// a k-th root of their change. (The name is the flag's, kept.) It
+	// needs minGeomeanCells shared cells; with fewer, Compare does not
+	// normalise.
 	NormalizeGeomean Normalization = "geomean"
 	// NormalizeFloor divides each cell by the median of its reading
 	// floor (the cell of the roles' Floor that reads the files as it
@@ -38,9 +42,8 @@ const (
 // default first.
 var Normalizations = []Normalization{NormalizeGeomean, NormalizeFloor, NormalizeNone}
 
-// minGeomeanCells is the fewest shared cells the geometric mean anchors:
-// with k cells, a change of one cell alone by r shows as r^((k-1)/k), and
-// with one cell the anchor is the cell itself.
+// minGeomeanCells is the fewest shared cells the drift anchors: with one
+// or two cells the median ratio is (or averages) the cells' own change.
 const minGeomeanCells = 3
 
 // CompareOptions tunes Compare. The zero value is ready to use.
@@ -161,7 +164,12 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	if k := float64(len(rows)); k > 0 {
 		gOld, gNew = math.Exp(logOld/k), math.Exp(logNew/k)
 	}
-	geomean := opts.Normalize != NormalizeNone && len(rows) >= minGeomeanCells && gOld > 0 && gNew > 0
+	var ratios []float64
+	for _, r := range rows {
+		ratios = append(ratios, r.new.median()/r.old.median())
+	}
+	drift := median(ratios)
+	geomean := opts.Normalize != NormalizeNone && len(rows) >= minGeomeanCells && drift > 0 && !math.IsInf(drift, 0)
 	var floors int
 	for _, r := range rows {
 		fo, fn := r.old.floor, r.new.floor
@@ -173,7 +181,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 			}
 		}
 		if !r.byFloor && geomean {
-			r.oldX, r.newX = scaled(r.old.wall, gOld), scaled(r.new.wall, gNew)
+			r.oldX, r.newX = r.old.wall, scaled(r.new.wall, drift)
 		}
 		r.cm = benchmath.AssumeNothing.Compare(benchmath.NewSample(slices.Clone(r.oldX), thr), benchmath.NewSample(slices.Clone(r.newX), thr))
 	}
@@ -202,7 +210,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	if !oldRun.Complete || !newRun.Complete {
 		b.WriteString("**Note: at least one run is incomplete.**\n\n")
 	}
-	b.WriteString(normalisationText(opts.Normalize, len(rows), floors, geomean, gOld, gNew))
+	b.WriteString(normalisationText(opts.Normalize, len(rows), floors, geomean, drift))
 
 	deltaHead, measured := "vs old", ""
 	if normalised {
@@ -256,7 +264,7 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	} else {
 		b.WriteString("No cell regressed.\n\n")
 	}
-	b.WriteString(footnote(opts, len(rows), floors, geomean, gOld, gNew))
+	b.WriteString(footnote(opts, len(rows), floors, geomean, drift))
 	if len(onlyOld) > 0 || len(onlyNew) > 0 || len(notes) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, name := range onlyOld {
@@ -331,38 +339,38 @@ func ofNormalised(normalised bool) string {
 
 // normalisationText is the paragraph under the header that says how the
 // runs were normalised for drift.
-func normalisationText(mode Normalization, shared, floors int, geomean bool, gOld, gNew float64) string {
-	gm := fmt.Sprintf("geometric mean of the medians of the %d cells both runs measured (old %s, new %s: %+.2f%%)",
-		shared, fmtDur(gOld), fmtDur(gNew), (gNew/gOld-1)*100)
+func normalisationText(mode Normalization, shared, floors int, geomean bool, drift float64) string {
+	gm := fmt.Sprintf("drift, the median over the %d cells both runs measured of each cell's new median over its old (%+.2f%%)",
+		shared, (drift-1)*100)
 	switch {
 	case mode == NormalizeNone:
 		return "**Not normalised** (`-normalize none`): the wall times are compared as measured, so drift between the runs shows as changes.\n\n"
 	case mode == NormalizeFloor && floors > 0:
 		rest := ""
 		if other := shared - floors; other > 0 && geomean {
-			rest = fmt.Sprintf(" The other %d (the floors themselves, and cells without a floor in both runs) are divided by their run's %s.", other, gm)
+			rest = fmt.Sprintf(" The other %d (the floors themselves, and cells without a floor in both runs) have their new wall times divided by the %s.", other, gm)
 		} else if other > 0 {
 			rest = fmt.Sprintf(" The other %d (the floors themselves, and cells without a floor in both runs) are compared as measured.", other)
 		}
 		return fmt.Sprintf("**Normalised by the reading floor** (`-normalize floor`): the wall times of %d cells are divided by their reading floor's wall time in the same round before testing, so drift common to a run, or to a round, cancels.%s\n\n", floors, rest)
 	case geomean:
-		return fmt.Sprintf("**Normalised by the geomean** (`-normalize %s`): each cell's wall times are divided by its run's %s before testing, so drift common to a run cancels.\n\n", mode, gm)
+		return fmt.Sprintf("**Normalised for drift** (`-normalize %s`): each cell's new wall times are divided by the run's %s before testing, so drift common to a run cancels, and a few cells that really changed do not move the anchor.\n\n", mode, gm)
 	}
 	return fmt.Sprintf("**Not normalised**: `-normalize %s` needs a reading floor in both runs or at least %d cells both runs measured, and these runs share %d; the wall times are compared as measured.\n\n", mode, minGeomeanCells, shared)
 }
 
 // footnote restates the method under the verdict.
-func footnote(opts CompareOptions, shared, floors int, geomean bool, gOld, gNew float64) string {
+func footnote(opts CompareOptions, shared, floors int, geomean bool, drift float64) string {
 	var how string
 	switch {
 	case floors > 0:
 		how = fmt.Sprintf("Normalised by the reading floor (%d cells)", floors)
 		if geomean && shared > floors {
-			how += fmt.Sprintf(" and the geomean (%d cells)", shared-floors)
+			how += fmt.Sprintf(" and the median drift (%d cells)", shared-floors)
 		}
 		how += "; a change that slows a cell and its floor alike is divided out with the drift"
 	case geomean:
-		how = fmt.Sprintf("Normalised by the geomean (drift %+.2f%%); a change that slows every cell alike is divided out with the drift: see the geomean row, as measured", (gNew/gOld-1)*100)
+		how = fmt.Sprintf("Normalised by the median drift (%+.2f%%); a change that slows every cell alike is divided out with the drift: see the geomean row, as measured", (drift-1)*100)
 	default:
 		how = "Not normalised for drift"
 	}

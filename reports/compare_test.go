@@ -123,7 +123,7 @@ func TestCompareNormalize(t *testing.T) {
 		header    string
 		regressed int
 	}{
-		{"", "**Normalised by the geomean** (`-normalize geomean`)", 1},
+		{"", "**Normalised for drift** (`-normalize geomean`)", 1},
 		{NormalizeFloor, "**Normalised by the reading floor** (`-normalize floor`): the wall times of 4 cells", 1},
 		{NormalizeNone, "**Not normalised** (`-normalize none`)", 6},
 	}
@@ -146,5 +146,39 @@ func TestCompareNormalize(t *testing.T) {
 	}
 	if _, _, err := Compare(t.Context(), "old", "new", CompareOptions{Normalize: "median"}); err == nil {
 		t.Errorf("Compare(-normalize median) = nil error, want one")
+	}
+}
+
+// The drift anchor is the median of the per-cell ratios: one cell three
+// times slower does not move it, where it would move a geometric mean of
+// six cells by 3^(1/6) ≈ 20% and show every other cell as improved.
+func TestCompareAnchorRobust(t *testing.T) {
+	mk := func(slow float64) *record.Run {
+		r := &record.Run{}
+		for _, p := range []string{"std", "sonic", "goccy"} {
+			for _, s := range []string{"pool", "perfile"} {
+				f := 1.1 // the machine drifted 10%
+				if p == "sonic" && s == "pool" {
+					f *= slow
+				}
+				c := mkCell(p, s, 100*f, false)
+				r.Cells = append(r.Cells, c)
+			}
+		}
+		return r
+	}
+	oldRun := mk(1)
+	for i := range oldRun.Cells {
+		oldRun.Cells[i].Samples = mkCell("x", "y", 100, false).Samples
+	}
+	md, regressed := compareRuns("old", "new", oldRun, mk(3), CompareOptions{}.withDefaults())
+	if !slices.Equal(regressed, []string{"parser=sonic/strategy=pool-0"}) {
+		t.Errorf("regressed = %q, want the one slow cell", regressed)
+	}
+	if strings.Contains(string(md), "| improved |") {
+		t.Errorf("the other cells show as improved:\n%s", md)
+	}
+	if !strings.Contains(string(md), "(+10.00%)") {
+		t.Errorf("the drift is not the median ratio, +10%%:\n%s", md)
 	}
 }

@@ -43,22 +43,22 @@ func TestFindings(t *testing.T) {
 	run.Cells = append(run.Cells, bad)
 
 	a := analyze(run, Options{}.withDefaults())
-	if a.best.Name != "parser=sonic/strategy=pool" {
-		t.Errorf("best = %s, want parser=sonic/strategy=pool (fastjson mismatched)", a.best.Name)
+	if a.best.Name != "sonic/pool" {
+		t.Errorf("best = %s, want sonic/pool (fastjson mismatched)", a.best.Name)
 	}
-	if a.baseline.Name != "parser=std/strategy=perfile" || !a.naive {
-		t.Errorf("baseline = %s (naive %v), want parser=std/strategy=perfile", a.baseline.Name, a.naive)
+	if a.baseline.Name != "std/perfile" || !a.naive {
+		t.Errorf("baseline = %s (naive %v), want std/perfile", a.baseline.Name, a.naive)
 	}
 	if got := a.factors(); got != "parser std→sonic, strategy perfile→pool" {
 		t.Errorf("factors() = %q", got)
 	}
 	got := a.findings()
 	want := []string{
-		"Overall, the best configuration (parser=sonic/strategy=pool) is 10.0× faster than the baseline (parser=std/strategy=perfile), 95% CI [9.90–10.1×] (p=0.000 n=10).",
-		"The parser is the largest factor: sonic is 5.00× faster than std under strategy=pool (p=0.000 n=10).",
-		"The strategy is the second-largest factor: pool is 4.00× faster than perfile under parser=sonic (p=0.000 n=10), but pool vs pipeline ~ (p=0.631 n=10).",
-		"Reading alone (parser=none/strategy=pool) takes 5.007 ms; the best configuration takes 2.00× that floor, so 50% of its wall time goes to parsing and aggregating rather than reading.",
-		"1 configuration(s) computed a WRONG answer (digest mismatch) and are excluded from the ranking however fast they ran: parser=fastjson/strategy=pool.",
+		"Overall, the best configuration (sonic/pool) is 10.0× faster than the baseline (std/perfile), 95% CI [10.0–10.0×] (p<0.001 n=10, paired by round).",
+		"The parser is the largest factor: sonic is 5.00× [5.00–5.00×] faster than std under strategy=pool (p<0.001 n=10).",
+		"The strategy is the second-largest factor: pool is 4.00× [4.00–4.00×] faster than perfile under parser=sonic (p<0.001 n=10), but pool and pipeline are tied (1.002× [0.993–1.010×], p=0.675 n=10).",
+		"Reading alone (none/pool) takes 5.007 ms; the best configuration takes 2.00× that floor, so 50% of its wall time goes to parsing and aggregating rather than reading.",
+		"1 configuration(s) computed a WRONG answer (digest mismatch) and are excluded from the ranking however fast they ran: fastjson/pool.",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("findings() = %d sentences, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
@@ -70,7 +70,8 @@ func TestFindings(t *testing.T) {
 	}
 }
 
-// An axis whose levels do not differ significantly "matters little".
+// An axis whose levels the evidence does not separate is not said to
+// matter little: the run cannot tell.
 func TestFindingsNotSignificant(t *testing.T) {
 	run := &record.Run{Count: 10, Cells: []record.Cell{
 		mkCell("std", "pool", 50, false),
@@ -82,8 +83,8 @@ func TestFindingsNotSignificant(t *testing.T) {
 	}
 	got := a.findings()
 	want := []string{
-		"Overall, the best configuration (parser=std/strategy=pool) is not significantly different from (~) the baseline (parser=std/strategy=pipeline), 95% CI [0.99–1.01×] (p=0.684 n=10).",
-		"The strategy matters little here: pool vs pipeline ~ (p=0.684 n=10).",
+		"Overall, the best configuration (pool) is not told apart from the baseline (pipeline), 95% CI [0.992–1.009×] (p=1.000 n=10, paired by round).",
+		"The evidence does not separate the strategy's levels: pipeline vs pool 1.001× [0.992–1.009×] (p=1.000 n=10); this run cannot tell whether the strategy matters at that size, which is not to say it does not.",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -106,7 +107,7 @@ func TestFailedOptimizations(t *testing.T) {
 	a := analyze(run, Options{}.withDefaults())
 	var got []string
 	for _, f := range a.failedOptimizations() {
-		got = append(got, f.what+" "+fmtRatio(f.ratio))
+		got = append(got, f.what+" "+fmtRatio(f.t.Ratio))
 	}
 	want := []string{
 		"read=mmap instead of read=readfile (the best) 1.20×",

@@ -82,9 +82,16 @@ func fmtRatio(r float64) string {
 		return "?"
 	case r >= 10:
 		return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+	case nearOne(r):
+		// Near 1, a third decimal keeps a difference of a few tenths of
+		// a percent, which paired comparisons resolve, from reading 1.00×.
+		return strconv.FormatFloat(r, 'f', 3, 64) + "×"
 	}
 	return strconv.FormatFloat(r, 'f', 2, 64) + "×"
 }
+
+// nearOne reports whether fmtRatio gives r a third decimal.
+func nearOne(r float64) bool { return r > 0.9 && r < 1.1 }
 
 // fmtSpeed says how many times faster (ratio > 1) or slower a
 // configuration is, given ratio = other's time / this one's time.
@@ -101,7 +108,11 @@ func fmtInterval(iv interval) string {
 	if !iv.ok {
 		return "n/a"
 	}
-	return "[" + strings.TrimSuffix(fmtRatio(iv.lo), "×") + "–" + fmtRatio(iv.hi) + "]"
+	lo, hi := fmtRatio(iv.lo), fmtRatio(iv.hi)
+	if nearOne(iv.lo) != nearOne(iv.hi) { // one precision for both ends
+		lo, hi = strconv.FormatFloat(iv.lo, 'f', 3, 64)+"×", strconv.FormatFloat(iv.hi, 'f', 3, 64)+"×"
+	}
+	return "[" + strings.TrimSuffix(lo, "×") + "–" + hi + "]"
 }
 
 // fmtP formats a comparison's p-value and sample sizes as benchstat does

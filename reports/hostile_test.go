@@ -293,22 +293,26 @@ func TestReportHostile(t *testing.T) {
 	sh := checkShapes(t, "report", evil, twin)
 
 	run := hostileRun(hostile)
+	a := analyze(hostileRun(hostile), Options{}.withDefaults())
+	best, base := a.best.Name, a.baseline.Name
 	want := []string{
 		"benchgrid report", "Summary", "Findings", "Factors ranked by effect", "Against the reading floor", "Failed optimizations",
-		"Environment and corpus", "Warnings", "⚠ DIGEST MISMATCH: " + literal(run.Cells[7].Name) + ", round 9",
+		"Recommendations", "The configuration", "Go settings", "Before trusting it",
 		"Matrix", "Comparisons", "Parsers at each strategy (vs std)", "Strategies at each parser (vs pool)", "Parser × strategy",
-		"Where the time goes", "Top functions of the best: " + literal(run.Cells[3].Name),
-		"Top functions of the baseline: " + literal(run.Cells[0].Name), "Charts",
+		"Where the time goes", "Top functions of the best: " + literal(best),
+		"Top functions of the baseline: " + literal(base), "Charts", "Environment and corpus", "Notes on method",
+		"Appendix A: warnings", "Digest mismatches", "Lost samples", "Cells short of samples", "Cell warnings",
+		"Adapter fallbacks", "Unavailable configurations", "Run warnings", "Profiles skipped", "Appendix B: CPU categories",
 	}
 	if !slices.Equal(sh.headings, want) {
 		t.Errorf("headings:\n got: %q\nwant: %q", sh.headings, want)
 	}
 	for _, want := range []string{
 		// Data shows as itself.
-		"| " + literal(run.Cells[3].Name),
+		"| " + literal(best),
 		"benchgrid run -filter std|sonic " + literal(run.Env.Args[4]),
 		// The refused profile is a warning, the missing one a problem.
-		"Profile ../" + literal(hostile("refused")) + " of " + literal(run.Cells[3].Name) + ` skipped: refused: a ".." in the path`,
+		"Profile ../" + literal(hostile("refused")) + " of " + literal(best) + ` skipped: refused: a ".." in the path`,
 		"profiles/" + literal(fileName(hostile("missing"))) + ": missing",
 		// Each failure shows its cause first, then its reason.
 		literal(hostile("cause"+string(record.FailResource))) + " (" + literal(hostile("reason"+string(record.FailResource))) + ")",

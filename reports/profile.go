@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"benchgrid/record"
+
 	"github.com/google/pprof/profile"
 )
 
@@ -46,8 +47,11 @@ func (c category) String() string {
 	return categoryNames[c]
 }
 
-// categoryRules map function-name prefixes to categories. A function
-// belongs to the first rule with a matching prefix.
+// categoryRules map function-name prefixes to categories: the one table
+// the report classifies by — the attribution of CPU time, the chart, the
+// top-functions tables and Appendix B — so that moving a package (say,
+// benchgrid/parsers to benchgrid/workloads/…) is one change here. A
+// function belongs to the first rule with a matching prefix.
 var categoryRules = []struct {
 	cat      category
 	prefixes []string
@@ -60,12 +64,18 @@ var categoryRules = []struct {
 	{catJSON, []string{
 		"encoding/json.", "github.com/bytedance/sonic", "github.com/valyala/fastjson",
 		"github.com/minio/simdjson-go", "github.com/goccy/go-json", "github.com/json-iterator/go",
-		"github.com/buger/jsonparser", "github.com/tidwall/gjson", "benchgrid/workload/strictjson",
-		"benchgrid/parsers", "benchgrid/workload.ParseInt", "benchgrid/workload.AppendUnescaped",
+		"github.com/buger/jsonparser", "github.com/tidwall/gjson",
+		// sonic's JIT-compiled decoders and encoders, and its native
+		// (C, assembled) routines, which carry no package path.
+		"sonic.jit.", "_f64toa", "_f32toa", "_get_by_path", "_html_escape", "_i64toa", "_lspace", "_quote",
+		"_skip_array", "_skip_number", "_skip_one", "_skip_object", "_u64toa", "_unquote", "_validate_one",
+		"_validate_utf8", "_vnumber", "_vsigned", "_vunsigned", "_vstring", "_value", "_parse_with_padding",
+		"benchgrid/workload/strictjson",
+		"benchgrid/workloads/events/parsers", "benchgrid/workloads/query/adapters",
 		"unicode/utf8.", "unicode/utf16.",
 	}},
 	{catAggregate, []string{
-		"benchgrid/workload.(*Tally)", "runtime.map", "internal/runtime/maps.",
+		"benchgrid/workloads/events.(*Tally)", "benchgrid/workloads/query.", "runtime.map", "internal/runtime/maps.",
 	}},
 	{catGC, []string{
 		"runtime.gc", "runtime.scan", "runtime.mark", "runtime.greyobject", "runtime.findObject",
@@ -125,21 +135,100 @@ func frames(s *profile.Sample) []string {
 // frame count as other.
 func attribute(p *profile.Profile) [numCategories]int64 {
 	var out [numCategories]int64
+	for _, cats := range leafCategories(p) {
+		for c, v := range cats {
+			out[c] += v
+		}
+	}
+	return out
+}
+
+// sampleCategory is the category attribute gives a sample.
+func sampleCategory(fr []string) category {
+	for _, fn := range fr {
+		if c, ok := categorize(fn); ok {
+			return c
+		}
+	}
+	return catOther
+}
+
+// leafCategories returns, per leaf function (a sample's innermost frame),
+// its flat CPU time by the category attribute gave each of its samples:
+// the top-functions tables show these, so that they agree with the
+// attribution (runtime.memmove under sonic counts as JSON in both).
+func leafCategories(p *profile.Profile) map[string][numCategories]int64 {
+	out := map[string][numCategories]int64{}
 	vi := valueIndex(p)
 	for _, s := range p.Sample {
 		if vi >= len(s.Value) {
 			continue
 		}
-		cat := catOther
-		for _, fn := range frames(s) {
-			if c, ok := categorize(fn); ok {
-				cat = c
-				break
-			}
+		fr := frames(s)
+		leaf := "(unknown)"
+		if len(fr) > 0 {
+			leaf = fr[0]
 		}
-		out[cat] += s.Value[vi]
+		cats := out[leaf]
+		cats[sampleCategory(fr)] += s.Value[vi]
+		out[leaf] = cats
 	}
 	return out
+}
+
+// categoryOf names the categories of a function's flat time: the one
+// category, or the shares when its samples went to several ("JSON parse &
+// validate 75%, other 25%").
+func categoryOf(cats [numCategories]int64) string {
+	var total int64
+	for _, v := range cats {
+		total += v
+	}
+	var parts []string
+	for c, v := range cats {
+		if v == 0 {
+			continue
+		}
+		if v == total {
+			return category(c).String()
+		}
+		parts = append(parts, fmt.Sprintf("%s %.0f%%", category(c), 100*float64(v)/float64(total)))
+	}
+	if len(parts) == 0 {
+		return catOther.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// categoryShare returns the share, in percent, of c's profiled CPU time
+// that went to cat, and false when c has no readable CPU profile.
+func (a *analysis) categoryShare(c *cellStat, cat category) (float64, bool) {
+	for _, cp := range a.profiles {
+		if cp.cell != c || cp.prof == nil {
+			continue
+		}
+		cats := attribute(cp.prof)
+		var total int64
+		for _, v := range cats {
+			total += v
+		}
+		if total == 0 {
+			return 0, false
+		}
+		return 100 * float64(cats[cat]) / float64(total), true
+	}
+	return 0, false
+}
+
+// writeCategories writes Appendix B: the function-name prefixes of each
+// category.
+func writeCategories(b *strings.Builder) {
+	b.WriteString("## Appendix B: CPU categories\n\n")
+	b.WriteString("Each CPU profile sample goes to the category of its innermost (leaf-most) frame that matches one, scanning from leaf to root: so runtime.memmove called from encoding/json counts as JSON, an allocation counts as whoever allocated (unless the GC assist or mark work shows in the stack), and a map access counts as aggregation wherever it happens. The top-functions tables give each function the categories its samples went to. Categories by function-name prefix:\n\n")
+	for _, r := range categoryRules {
+		fmt.Fprintf(b, "- **%s**: %s\n", r.cat, text(strings.Join(r.prefixes, ", ")))
+	}
+	fmt.Fprintf(b, "- **%s**: everything else\n", catOther)
 }
 
 // valueIndex returns the index of the CPU time among p's sample values:

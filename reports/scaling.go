@@ -329,9 +329,14 @@ func (a *analysis) regimeFinding() string {
 	}
 	if cpu != nil && io != nil {
 		if o := a.counterpart(cpu.best, io); o != nil && o != io.best {
-			cm := compare(io.best, o, a.thr)
-			s += fmt.Sprintf("; at %s, %s's best is %s than the best there (%s)",
-				text(io.name()), text(cpu.name()), fmtSpeed(io.best.median()/o.median()), fmtP(cm))
+			t := a.pair(o, io.best)
+			if a.verdictOf(t) == "slower" {
+				s += fmt.Sprintf("; at %s, %s's best is %s %s slower than the best there (%s)",
+					text(io.name()), text(cpu.name()), fmtRatio(t.Ratio), fmtInterval(interval{t.Lo, t.Hi, t.OK}), fmtTest(t))
+			} else {
+				s += fmt.Sprintf("; at %s, %s's best cannot be told from the best there (%s, %s)",
+					text(io.name()), text(cpu.name()), fmtTestRatio(t), fmtTest(t))
+			}
 		}
 	}
 	return s + "."
@@ -502,7 +507,6 @@ func (a *analysis) writeRegimes(b *strings.Builder) {
 		b.WriteString("A regime — the cells that share the values of the regime axes (simulated latency, page cache) — is classified by its cells with as many workers as cores: if even they wait more than they compute, the work is I/O-bound.\n\n")
 		b.WriteString(strings.Join(classes, "\n") + "\n\n")
 	}
-	a.writeRecommendations(b)
 }
 
 // writeRecommendations writes, in the form of the Rust study's
@@ -517,8 +521,8 @@ func (a *analysis) writeRecommendations(b *strings.Builder) {
 	if len(known) == 0 {
 		return
 	}
-	b.WriteString("### Recommendations\n\n")
-	b.WriteString("The fastest configuration in each regime the run measured, and what it costs in the others.\n\n")
+	b.WriteString("### By regime\n\n")
+	b.WriteString("The fastest configuration in each regime the run measured (see CPU or I/O bound), and what it costs in the others, paired by round.\n\n")
 	for _, io := range []bool{false, true} {
 		for _, r := range known {
 			if r.io != io {
@@ -543,13 +547,16 @@ func (a *analysis) writeRecommendations(b *strings.Builder) {
 					fmt.Fprintf(b, " At %s it is the fastest too.", text(o.name()))
 					continue
 				}
-				cm := compare(o.best, c, a.thr)
-				verdict := fmtSpeed(o.best.median()/c.median()) + " than"
-				if !a.significant(cm) {
-					verdict = "not significantly different from (~)"
+				t := a.pair(c, o.best)
+				verdict := fmtSpeed(1/t.Ratio) + " than"
+				switch a.verdictOf(t) {
+				case "cannot tell":
+					verdict = "too few rounds to tell from"
+				case "tied":
+					verdict = "tied with"
 				}
 				fmt.Fprintf(b, " At %s it takes %s, %s the best there, %s (%s).",
-					text(o.name()), fmtDur(c.median()), verdict, text(a.configText(o.best)), fmtP(cm))
+					text(o.name()), fmtDur(c.median()), verdict, text(a.configText(o.best)), fmtTest(t))
 			}
 			b.WriteString("\n\n")
 		}

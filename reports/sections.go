@@ -1,11 +1,11 @@
 package reports
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"benchgrid/benchstats"
 	"benchgrid/record"
 )
 
@@ -134,14 +134,35 @@ func (a *analysis) writeComparisons(b *strings.Builder) {
 	}
 }
 
-// writeInteraction shows, for each level of ref's axis (each parser), its
-// speedup over ref's level (std) under every level of by (each strategy),
-// with bootstrap CIs, and says whether the advantage depends on by: it
-// does when two levels' intervals do not overlap.
-func (a *analysis) writeInteraction(b *strings.Builder, ref record.AxisValue, by axis) {
+// An interactionRow is one level of the compared axis (a parser): its
+// speedup over the reference level (std) under each level of the other
+// axis (each strategy), paired by round, and the test of whether the
+// largest and the smallest of them differ.
+type interactionRow struct {
+	level   string
+	speedup map[string]*test // by level of the other axis: ref's wall time over this level's
+	// hi and lo are the levels of the other axis with the largest and the
+	// smallest speedup, and t the contrast of the two (nil with fewer
+	// than two).
+	hi, lo string
+	t      *test
+}
+
+// An interactionTable is the interaction within one group of cells that
+// agree on every other axis.
+type interactionTable struct {
+	at   *cellStat // a cell of the group, to name it
+	cols []string
+	rows []interactionRow
+}
+
+// interactions computes, within each group of cells that differ only on
+// ref's axis and by, each level's speedup over ref's level under every
+// level of by, and whether it depends on by.
+func (a *analysis) interactions(ref record.AxisValue, by axis) []interactionTable {
 	on := axis{ref.Key}
 	keys, byKey := a.groups(on.name, by.name)
-	wrote := false
+	var out []interactionTable
 	for _, k := range keys {
 		cs := byKey[k]
 		cols := distinct(cs, by)
@@ -156,90 +177,110 @@ func (a *analysis) writeInteraction(b *strings.Builder, ref record.AxisValue, by
 		}
 		rowLevels := distinct(cs, on)
 		slices.Sort(rowLevels)
-		head := []string{text(upperFirst(on.noun()))}
-		for _, s := range cols {
-			head = append(head, text(s))
-		}
-		t := table{head: append(head, "Depends on "+text(by.noun())+"?")}
-		crossed := false // some level has a speedup under two levels of by
+		tb := interactionTable{at: cs[0], cols: cols}
+		crossed := false
 		for _, p := range rowLevels {
 			if p == ref.Value {
 				continue
 			}
-			row := []string{text(p)}
-			type ratio struct {
-				s  string
-				r  float64
-				iv interval
-			}
-			var rs []ratio
+			row := interactionRow{level: p, speedup: map[string]*test{}}
+			var hiC, loC [2]*cellStat // ref and p cells at hi and lo
 			for _, s := range cols {
 				base, c := find(ref.Value, s), find(p, s)
 				if base == nil || c == nil {
-					row = append(row, "—")
 					continue
 				}
-				r := ratio{s, base.median() / c.median(), bootstrapRatio(base.wall, c.wall, a.opts.Confidence, a.opts.Resamples, a.opts.Seed)}
-				rs = append(rs, r)
-				row = append(row, fmtRatio(r.r)+" "+fmtInterval(r.iv))
-			}
-			if len(rs) == 0 {
-				continue
-			}
-			crossed = crossed || len(rs) > 1
-			verdict := "—"
-			switch {
-			case len(rs) < 2:
-				verdict = "— (fewer than two " + text(plural(by.noun())) + ")"
-			case slices.ContainsFunc(rs, func(r ratio) bool { return !r.iv.ok }):
-				verdict = "undetermined (too few samples for an interval)"
-			default:
-				hi := slices.MaxFunc(rs, func(x, y ratio) int { return cmp.Compare(x.r, y.r) })
-				lo := slices.MinFunc(rs, func(x, y ratio) int { return cmp.Compare(x.r, y.r) })
-				if !hi.iv.overlaps(lo.iv) {
-					verdict = fmt.Sprintf("**yes**: %s under %s, %s under %s", fmtRatio(hi.r), text(hi.s), fmtRatio(lo.r), text(lo.s))
-				} else {
-					verdict = "no: the intervals overlap"
+				t := a.pair(base, c)
+				row.speedup[s] = t
+				if row.hi == "" || t.Ratio > row.speedup[row.hi].Ratio {
+					row.hi, hiC = s, [2]*cellStat{base, c}
+				}
+				if row.lo == "" || t.Ratio < row.speedup[row.lo].Ratio {
+					row.lo, loC = s, [2]*cellStat{base, c}
 				}
 			}
-			row = append(row, verdict)
-			t.add(row...)
+			if len(row.speedup) == 0 {
+				continue
+			}
+			if len(row.speedup) > 1 {
+				crossed = true
+				// log(ref_hi/p_hi) − log(ref_lo/p_lo), round by round.
+				row.t = a.contrast([]*cellStat{hiC[0], loC[1]}, []*cellStat{hiC[1], loC[0]})
+			}
+			tb.rows = append(tb.rows, row)
 		}
-		if !crossed || len(cols) < 2 {
-			continue
+		if crossed && len(cols) >= 2 {
+			out = append(out, tb)
 		}
-		if !wrote {
-			p, base, s := text(on.noun()), text(ref.Value), text(by.noun())
-			fmt.Fprintf(b, "Speedup of each %s over %s under each %s (%s's median over the %s's), with %.0f%% percentile-bootstrap intervals (%d resamples, seed %d). A %s's advantage depends on the %s when the intervals of its largest and smallest speedups do not overlap.\n\n",
-				p, base, s, base, p, 100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, p, s)
-			wrote = true
+	}
+	return out
+}
+
+// writeInteraction shows, for each level of ref's axis (each parser), its
+// speedup over ref's level (std) under every level of by (each strategy),
+// paired by round, and says whether the advantage depends on by: it does
+// when the ratio of its largest to its smallest speedup, round by round,
+// is separated from 1.
+func (a *analysis) writeInteraction(b *strings.Builder, ref record.AxisValue, by axis) {
+	on := axis{ref.Key}
+	tables := a.interactions(ref, by)
+	if len(tables) == 0 {
+		fmt.Fprintf(b, "The matrix does not cross %s and another %s with two or more %s.\n\n", text(ref.Value), text(on.noun()), text(plural(by.noun())))
+		return
+	}
+	p, base, s := text(on.noun()), text(ref.Value), text(by.noun())
+	fmt.Fprintf(b, "Speedup of each %s over %s under each %s, paired by round: the geometric mean of %s's wall time over the %s's in the same round, with its %.0f%% interval by bootstrap over the rounds. A %s's advantage depends on the %s when its largest speedup over its smallest, round by round, is told apart from 1 (Holm-adjusted p < α, at least %d rounds).\n\n",
+		p, base, s, base, p, 100*a.opts.Confidence, p, s, benchstats.MinSamples)
+	for _, tb := range tables {
+		head := []string{text(upperFirst(on.noun()))}
+		for _, c := range tb.cols {
+			head = append(head, text(c))
 		}
-		if len(keys) > 1 {
-			fmt.Fprintf(b, "At %s:\n\n", text(a.shortKey(cs[0], on.name, by.name)))
+		t := table{head: append(head, "Depends on "+text(by.noun())+"?")}
+		for _, r := range tb.rows {
+			row := []string{text(r.level)}
+			for _, c := range tb.cols {
+				if st := r.speedup[c]; st != nil {
+					row = append(row, fmtTestRatio(st))
+				} else {
+					row = append(row, "—")
+				}
+			}
+			var verdict string
+			switch {
+			case r.t == nil:
+				verdict = "— (fewer than two " + text(plural(by.noun())) + ")"
+			case lowN(r.t):
+				verdict = fmt.Sprintf("cannot tell (%d rounds; needs %s)", r.t.N, a.needText(r.t))
+			case a.separated(r.t):
+				verdict = fmt.Sprintf("**yes**: %s under %s, %s under %s (%s)", fmtRatio(r.speedup[r.hi].Ratio), text(r.hi), fmtRatio(r.speedup[r.lo].Ratio), text(r.lo), fmtTest(r.t))
+			default:
+				verdict = fmt.Sprintf("not shown: %s vs %s under %s and %s (%s)", fmtRatio(r.speedup[r.hi].Ratio), fmtRatio(r.speedup[r.lo].Ratio), text(r.hi), text(r.lo), fmtTest(r.t))
+			}
+			t.add(append(row, verdict)...)
+		}
+		if len(tables) > 1 {
+			fmt.Fprintf(b, "At %s:\n\n", text(a.shortKey(tb.at, on.name, by.name)))
 		}
 		t.write(b)
-	}
-	if !wrote {
-		fmt.Fprintf(b, "The matrix does not cross %s and another %s with two or more %s.\n\n", text(ref.Value), text(on.noun()), text(plural(by.noun())))
 	}
 }
 
 // A categoryRow is one cell's CPU time by category.
 type categoryRow struct {
-	cell  *cellStat
-	total int64
-	pct   [numCategories]float64
+	cell   *cellStat
+	total  int64
+	passes int
+	pct    [numCategories]float64
+	// perPass is the CPU time of each category per pass, in nanoseconds.
+	perPass [numCategories]float64
 }
 
 // writeProfiles writes "Where the time goes", from a.profiles, and
 // returns its chart.
 func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 	b.WriteString("## Where the time goes\n\n")
-	b.WriteString("CPU profiles attributed to categories. Each sample goes to the category of its innermost (leaf-most) frame that matches one, scanning from leaf to root: so runtime.memmove called from encoding/json counts as JSON, an allocation counts as whoever allocated (unless the GC assist or mark work shows in the stack), and a map access counts as aggregation wherever it happens. Categories by function-name prefix:\n\n")
-	for _, r := range categoryRules {
-		fmt.Fprintf(b, "- **%s**: %s\n", r.cat, strings.Join(r.prefixes, ", "))
-	}
-	fmt.Fprintf(b, "- **%s**: everything else\n\n", catOther)
+	b.WriteString("CPU profiles attributed to categories, each sample by the innermost frame of its stack that a category claims (Appendix B lists the categories' function-name prefixes); CPU time per pass over the corpus, and its share.\n\n")
 
 	var missing []string
 	for _, c := range a.cells {
@@ -260,9 +301,12 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 			continue
 		}
 		cats := attribute(cp.prof)
-		r := categoryRow{cell: cp.cell}
+		r := categoryRow{cell: cp.cell, passes: max(cp.passes, 1)}
 		for _, v := range cats {
 			r.total += v
+		}
+		for i, v := range cats {
+			r.perPass[i] = float64(v) / float64(r.passes)
 		}
 		if r.total == 0 {
 			problems = append(problems, cp.cell.Name+": the CPU profile has no samples")
@@ -285,9 +329,9 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 		t := table{head: head}
 		for _, r := range rows {
 			cp := byCell[r.cell]
-			row := []string{text(r.cell.Name), fmt.Sprintf("%s over %d passes", fmtDur(float64(r.total)), cp.passes)}
-			for _, p := range r.pct {
-				row = append(row, fmt.Sprintf("%.1f%%", p))
+			row := []string{text(r.cell.Name), fmt.Sprintf("%s a pass (%d passes)", fmtDur(float64(r.total)/float64(r.passes)), cp.passes)}
+			for i, p := range r.pct {
+				row = append(row, fmt.Sprintf("%s (%.0f%%)", fmtDur(r.perPass[i]), p))
 			}
 			t.add(row...)
 		}
@@ -297,11 +341,7 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 		if err != nil {
 			return nil, err
 		}
-		var names []string
-		for _, ax := range a.varying {
-			names = append(names, ax.name)
-		}
-		fmt.Fprintf(b, "![%s](%s)\n\nBars are labelled %s.\n\n", altText(ch.alt), ch.file, text(strings.Join(names, "/")))
+		fmt.Fprintf(b, "![%s](%s)\n\nBars are CPU time per pass, stacked by category, labelled as the cells are.\n\n", altText(ch.alt), ch.file)
 	}
 	if len(missing) > 0 || len(problems) > 0 {
 		b.WriteString("Profiles not available:\n\n")
@@ -327,11 +367,11 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 			continue
 		}
 		fs, total := topFuncs(cp.prof, 10)
-		t := table{head: []string{"Function", "Flat", "Flat %", "Cum", "Cum %", "Category of the name"}}
+		leaves := leafCategories(cp.prof)
+		t := table{head: []string{"Function", "Flat", "Flat %", "Cum", "Cum %", "Category (as attributed)"}}
 		for _, f := range fs {
-			cat, _ := categorize(f.name)
 			t.add(code(f.name), fmtDur(float64(f.flat)), fmt.Sprintf("%.1f%%", 100*float64(f.flat)/float64(max(total, 1))),
-				fmtDur(float64(f.cum)), fmt.Sprintf("%.1f%%", 100*float64(f.cum)/float64(max(total, 1))), cat.String())
+				fmtDur(float64(f.cum)), fmt.Sprintf("%.1f%%", 100*float64(f.cum)/float64(max(total, 1))), categoryOf(leaves[f.name]))
 		}
 		t.write(b)
 	}

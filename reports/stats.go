@@ -89,9 +89,6 @@ type interval struct {
 	ok     bool
 }
 
-// overlaps reports whether two intervals share a point.
-func (iv interval) overlaps(o interval) bool { return iv.lo <= o.hi && o.lo <= iv.hi }
-
 // bootstrapRatio is benchstats.BootstrapRatio as an interval.
 func bootstrapRatio(num, den []float64, confidence float64, resamples int, seed uint64) interval {
 	lo, hi, ok := benchstats.BootstrapRatio(num, den, confidence, resamples, seed)

@@ -566,7 +566,7 @@ func figText(f record.StudyFigures) string {
 func ratioText(tr record.StudyTrial) string {
 	s := fmtRatio(tr.Ratio)
 	if tr.Lo > 0 && tr.Hi > 0 {
-		s += " [" + strings.TrimSuffix(fmtRatio(tr.Lo), "×") + "–" + strings.TrimSuffix(fmtRatio(tr.Hi), "×") + "]"
+		s += " " + strings.Replace(fmtInterval(interval{tr.Lo, tr.Hi, true}), "×]", "]", 1)
 	}
 	return s
 }

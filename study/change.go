@@ -8,9 +8,9 @@ import (
 
 	"benchgrid/corpus"
 	"benchgrid/matrix"
-	"benchgrid/parsers"
 	"benchgrid/record"
 	"benchgrid/strategies"
+	"benchgrid/workload"
 )
 
 // Knob classes: what kind of change a candidate is.
@@ -31,10 +31,10 @@ const (
 // PGOVariant is the build variant of profile-guided optimization.
 const PGOVariant = "pgo"
 
-// Naive is the study's baseline: the naive program of the registries'
-// baseline roles (encoding/json on a goroutine per file), every other
-// axis at its default.
-func Naive() matrix.Cell { return matrix.BaselineCell() }
+// Naive is the study's baseline for w: the naive program of the baseline
+// roles (encoding/json on a goroutine per file), every other axis at its
+// default.
+func Naive(w workload.Workload) matrix.Cell { return matrix.BaselineCell(w) }
 
 // Candidates is the default list of changes, each measured alone against
 // the baseline and then on top of every configuration the study adopts,
@@ -43,28 +43,27 @@ func Naive() matrix.Cell { return matrix.BaselineCell() }
 // build), every strategy but the baseline's, every other read mode, three
 // GC settings and the build variants. PGO is not among them: the study
 // tries it last, on the final configuration.
-func Candidates() []record.StudyChange {
+func Candidates(w workload.Workload) []record.StudyChange {
 	var out []record.StudyChange
 	one := func(class, axis, value string) {
 		out = append(out, record.StudyChange{Name: axis + "=" + value, Class: class,
 			Settings: []record.StudySetting{{Axis: axis, Value: value}}})
 	}
-	naive := Naive()
-	var variantParsers []string
-	for _, p := range parsers.Names() {
-		if p == naive.Parser || p == parsers.WithRole(parsers.RoleFloor) {
+	naive := Naive(w)
+	var variantParsers []workload.Parser
+	for _, p := range w.Parsers() {
+		if p.Name == naive.Parser || p.ReadOnly {
 			continue
 		}
-		if b := parsers.NeedsBuild(p); b != "" {
+		if p.Build != "" {
 			variantParsers = append(variantParsers, p)
 			continue
 		}
-		one(ClassParser, matrix.KeyParser, p)
+		one(ClassParser, matrix.KeyParser, p.Name)
 	}
 	for _, p := range variantParsers { // after the others, as before
-		b := parsers.NeedsBuild(p)
-		out = append(out, record.StudyChange{Name: matrix.KeyParser + "=" + p + "+" + axisBuild + "=" + b, Class: ClassParser,
-			Settings: []record.StudySetting{{Axis: matrix.KeyParser, Value: p}, {Axis: axisBuild, Value: b}}})
+		out = append(out, record.StudyChange{Name: matrix.KeyParser + "=" + p.Name + "+" + axisBuild + "=" + p.Build, Class: ClassParser,
+			Settings: []record.StudySetting{{Axis: matrix.KeyParser, Value: p.Name}, {Axis: axisBuild, Value: p.Build}}})
 	}
 	for _, s := range strategies.Names() {
 		if s != naive.Strategy {
@@ -132,9 +131,13 @@ func Apply(c matrix.Cell, ch record.StudyChange) (matrix.Cell, error) {
 // jsonv2 parser exists only in a build with GOEXPERIMENT=jsonv2, and build
 // variants do not combine, so parser=jsonv2 rules out every other variant.
 // Parsers and strategies of the default build must be registered in this
-// binary; a variant's binary is asked when it is built.
-func Check(c matrix.Cell) error {
-	if b := parsers.NeedsBuild(c.Parser); b != "" && !slices.Contains(strings.Split(c.Build, "+"), b) {
+// binary (w's); a variant's binary is asked when it is built.
+func Check(w workload.Workload, c matrix.Cell) error {
+	p, err := workload.FindParser(w, c.Parser)
+	if err != nil {
+		return err
+	}
+	if b := p.Build; b != "" && !slices.Contains(strings.Split(c.Build, "+"), b) {
 		return fmt.Errorf("parser=%s needs build=%s, and build=%s does not include it", c.Parser, b, c.Build)
 	}
 	if _, err := strategies.Lookup(c.Strategy, strategies.Options{}); err != nil {
@@ -142,11 +145,6 @@ func Check(c matrix.Cell) error {
 	}
 	if _, err := corpus.ParseReadMode(string(c.Read)); err != nil {
 		return err
-	}
-	if isDefaultBuild(c.Build) {
-		if _, err := parsers.Lookup(c.Parser); err != nil {
-			return fmt.Errorf("not in this binary: %w", err)
-		}
 	}
 	return nil
 }

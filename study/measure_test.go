@@ -48,8 +48,8 @@ func TestHarnessMeasure(t *testing.T) {
 		Corpus: dir, OutDir: studyDir, Timeout: time.Minute, Seed: 7,
 		ChildCommand: []string{os.Args[0]}, ChildEnv: []string{childEnvVar + "=1"},
 	}}
-	sonic, _ := Apply(Naive(), Candidates()[0])
-	run, runDir, err := h.Measure(t.Context(), "step-1", []matrix.Cell{Naive(), sonic}, 2, nil)
+	sonic, _ := Apply(Naive(testWorkload), Candidates(testWorkload)[0])
+	run, runDir, err := h.Measure(t.Context(), "step-1", []matrix.Cell{Naive(testWorkload), sonic}, 2, nil)
 	if err != nil {
 		t.Fatalf("Measure: %v", err)
 	}

@@ -27,6 +27,7 @@ import (
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workload"
 )
 
 // A Measurer measures cells count times each, interleaved, as one run
@@ -43,6 +44,9 @@ type Measurer interface {
 type Options struct {
 	// Dir is the study folder, where study.json and preset.json go.
 	Dir string
+	// Workload is the workload studied; nil is workload.Default. The
+	// Measurer's runs must run the same one.
+	Workload workload.Workload
 	// Baseline is the configuration the study starts from; the zero
 	// value means Naive().
 	Baseline matrix.Cell
@@ -64,12 +68,19 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o *Options) setDefaults() {
+func (o *Options) setDefaults() error {
+	if o.Workload == nil {
+		w, err := workload.Open(workload.Default, nil)
+		if err != nil {
+			return err
+		}
+		o.Workload = w
+	}
 	if o.Baseline == (matrix.Cell{}) {
-		o.Baseline = Naive()
+		o.Baseline = Naive(o.Workload)
 	}
 	if o.Candidates == nil {
-		o.Candidates = Candidates()
+		o.Candidates = Candidates(o.Workload)
 	}
 	if o.Count <= 0 {
 		o.Count = 10
@@ -81,6 +92,7 @@ func (o *Options) setDefaults() {
 		o.Progress = io.Discard
 	}
 	o.Criteria = o.Criteria.withDefaults()
+	return nil
 }
 
 // Run runs the study: selection steps from the baseline until no
@@ -91,7 +103,9 @@ func (o *Options) setDefaults() {
 // interrupted study keeps what it found (marked incomplete) and Run
 // returns it with an error wrapping harness.ErrInterrupted.
 func Run(ctx context.Context, m Measurer, opts Options) (*record.Study, error) {
-	opts.setDefaults()
+	if err := opts.setDefaults(); err != nil {
+		return nil, err
+	}
 	s := &study{opts: opts, m: m, builds: map[string]map[string]string{}}
 	s.rec = &record.Study{
 		Started: opts.Now().UTC(), Count: opts.Count,
@@ -100,7 +114,7 @@ func Run(ctx context.Context, m Measurer, opts Options) (*record.Study, error) {
 		Baseline: ConfigOf(opts.Baseline), Final: ConfigOf(opts.Baseline),
 		Candidates: slices.Clone(opts.Candidates),
 	}
-	if err := Check(opts.Baseline); err != nil {
+	if err := Check(opts.Workload, opts.Baseline); err != nil {
 		return nil, fmt.Errorf("study baseline %s: %w", opts.Baseline.Name(), err)
 	}
 	err := s.run(ctx)
@@ -259,7 +273,7 @@ func (s *study) prepare(remaining []record.StudyChange) ([]Trial, []matrix.Cell)
 			t.Status, t.Reason = record.TrialSkipped, "already part of the configuration"
 		default:
 			t.Config = ConfigOf(c)
-			if err := Check(c); err != nil {
+			if err := Check(s.opts.Workload, c); err != nil {
 				t.Status, t.Reason = record.TrialSkipped, err.Error()
 				if strings.HasPrefix(err.Error(), "not in this binary") {
 					t.Status = record.TrialUnavailable

@@ -145,11 +145,11 @@ func TestForwardSelection(t *testing.T) {
 	s1, s2, s3, fin := st.Steps[0], st.Steps[1], st.Steps[2], st.Steps[3]
 
 	// Step 1: every candidate alone against the naive program.
-	if s1.Config.Name != Naive().Name() || s1.Taken != "parser=sonic" {
+	if s1.Config.Name != Naive(testWorkload).Name() || s1.Taken != "parser=sonic" {
 		t.Errorf("step 1 on %s took %q, want parser=sonic on the naive program", s1.Config.Name, s1.Taken)
 	}
-	if len(s1.Trials) != len(Candidates()) {
-		t.Errorf("step 1 has %d trials, want one per candidate (%d)", len(s1.Trials), len(Candidates()))
+	if len(s1.Trials) != len(Candidates(testWorkload)) {
+		t.Errorf("step 1 has %d trials, want one per candidate (%d)", len(s1.Trials), len(Candidates(testWorkload)))
 	}
 	if pool := trialOf(t, s1, "strategy=pool"); pool.Status != record.TrialFaster {
 		t.Errorf("step 1: strategy=pool %s, want faster alone", pool.Status)
@@ -192,7 +192,7 @@ func TestForwardSelection(t *testing.T) {
 		t.Errorf("final step %s took %q, want build=pgo", fin.Kind, fin.Taken)
 	}
 	last := m.cells[len(m.cells)-1]
-	if len(last) != 3 || last[0].Name() != Naive().Name() || last[2].Build != "pgo" {
+	if len(last) != 3 || last[0].Name() != Naive(testWorkload).Name() || last[2].Build != "pgo" {
 		t.Errorf("final cells = %v, want baseline, final, final+pgo", last)
 	}
 	if st.Final.Parser != "sonic" || st.Final.GOGC != "400" || st.Final.Build != "pgo" {
@@ -235,7 +235,7 @@ func checkPreset(t *testing.T, path string, want record.StudyConfig) {
 
 func TestPresetRoundTrip(t *testing.T) {
 	for _, c := range []matrix.Cell{
-		Naive(),
+		Naive(testWorkload),
 		{Parser: "sonic", Strategy: "pool", Read: "reuse", GOGC: "off", GOMEMLIMIT: "1GiB", Build: "default"},
 		{Parser: "jsonv2", Strategy: "errgroup", Read: "mmap", GOGC: "400", Build: "jsonv2+pgo"},
 		{Parser: "goccy", Strategy: "pool", Workers: 4, Read: "readfile", GOMAXPROCS: 2, Build: "goamd64v3"},
@@ -264,7 +264,7 @@ func TestPresetRoundTrip(t *testing.T) {
 
 func TestApplyCheck(t *testing.T) {
 	byName := map[string]record.StudyChange{}
-	for _, ch := range Candidates() {
+	for _, ch := range Candidates(testWorkload) {
 		byName[ch.Name] = ch
 	}
 	apply := func(c matrix.Cell, names ...string) matrix.Cell {
@@ -288,15 +288,15 @@ func TestApplyCheck(t *testing.T) {
 		{[]string{"build=goamd64v3", "parser=jsonv2+build=jsonv2"}, "parser=jsonv2/strategy=perfile/workers=files/read=readfile/gogc=100/gomemlimit=off/build=jsonv2", true},
 	}
 	for _, tt := range tests {
-		c := apply(Naive(), tt.changes...)
+		c := apply(Naive(testWorkload), tt.changes...)
 		if c.Name() != tt.want {
 			t.Errorf("Apply(naive, %v) = %s, want %s", tt.changes, c.Name(), tt.want)
 		}
-		if err := Check(c); (err == nil) != tt.ok {
+		if err := Check(testWorkload, c); (err == nil) != tt.ok {
 			t.Errorf("Check(%s) = %v, want ok %v", c.Name(), err, tt.ok)
 		}
 	}
-	if _, err := Apply(Naive(), record.StudyChange{Name: "x", Settings: []record.StudySetting{{Axis: "colour", Value: "red"}}}); err == nil {
+	if _, err := Apply(Naive(testWorkload), record.StudyChange{Name: "x", Settings: []record.StudySetting{{Axis: "colour", Value: "red"}}}); err == nil {
 		t.Error("Apply(unknown axis) = nil error, want one")
 	}
 	if got := pgoChange("jsonv2").Settings[0].Value; got != "jsonv2+pgo" {
@@ -409,7 +409,7 @@ func TestInterrupted(t *testing.T) {
 // and the axis table, in the order the study has always tried them.
 func TestCandidatesFromRegistries(t *testing.T) {
 	var got []string
-	for _, ch := range Candidates() {
+	for _, ch := range Candidates(testWorkload) {
 		got = append(got, ch.Name)
 	}
 	want := []string{

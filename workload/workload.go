@@ -1,311 +1,275 @@
-// Package workload is the `events` contract of docs/events.md: what
-// one file contributes, how contributions add up, and the canonical bytes of
-// the result. Parser adapters (package parsers) fill a Batch per file; a
-// Tally adds up good and bad files per worker; tallies merge into a Result.
+// Package workload says what benchgrid measures: a Workload is a question
+// asked of every input file of a corpus, whose answer is defined to the
+// byte, so that every parser × strategy configuration can be held to the
+// same answer. Workloads are registered by name, beside parsers and
+// strategies: `events` (docs/events.md), `query` (docs/query.md), or a
+// user's own (docs/own-workload.md).
+//
+// A Workload offers parser adapters; a Pass is one run of one adapter over
+// a corpus; each goroutine of the pass counts the files it processes on its
+// own Counter, and the pass merges the counters into an Outcome. The
+// harness, the child protocol, results and reports know workloads only
+// through this package.
 //
 // It sits after package corpus in benchgrid's flow and knows nothing about
 // concurrency or timing.
 package workload
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 )
 
-// An Event is what the workload reads of one event. Its byte slices may
-// alias the input or a parser's memory: they stay valid until the Batch that
-// holds the event is committed to a Tally.
-type Event struct {
-	Type      []byte
-	Repo      []byte
-	CreatedAt []byte
-	ActorID   int64
-	// PushSize is payload.size for a PushEvent and 0 otherwise.
-	PushSize int64
+// A Workload is one question asked of every input of a corpus.
+type Workload interface {
+	// Name is the workload's registered name: "events", "query", or a
+	// user's.
+	Name() string
+	// IsInput reports whether a regular file of this base name is one of
+	// the workload's inputs; other files are not visited.
+	IsInput(name string) bool
+	// Parsers describes the workload's adapters in their conventional
+	// order: the reference first, the read-only floor last.
+	Parsers() []Parser
+	// NewPass prepares one pass of the adapter named parser. It fails for
+	// an unknown name, and with an error wrapping ErrUnavailable when the
+	// adapter cannot run in this binary or cannot serve this workload's
+	// configuration (naming the reason).
+	NewPass(parser string) (Pass, error)
 }
 
-// A Batch holds one file's events until the file is known to be good, so
-// that a bad file never contributes a partial count.
-type Batch struct {
-	Events []Event
-	// Fallback, when set by an adapter, says that this file went beyond
-	// what the adapter's parser can do (say, its nesting limit) and was
-	// decoded another way, and why. Tallies count fallbacks by reason so
-	// that reports can say so: a fallback is never silent.
-	Fallback string
-	arena    []byte
+// A Parser describes one of a workload's adapters.
+type Parser struct {
+	// Name is the adapter's short name, used in flags, result names and
+	// file names alike.
+	Name string
+	// Text is a one-line description for help texts and reports.
+	Text string
+	// Roles are the parts the adapter plays in a run.
+	Roles []Role
+	// Build is the build variant the adapter exists in, or "" when every
+	// build has it (jsonv2 needs GOEXPERIMENT=jsonv2).
+	Build string
+	// ReadOnly says that the adapter only reads inputs and computes no
+	// answer: the floor every configuration is measured against.
+	ReadOnly bool
 }
 
-// Reset empties the batch, keeping its memory.
-func (b *Batch) Reset() {
-	b.Events = b.Events[:0]
-	b.Fallback = ""
-	b.arena = b.arena[:0]
+// A Role is a part an adapter plays in a run. A role is played by one
+// adapter at most.
+type Role string
+
+// The roles.
+const (
+	// RoleReference computes, with the reference strategy, the answer
+	// every configuration is checked against.
+	RoleReference Role = "reference"
+	// RoleBaseline is the naive program's adapter, which improvements are
+	// measured from.
+	RoleBaseline Role = "baseline"
+	// RoleFloor only reads: its cells are the I/O floor of the others.
+	RoleFloor Role = "floor"
+	// RoleVersus is the level a report compares the other adapters
+	// against.
+	RoleVersus Role = "versus"
+)
+
+// A Pass is one run of one adapter over a corpus.
+type Pass interface {
+	// NewCounter makes the state of one goroutine: a reused parser,
+	// scratch buffers and a tally of its own. A Counter is used by one
+	// goroutine at a time.
+	NewCounter() (Counter, error)
+	// Outcome merges the counters this pass made, once every goroutine
+	// using them has finished.
+	Outcome(counters []Counter) *Outcome
 }
 
-// Add appends an event.
-func (b *Batch) Add(e Event) { b.Events = append(b.Events, e) }
-
-// Keep copies s into the batch's own memory and returns the copy, for
-// strings whose backing memory will not outlive the parse.
-func (b *Batch) Keep(s []byte) []byte {
-	if cap(b.arena)-len(b.arena) < len(s) {
-		// A new arena: earlier copies keep the old one alive.
-		b.arena = make([]byte, 0, max(2*cap(b.arena), len(s), 4096))
-	}
-	start := len(b.arena)
-	b.arena = append(b.arena, s...)
-	return b.arena[start:len(b.arena):len(b.arena)]
+// A Counter counts the inputs one goroutine processes.
+type Counter interface {
+	// Count counts one input whose bytes were read: data is all of it
+	// (its on-disk size is len(data)) and stays valid only during the
+	// call. A bad input is counted as bad, never returned.
+	Count(path string, data []byte)
+	// Unreadable counts an input of size bytes that could not be read
+	// because of the input (never because the program ran out of a
+	// resource: that fails the pass before it gets here).
+	Unreadable(path string, size int64, err error)
 }
 
-// A BadInput is a file that contributed nothing but its size, with the
-// reason it was bad.
+// An Outcome is what a pass counted over a corpus.
+type Outcome struct {
+	// Files, BadFiles and Bytes count inputs, inputs that were bad or
+	// unreadable, and the inputs' on-disk bytes.
+	Files, BadFiles, Bytes int64
+	// Documents and BadDocuments count the units the workload judges
+	// good or bad: files for events, documents (NDJSON lines) for query.
+	// A read-only pass counts Documents when it can tell them without
+	// parsing, and no BadDocuments.
+	Documents, BadDocuments int64
+	// Canonical is the answer's canonical bytes, one line ending in a
+	// newline; nil for a read-only adapter, which computes no answer.
+	Canonical []byte
+	// Summary is a short human description of the answer, for messages.
+	Summary string
+	// Bad lists bad inputs or documents with their reasons, in the order
+	// they were met: possibly only the first ones (see BadReasons for the
+	// counts).
+	Bad []BadInput
+	// BadReasons counts bad documents (and files) by reason.
+	BadReasons map[string]int64
+	// Fallbacks counts inputs an adapter decoded another way, by reason
+	// (say, beyond its parser's nesting limit): a fallback is never
+	// silent.
+	Fallbacks map[string]int64
+}
+
+// A BadInput is a bad input or document, with the reason it was bad.
 type BadInput struct {
+	// Path is the input's path, with ":LINE" for one line of a file of
+	// several documents.
 	Path   string
 	Reason string
 }
 
-// A Tally adds up the contributions of the files one worker processed.
-// The zero value is ready to use. A Tally is not safe for concurrent use:
-// give each worker its own and Merge them at the end.
-type Tally struct {
-	Files        int64
-	BadFiles     int64
-	Bytes        int64
-	Events       int64
-	PushCommits  int64
-	MaxCreatedAt string
-	ByType       map[string]int64
-	Repos        map[string]int64
-	Actors       map[int64]struct{}
-	// Bad lists the bad inputs in the order they were met.
-	Bad []BadInput
-	// Fallbacks counts files an adapter decoded another way, by reason
-	// (see Batch.Fallback).
-	Fallbacks map[string]int64
+// ErrUnavailable marks an adapter that cannot run in this binary or cannot
+// serve a workload's configuration; errors from NewPass wrap it.
+var ErrUnavailable = errors.New("parser unavailable")
+
+// A Definition registers a workload.
+type Definition struct {
+	// Name is the workload's name, as `-workload` takes it.
+	Name string
+	// Text is a one-line description.
+	Text string
+	// ConfigFlag names the flag that gives the workload its configuration
+	// ("query" for -query FILE), or "" when it takes none.
+	ConfigFlag string
+	// Open makes the workload from its configuration: the bytes of the
+	// file ConfigFlag names, or nil. Its errors are usage errors naming
+	// the problem.
+	Open func(config []byte) (Workload, error)
 }
 
-// init makes the maps, with no size hint: a worker that lives for one
-// file (the perfile strategy) must not pay for a large table, and a
-// long-lived one grows its maps once.
-func (t *Tally) init() {
-	if t.ByType == nil {
-		t.ByType = make(map[string]int64)
-		t.Repos = make(map[string]int64)
-		t.Actors = make(map[int64]struct{})
+var (
+	mu          sync.Mutex
+	definitions = map[string]Definition{}
+)
+
+// Register adds a workload definition; it panics when the name is taken or
+// the definition is incomplete.
+func Register(d Definition) {
+	mu.Lock()
+	defer mu.Unlock()
+	if d.Name == "" || d.Open == nil {
+		panic("workload: incomplete definition")
 	}
+	if _, dup := definitions[d.Name]; dup {
+		panic("workload: duplicate workload " + d.Name)
+	}
+	definitions[d.Name] = d
 }
 
-// AddGood counts a good file of size bytes and all the events of b.
-func (t *Tally) AddGood(size int64, b *Batch) {
-	t.init()
-	t.countFallback(b)
-	t.Files++
-	t.Bytes += size
-	t.Events += int64(len(b.Events))
-	for i := range b.Events {
-		e := &b.Events[i]
-		t.PushCommits += e.PushSize
-		t.Actors[e.ActorID] = struct{}{}
-		// m[string(b)] lookups do not allocate; only a new key does.
-		if n, ok := t.ByType[string(e.Type)]; ok {
-			t.ByType[string(e.Type)] = n + 1
-		} else {
-			t.ByType[string(e.Type)] = 1
+// Default is the workload a command runs when none is named: the built-in
+// events workload.
+const Default = "events"
+
+// Lookup returns the definition registered as name.
+func Lookup(name string) (Definition, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	d, ok := definitions[name]
+	if !ok {
+		return Definition{}, fmt.Errorf("unknown workload %q (have %v)", name, names())
+	}
+	return d, nil
+}
+
+// Names lists the registered workloads, sorted.
+func Names() []string {
+	mu.Lock()
+	defer mu.Unlock()
+	return names()
+}
+
+func names() []string {
+	out := make([]string, 0, len(definitions))
+	for n := range definitions {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Open looks up the workload registered as name and opens it with config.
+func Open(name string, config []byte) (Workload, error) {
+	d, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if d.ConfigFlag == "" && len(config) > 0 {
+		return nil, fmt.Errorf("workload %s takes no configuration", name)
+	}
+	if d.ConfigFlag != "" && len(config) == 0 {
+		return nil, fmt.Errorf("workload %s needs -%s FILE", name, d.ConfigFlag)
+	}
+	w, err := d.Open(config)
+	if err != nil {
+		return nil, fmt.Errorf("workload %s: %w", name, err)
+	}
+	return w, nil
+}
+
+// WithRole returns the name of w's adapter that plays role, or "".
+func WithRole(w Workload, role Role) string {
+	for _, p := range w.Parsers() {
+		if slices.Contains(p.Roles, role) {
+			return p.Name
 		}
-		if n, ok := t.Repos[string(e.Repo)]; ok {
-			t.Repos[string(e.Repo)] = n + 1
-		} else {
-			t.Repos[string(e.Repo)] = 1
+	}
+	return ""
+}
+
+// ParserNames lists w's adapters in their conventional order.
+func ParserNames(w Workload) []string {
+	ps := w.Parsers()
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// FindParser returns the description of w's adapter named name.
+func FindParser(w Workload, name string) (Parser, error) {
+	for _, p := range w.Parsers() {
+		if p.Name == name {
+			return p, nil
 		}
-		if string(e.CreatedAt) > t.MaxCreatedAt {
-			t.MaxCreatedAt = string(e.CreatedAt)
-		}
 	}
+	return Parser{}, fmt.Errorf("unknown parser %q for workload %s (have %v)", name, w.Name(), ParserNames(w))
 }
 
-func (t *Tally) countFallback(b *Batch) {
-	if b == nil || b.Fallback == "" {
-		return
-	}
-	if t.Fallbacks == nil {
-		t.Fallbacks = make(map[string]int64)
-	}
-	t.Fallbacks[b.Fallback]++
+// A Spec names a workload and its configuration, as a child process's
+// spec and a results file carry it.
+type Spec struct {
+	Name string `json:"name"`
+	// Config is the configuration file's bytes (a query file), or nil.
+	Config []byte `json:"config,omitempty"`
 }
 
-// AddBad counts a bad file of size bytes; reason says why it is bad. b,
-// when not nil, is the batch the adapter filled before it found the file
-// bad; only its Fallback is counted.
-func (t *Tally) AddBad(path string, size int64, reason error, b *Batch) {
-	t.countFallback(b)
-	t.Files++
-	t.BadFiles++
-	t.Bytes += size
-	t.Bad = append(t.Bad, BadInput{Path: path, Reason: reason.Error()})
+// Open opens the workload s names; an empty name is Default.
+func (s Spec) Open() (Workload, error) {
+	name := s.Name
+	if name == "" {
+		name = Default
+	}
+	return Open(name, s.Config)
 }
 
-// AddRead counts a file that was only read (the `none` pseudo-parser).
-func (t *Tally) AddRead(size int64) {
-	t.Files++
-	t.Bytes += size
-}
-
-// Merge adds o's contributions to t.
-func (t *Tally) Merge(o *Tally) {
-	t.init()
-	t.Files += o.Files
-	t.BadFiles += o.BadFiles
-	t.Bytes += o.Bytes
-	t.Events += o.Events
-	t.PushCommits += o.PushCommits
-	t.MaxCreatedAt = max(t.MaxCreatedAt, o.MaxCreatedAt)
-	for k, v := range o.ByType {
-		t.ByType[k] += v
-	}
-	for k, v := range o.Repos {
-		t.Repos[k] += v
-	}
-	for k := range o.Actors {
-		t.Actors[k] = struct{}{}
-	}
-	t.Bad = append(t.Bad, o.Bad...)
-	for k, v := range o.Fallbacks {
-		if t.Fallbacks == nil {
-			t.Fallbacks = make(map[string]int64)
-		}
-		t.Fallbacks[k] += v
-	}
-}
-
-// A RepoCount is one entry of Result.TopRepos.
-type RepoCount struct {
-	Name   string
-	Events int64
-}
-
-// A Result is the workload's answer over a whole corpus.
-type Result struct {
-	Files          int64
-	BadFiles       int64
-	Bytes          int64
-	Events         int64
-	PushCommits    int64
-	DistinctActors int64
-	MaxCreatedAt   string
-	ByType         map[string]int64
-	TopRepos       []RepoCount
-}
-
-// TopRepoCount is how many repositories Result.TopRepos lists at most.
-const TopRepoCount = 10
-
-// Result computes the result of everything t has counted.
-func (t *Tally) Result() Result {
-	r := Result{
-		Files:          t.Files,
-		BadFiles:       t.BadFiles,
-		Bytes:          t.Bytes,
-		Events:         t.Events,
-		PushCommits:    t.PushCommits,
-		DistinctActors: int64(len(t.Actors)),
-		MaxCreatedAt:   t.MaxCreatedAt,
-		ByType:         make(map[string]int64, len(t.ByType)),
-	}
-	for k, v := range t.ByType {
-		r.ByType[k] = v
-	}
-	r.TopRepos = make([]RepoCount, 0, len(t.Repos))
-	for name, n := range t.Repos {
-		r.TopRepos = append(r.TopRepos, RepoCount{name, n})
-	}
-	sort.Slice(r.TopRepos, func(i, j int) bool {
-		a, b := r.TopRepos[i], r.TopRepos[j]
-		if a.Events != b.Events {
-			return a.Events > b.Events
-		}
-		return a.Name < b.Name // Go compares strings bytewise
-	})
-	if len(r.TopRepos) > TopRepoCount {
-		r.TopRepos = r.TopRepos[:TopRepoCount:TopRepoCount]
-	}
-	return r
-}
-
-// Canonical returns the result's canonical bytes: one line of compact JSON
-// with members in the contract's order and a trailing newline.
-func (r Result) Canonical() []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `{"files":%d,"bad_files":%d,"bytes":%d,"events":%d,"push_commits":%d,"distinct_actors":%d,"max_created_at":`,
-		r.Files, r.BadFiles, r.Bytes, r.Events, r.PushCommits, r.DistinctActors)
-	appendString(&b, r.MaxCreatedAt)
-	b.WriteString(`,"by_type":{`)
-	types := make([]string, 0, len(r.ByType))
-	for k := range r.ByType {
-		types = append(types, k)
-	}
-	sort.Strings(types)
-	for i, k := range types {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		appendString(&b, k)
-		fmt.Fprintf(&b, ":%d", r.ByType[k])
-	}
-	b.WriteString(`},"top_repos":[`)
-	for i, rc := range r.TopRepos {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`{"name":`)
-		appendString(&b, rc.Name)
-		fmt.Fprintf(&b, `,"events":%d}`, rc.Events)
-	}
-	b.WriteString("]}\n")
-	return b.Bytes()
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string escaped as JSON requires and
-// nothing more (as JSON.stringify and RFC 8785 do): encoding/json's default
-// escaping of <, >, &, U+2028 and U+2029 is deliberately not used.
-func appendString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
-}
-
-// Summary is a short human description of r, for messages.
-func (r Result) Summary() string {
-	return fmt.Sprintf("%d files (%d bad), %d bytes, %d events", r.Files, r.BadFiles, r.Bytes, r.Events)
-}
+// IsDefault reports whether s is the default workload with no
+// configuration.
+func (s Spec) IsDefault() bool { return (s.Name == "" || s.Name == Default) && len(s.Config) == 0 }

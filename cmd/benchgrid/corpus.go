@@ -83,7 +83,7 @@ func runCorpusDescribe(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() != 1 {
 		return usagef("corpus describe: want one corpus directory")
 	}
-	st, skipped, err := corpus.DescribeSkipping(ctx, fs.Arg(0))
+	st, skipped, err := corpus.DescribeSkipping(ctx, fs.Arg(0), nil)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,7 +47,7 @@ import (
 	"syscall"
 
 	"benchgrid/child"
-	"benchgrid/processor"
+	_ "benchgrid/workloads/builtin" // the built-in workloads and their adapters
 )
 
 func main() { os.Exit(benchgrid()) }
@@ -144,7 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case child.Subcommand: // hidden: one sample, run by the harness in a fresh process
 		return runChild(ctx, os.Stdin, stdout)
 	case child.ParsersSubcommand: // hidden: which parsers this binary can run, as JSON
-		return json.NewEncoder(stdout).Encode(processor.ParserAvailability())
+		return child.ParsersMain(os.Stdin, stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"benchgrid/corpus"
-	"benchgrid/parsers"
 	"benchgrid/processor"
 	"benchgrid/strategies"
 	"benchgrid/workload"
@@ -17,14 +16,15 @@ import (
 
 func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("process", stderr)
-	parser := fs.String("parser", parsers.WithRole(parsers.RoleReference), "JSON parser adapter")
+	wf := addWorkloadFlags(fs)
+	parser := fs.String("parser", "", "JSON parser adapter (default: the workload's reference)")
 	strategy := fs.String("strategy", strategies.WithRole(strategies.RoleVersus), "concurrency strategy")
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
 	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse or mmap")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR")
+		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-v] DIR")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -37,8 +37,15 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
+	_, w, err := wf.spec()
+	if err != nil {
+		return err
+	}
+	if *parser == "" {
+		*parser = workload.WithRole(w, workload.RoleReference)
+	}
 	proc, err := processor.New(processor.Config{
-		Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
+		Workload: w, Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
 	})
 	if errors.Is(err, workload.ErrUnavailable) {
 		return err // a valid command line; the parser cannot run here
@@ -46,7 +53,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
-	files, skipped, err := corpus.ListSkipping(ctx, fs.Arg(0))
+	files, skipped, err := corpus.ListSkipping(ctx, fs.Arg(0), w.IsInput)
 	if err != nil {
 		return err
 	}
@@ -66,10 +73,10 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "fallback: %s: %s\n", plural(tally.Fallbacks[reason], "file"), reason)
 	}
 	if proc.ReadOnly() {
-		fmt.Fprintf(stderr, "parser %s computes no result: read %d files, %d bytes\n", *parser, tally.Files, tally.Bytes)
+		fmt.Fprintf(stderr, "parser %s computes no result: %s\n", *parser, tally.Summary)
 		return nil
 	}
-	_, err = stdout.Write(tally.Result().Canonical())
+	_, err = stdout.Write(tally.Canonical)
 	return err
 }
 

@@ -20,6 +20,7 @@ import (
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workload"
 )
 
 // runFlags are the matrix and measurement flags shared by run and study.
@@ -34,6 +35,7 @@ type runFlags struct {
 	fs                                    *flag.FlagSet
 	seed                                  *uint64
 	pgoProfile                            *string
+	work                                  *workloadFlags
 }
 
 func addRunFlags(fs *flag.FlagSet) *runFlags {
@@ -42,6 +44,7 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 		axes[a.Key] = fs.String(a.Flag, "", a.Usage)
 	}
 	return &runFlags{
+		work:       addWorkloadFlags(fs),
 		axes:       axes,
 		corpus:     fs.String("corpus", "", "corpus folder (default: the generated default corpus)"),
 		config:     fs.String("config", "", "JSON matrix file (strict: unknown keys are errors); flags given too override it"),
@@ -67,6 +70,9 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 func (f *runFlags) matrix() (matrix.Matrix, error) {
 	m, err := f.mergedMatrix()
 	if err != nil {
+		return m, err
+	}
+	if _, m.Workload, err = f.work.spec(); err != nil {
 		return m, err
 	}
 	if err := m.Check(); err != nil {
@@ -128,9 +134,16 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 		}
 		return opts, src, usageError{err: err}
 	}
+	spec, w, err := f.work.spec()
+	if err != nil {
+		return opts, src, err
+	}
 	src = harness.DefaultCorpusSource()
-	if *f.corpus != "" {
+	switch {
+	case *f.corpus != "":
 		src = harness.GivenCorpus(*f.corpus)
+	case w.Name() != workload.Default:
+		return opts, src, usagef("the %s workload needs -corpus DIR: the default corpus is for the %s workload", w.Name(), workload.Default)
 	}
 	if err := checkOut(*f.out, src); err != nil {
 		return opts, src, err
@@ -139,7 +152,7 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 		return opts, src, fmt.Errorf("-out: %w", err)
 	}
 	opts = harness.Options{
-		Matrix: m, Corpus: src.Dir, Count: count, Adaptive: adaptive, Timeout: *f.timeout,
+		Workload: spec, Matrix: m, Corpus: src.Dir, Count: count, Adaptive: adaptive, Timeout: *f.timeout,
 		Profiles: matrix.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
 		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
 	}
@@ -249,7 +262,7 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 		cost = harness.AssumedCorpusCost(files, bytes)
 		fmt.Fprintf(stdout, "WOULD GENERATE %s: %d files, about %s (a dry run does not)\n", src.Dir, files, corpus.FormatBytes(bytes))
 	} else {
-		_, skipped, measured, err := harness.MeasureCorpus(ctx, opts.Corpus)
+		_, skipped, measured, err := harness.MeasureCorpus(ctx, opts.Corpus, opts.Matrix.Workload.IsInput)
 		if err != nil {
 			return err
 		}
@@ -257,7 +270,7 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 			fmt.Fprintf(stdout, "SKIPPED %s: %s\n", sk.Path, sk.Reason)
 		}
 		if measured.Files == 0 {
-			return fmt.Errorf("corpus %s: no .json inputs", opts.Corpus)
+			return fmt.Errorf("corpus %s: no inputs of the %s workload", opts.Corpus, opts.Matrix.Workload.Name())
 		}
 		cost = measured
 	}

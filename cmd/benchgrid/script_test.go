@@ -13,6 +13,7 @@ import (
 
 	"benchgrid/child"
 	"benchgrid/processor"
+	"benchgrid/workloads/events"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -81,7 +82,7 @@ func TestChildDispatch(t *testing.T) {
 //	[parser:NAME]            NAME is a parser this binary can run
 //	[root]                   running as root, who can read any folder
 func TestScripts(t *testing.T) {
-	availability := processor.ParserAvailability()
+	availability := processor.ParserAvailability(events.Workload{})
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,

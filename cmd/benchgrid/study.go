@@ -15,6 +15,7 @@ import (
 	"benchgrid/record"
 	"benchgrid/reports"
 	"benchgrid/study"
+	"benchgrid/workload"
 )
 
 // quickCount is -quick's samples per configuration; its corpus is
@@ -35,9 +36,10 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample")
 	minGain := addFloat(fs, "min-gain", study.DefaultMinGain, "smallest gain adopted, as a `fraction` of the median (0.01: 1% faster)", fraction)
 	profiles := fs.String("profile", "cpu,allocs", "profiles of the final step's configurations (empty: none)")
+	wf := addWorkloadFlags(fs)
 	noBuilds := fs.Bool("no-builds", false, "skip the candidates that need a build variant (jsonv2, goamd64v3, nogreenteagc) and the PGO round")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid study [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [flags]")
+		fmt.Fprintln(stderr, "usage: benchgrid study [-workload W | -query FILE] [-corpus DIR] [-quick] [-count N] [-out DIR] [-seed S] [flags]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -51,6 +53,13 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *quick && !flagSet(fs, "count") {
 		*count = quickCount
+	}
+	spec, w, err := wf.spec()
+	if err != nil {
+		return err
+	}
+	if w.Name() != workload.Default && *corpusDir == "" {
+		return usagef("the %s workload needs -corpus DIR: the default corpora are for the %s workload", w.Name(), workload.Default)
 	}
 
 	src := harness.DefaultCorpusSource()
@@ -66,10 +75,10 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	hopts := harness.Options{
+		Workload: spec, Matrix: matrix.Matrix{Workload: w},
 		Timeout: *timeout, Seed: *seed,
 		Progress: stderr, Terminal: isTerminal(stderr),
 	}
-	var err error
 	if hopts.Corpus, hopts.CorpusSeed, err = src.Get(ctx, stderr); err != nil {
 		return err
 	}
@@ -80,7 +89,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	hopts.OutDir = dir
 	sopts := study.Options{
-		Dir: dir, Count: *count, Criteria: study.Criteria{MinGain: *minGain},
+		Dir: dir, Workload: w, Count: *count, Criteria: study.Criteria{MinGain: *minGain},
 		Profiles: matrix.SplitList(*profiles), Progress: stderr,
 	}
 	if *noBuilds {

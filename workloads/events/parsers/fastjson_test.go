@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // fsjCases are documents aimed at fastjson's and simdjson-go's leniencies
@@ -172,7 +172,7 @@ func fsjMember(member string) string {
 
 // fsjLikeStd checks that p decodes data as std does, with a fresh decoder
 // and with the reused dec, and returns p's verdict.
-func fsjLikeStd(t *testing.T, p workload.Parser, dec workload.Decoder, name string, data []byte) decoded {
+func fsjLikeStd(t *testing.T, p events.Parser, dec events.Decoder, name string, data []byte) decoded {
 	t.Helper()
 	want := decodeWith(t, stdParser{}, data)
 	for _, got := range []decoded{decodeWith(t, p, data), decodeOnce(dec, data)} {
@@ -184,7 +184,7 @@ func fsjLikeStd(t *testing.T, p workload.Parser, dec workload.Decoder, name stri
 }
 
 // fsjParsers returns the adapters under test here that can run.
-func fsjParsers(t testing.TB) []workload.Parser {
+func fsjParsers(t testing.TB) []events.Parser {
 	return runnable(t, fastjsonParser{}, simdjsonParser{})
 }
 
@@ -242,7 +242,7 @@ func TestFastjsonSimdjsonAllocs(t *testing.T) {
 	maxAllocs := map[string]float64{"fastjson": 0, "simdjson": 8}
 	for _, p := range fsjParsers(t) {
 		dec, _ := p.NewDecoder()
-		var b workload.Batch
+		var b events.Batch
 		// fastjson's value cache settles over a few files: a value whose
 		// slot moved while it was filled regrows on the next parse.
 		for range 5 {

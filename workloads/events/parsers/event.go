@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // This file holds the per-event rules of docs/events.md (rules 3 and 4)
@@ -12,7 +12,7 @@ import (
 // typed structs and hand the members they found to typedEvent and
 // pushSize; sonic, fastjson and simdjson read members off a parsed document
 // and give the contract's reason for a missing one through memberError.
-// The reasons themselves are workload's (workload.ErrTypeMissing and the
+// The reasons themselves are workload's (events.ErrTypeMissing and the
 // others).
 
 // addEvents adds each event of a file decoded into typed structs (a slice
@@ -20,10 +20,10 @@ import (
 // one: a bad event makes the whole file bad.
 func addEvents[E any, P interface {
 	*E
-	event() (workload.Event, error)
-}](events []E, b *workload.Batch) error {
-	for i := range events {
-		e, err := P(&events[i]).event()
+	event() (events.Event, error)
+}](list []E, b *events.Batch) error {
+	for i := range list {
+		e, err := P(&list[i]).event()
 		if err != nil {
 			return fmt.Errorf("event %d: %w", i, err)
 		}
@@ -38,18 +38,18 @@ func addEvents[E any, P interface {
 // in the contract's order, so an event with several faults gets the same
 // reason from every adapter that uses it. The event's byte slices alias the
 // decoded strings, uncopied: the workload only reads them.
-func typedEvent(typ *string, actorID *int64, repo, createdAt *string) (workload.Event, error) {
+func typedEvent(typ *string, actorID *int64, repo, createdAt *string) (events.Event, error) {
 	switch {
 	case typ == nil:
-		return workload.Event{}, workload.ErrTypeMissing
+		return events.Event{}, events.ErrTypeMissing
 	case actorID == nil:
-		return workload.Event{}, workload.ErrActorIDMissing
+		return events.Event{}, events.ErrActorIDMissing
 	case repo == nil:
-		return workload.Event{}, workload.ErrRepoNameMissing
+		return events.Event{}, events.ErrRepoNameMissing
 	case createdAt == nil:
-		return workload.Event{}, workload.ErrCreatedAtMissing
+		return events.Event{}, events.ErrCreatedAtMissing
 	}
-	return workload.Event{
+	return events.Event{
 		Type:      bytesOf(*typ),
 		Repo:      bytesOf(*repo),
 		CreatedAt: bytesOf(*createdAt),
@@ -81,13 +81,13 @@ func (n *optInt) ptr() *int64 {
 func pushSize(kind byte, size *int64, sizeErr error) (int64, error) {
 	switch {
 	case kind == 0:
-		return 0, workload.ErrPayloadMissing
+		return 0, events.ErrPayloadMissing
 	case kind != '{':
-		return 0, workload.ErrPayloadNotObject
+		return 0, events.ErrPayloadNotObject
 	case sizeErr != nil:
 		return 0, fmt.Errorf(`PushEvent "payload.size": %w`, sizeErr)
 	case size == nil:
-		return 0, workload.ErrPushSizeMissing
+		return 0, events.ErrPushSizeMissing
 	}
 	return *size, nil
 }

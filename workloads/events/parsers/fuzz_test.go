@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
 // FuzzDifferential feeds the same bytes to every adapter and fails on any
@@ -18,7 +19,7 @@ func FuzzDifferential(f *testing.F) {
 	}
 	f.Add([]byte(doc(push(`{"size":3}`), okEvent)))
 	ps := parsersUnderTest(f)
-	std, err := Lookup("std")
+	std, err := events.Lookup("std")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // sonicLong is longer than one SIMD block, so that strings holding it are
@@ -107,7 +107,7 @@ var sonicLeniencyCases = []struct {
 }
 
 // sonicLikeStd checks that p gives data decodeStd's verdict and events.
-func sonicLikeStd(t *testing.T, p workload.Parser, name string, data []byte) {
+func sonicLikeStd(t *testing.T, p events.Parser, name string, data []byte) {
 	t.Helper()
 	want := decodeWith(t, stdParser{}, data)
 	got := decodeWith(t, p, data)
@@ -118,7 +118,7 @@ func sonicLikeStd(t *testing.T, p workload.Parser, name string, data []byte) {
 
 // sonicParsersUnderTest are the adapters of sonic.go and goccy.go that can
 // run here.
-func sonicParsersUnderTest(t *testing.T) []workload.Parser {
+func sonicParsersUnderTest(t *testing.T) []events.Parser {
 	return runnable(t, sonicParser{}, goccyParser{})
 }
 
@@ -134,7 +134,7 @@ func TestSonicGoccyLeniencies(t *testing.T) {
 // limit are decoded by decodeStd, and that they say so.
 func TestSonicFallback(t *testing.T) {
 	p := sonicParser{}
-	if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
+	if _, err := p.NewDecoder(); errors.Is(err, events.ErrUnavailable) {
 		t.Skip(err)
 	}
 	for _, tc := range []struct {

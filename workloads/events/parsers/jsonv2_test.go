@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // TestJSONv2Availability checks that jsonv2 is registered in every build
 // and runs exactly in a GOEXPERIMENT=jsonv2 one, saying why elsewhere.
 func TestJSONv2Availability(t *testing.T) {
-	p, err := Lookup("jsonv2")
+	p, err := events.Lookup("jsonv2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +19,7 @@ func TestJSONv2Availability(t *testing.T) {
 	switch {
 	case jsonv2Built && err != nil:
 		t.Errorf("jsonv2.NewDecoder() = %v in a GOEXPERIMENT=jsonv2 build, want a decoder", err)
-	case !jsonv2Built && !errors.Is(err, workload.ErrUnavailable):
+	case !jsonv2Built && !errors.Is(err, events.ErrUnavailable):
 		t.Errorf("jsonv2.NewDecoder() = %v, want an error wrapping ErrUnavailable", err)
 	case !jsonv2Built && !strings.Contains(err.Error(), "GOEXPERIMENT=jsonv2"):
 		t.Errorf("jsonv2.NewDecoder() = %v, want the reason to name GOEXPERIMENT=jsonv2", err)
@@ -58,7 +58,7 @@ func TestJSONv2LikeStd(t *testing.T) {
 	if !jsonv2Built {
 		t.Skip("jsonv2 needs GOEXPERIMENT=jsonv2")
 	}
-	p, err := Lookup("jsonv2")
+	p, err := events.Lookup("jsonv2")
 	if err != nil {
 		t.Fatal(err)
 	}

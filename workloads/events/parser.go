@@ -1,6 +1,6 @@
-package workload
+package events
 
-import "errors"
+import "benchgrid/workload"
 
 // A Parser is one JSON parser's adapter for the workload.
 type Parser interface {
@@ -35,7 +35,7 @@ func IsReadOnly(p Parser) bool {
 
 // ErrUnavailable marks a parser that cannot run on this machine; errors from
 // NewDecoder wrap it.
-var ErrUnavailable = errors.New("parser unavailable")
+var ErrUnavailable = workload.ErrUnavailable
 
 // PushEvent is the event type whose payload.size counts towards
 // Result.PushCommits.

@@ -11,10 +11,11 @@ import (
 
 	"github.com/valyala/fastjson"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(fastjsonParser{}) }
+func init() { events.Register(fastjsonParser{}) }
 
 // fastjsonParser is github.com/valyala/fastjson, used as its author
 // intends: one reused fastjson.Parser per worker, whose values alias the
@@ -23,7 +24,7 @@ type fastjsonParser struct{}
 
 func (fastjsonParser) Name() string { return "fastjson" }
 
-func (fastjsonParser) NewDecoder() (workload.Decoder, error) { return &fastjsonDecoder{}, nil }
+func (fastjsonParser) NewDecoder() (events.Decoder, error) { return &fastjsonDecoder{}, nil }
 
 // fastjsonFallback is the Batch.Fallback reason for a document nested
 // deeper than fastjson.MaxDepth.
@@ -59,7 +60,7 @@ type fastjsonDecoder struct {
 // So the file is checked with utf8.Valid and checkTokens (strings and
 // scalar tokens only: fastjson has checked the structure around them), and
 // the strings the workload reads are decoded from their source text with
-// workload.AppendUnescaped. That narrower check is exact given fastjson's
+// strictjson.AppendUnescaped. That narrower check is exact given fastjson's
 // verdict, and cheaper than a full strictjson.Validate: on the wrapped
 // github_events.json (65 KB), 2 µs + 27 µs against 47 µs, with fastjson's
 // own parse at 35 µs.
@@ -68,10 +69,10 @@ type fastjsonDecoder struct {
 // (300, counting a scalar as one more level) that encoding/json accepts up
 // to 10,000 levels: those files are decoded by decodeStd, with b.Fallback
 // saying so.
-func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
+func (d *fastjsonDecoder) Decode(data []byte, b *events.Batch) error {
 	d.strs = d.strs[:0]
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	// ParseBytes copies data into the parser, which keeps the copy until
 	// the next parse: values and strings alias that copy.
@@ -99,11 +100,11 @@ func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
 	// escapes, and any name holding one decodes, either way, to something
 	// with a backslash or a non-ASCII character: never to one of the
 	// workload's ASCII names. So Get matches exactly.
-	events := root.Get("events")
-	if events == nil || events.Type() != fastjson.TypeArray {
-		return workload.ErrEventsMissing
+	list := root.Get("events")
+	if list == nil || list.Type() != fastjson.TypeArray {
+		return events.ErrEventsMissing
 	}
-	arr, _ := events.Array()
+	arr, _ := list.Array()
 	for i, v := range arr {
 		e, err := d.event(v)
 		if err != nil {
@@ -115,36 +116,36 @@ func (d *fastjsonDecoder) Decode(data []byte, b *workload.Batch) error {
 }
 
 // event reads one element of "events".
-func (d *fastjsonDecoder) event(v *fastjson.Value) (workload.Event, error) {
+func (d *fastjsonDecoder) event(v *fastjson.Value) (events.Event, error) {
 	if v.Type() != fastjson.TypeObject {
-		return workload.Event{}, fmt.Errorf("not an object but %s", v.Type())
+		return events.Event{}, fmt.Errorf("not an object but %s", v.Type())
 	}
-	var e workload.Event
+	var e events.Event
 	var err error
 	if e.Type, err = d.str(v.Get("type")); err != nil {
-		return e, memberError(err, workload.ErrTypeMissing, `"type"`)
+		return e, memberError(err, events.ErrTypeMissing, `"type"`)
 	}
 	if e.ActorID, err = d.int(v.Get("actor", "id")); err != nil {
-		return e, memberError(err, workload.ErrActorIDMissing, `"actor.id"`)
+		return e, memberError(err, events.ErrActorIDMissing, `"actor.id"`)
 	}
 	// A path Get finds nothing in a scalar, and nothing in an array for a
 	// key that is not a number.
 	if e.Repo, err = d.str(v.Get("repo", "name")); err != nil {
-		return e, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
+		return e, memberError(err, events.ErrRepoNameMissing, `"repo.name"`)
 	}
 	if e.CreatedAt, err = d.str(v.Get("created_at")); err != nil {
-		return e, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
+		return e, memberError(err, events.ErrCreatedAtMissing, `"created_at"`)
 	}
-	if string(e.Type) == workload.PushEvent {
+	if string(e.Type) == events.PushEvent {
 		payload := v.Get("payload")
 		if payload == nil {
-			return e, workload.ErrPayloadMissing
+			return e, events.ErrPayloadMissing
 		}
 		if payload.Type() != fastjson.TypeObject {
-			return e, workload.ErrPayloadNotObject
+			return e, events.ErrPayloadNotObject
 		}
 		if e.PushSize, err = d.int(payload.Get("size")); err != nil {
-			return e, memberError(err, workload.ErrPushSizeMissing, `PushEvent "payload.size"`)
+			return e, memberError(err, events.ErrPushSizeMissing, `PushEvent "payload.size"`)
 		}
 	}
 	return e, nil
@@ -158,10 +159,10 @@ func (d *fastjsonDecoder) int(v *fastjson.Value) (int64, error) {
 		return 0, errAbsent
 	}
 	if v.Type() != fastjson.TypeNumber {
-		return 0, fmt.Errorf("%w: a %s", workload.ErrNotInteger, v.Type())
+		return 0, fmt.Errorf("%w: a %s", strictjson.ErrNotInteger, v.Type())
 	}
 	d.raw = v.MarshalTo(d.raw[:0])
-	return workload.ParseInt(d.raw)
+	return strictjson.ParseInt(d.raw)
 }
 
 // str returns the decoded content of the string v, exactly as
@@ -191,7 +192,7 @@ func (d *fastjsonDecoder) str(v *fastjson.Value) ([]byte, error) {
 	}
 	start := len(d.strs)
 	var err error
-	if d.strs, err = workload.AppendUnescaped(d.strs, raw); err != nil {
+	if d.strs, err = strictjson.AppendUnescaped(d.strs, raw); err != nil {
 		return nil, err
 	}
 	return d.strs[start:len(d.strs):len(d.strs)], nil

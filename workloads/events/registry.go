@@ -1,51 +1,23 @@
-// Package parsers holds one adapter per JSON parser for the events
-// workload, each registered under a short name used in flags, result names
-// and file names alike: std, sonic, fastjson, simdjson, goccy, and the
-// read-only pseudo-parser none.
-//
-// Every adapter meets docs/events.md exactly. Where a parser is
-// lenient, its adapter adds exactly the checks needed, with a comment saying
-// why; a parser that cannot run on this machine fails with an error wrapping
-// workload.ErrUnavailable, never falling back to another parser.
-//
-// It sits after package workload in benchgrid's flow and knows nothing
-// about concurrency or timing.
-package parsers
+// This file is the registry of the events adapters, which package
+// parsers fills from its init functions.
+
+package events
 
 import (
+	"benchgrid/workload"
 	"fmt"
 	"slices"
 	"sort"
-
-	"benchgrid/workload"
 )
 
-var registry = map[string]workload.Parser{}
-
-// A Role is a part a registered parser plays in a run.
-type Role string
-
-// The roles. A role is played by one parser at most.
-const (
-	// RoleReference computes, with the reference strategy, the answer
-	// every configuration is checked against.
-	RoleReference Role = "reference"
-	// RoleBaseline is the naive program's parser, which improvements are
-	// measured from.
-	RoleBaseline Role = "baseline"
-	// RoleFloor only reads: its cells are the I/O floor of the others.
-	RoleFloor Role = "floor"
-	// RoleVersus is the level a report compares the other parsers
-	// against.
-	RoleVersus Role = "versus"
-)
+var registry = map[string]Parser{}
 
 // A description is what the registry says of an adapter besides the
 // adapter itself: a line for help texts and reports, its roles, and the
 // build variant it needs when it exists only there.
 type description struct {
 	name, text string
-	roles      []Role
+	roles      []workload.Role
 	build      string
 }
 
@@ -53,13 +25,13 @@ type description struct {
 // first and the floor last. An adapter registered from elsewhere (a test's,
 // an experiment) sorts after them by name, with no description.
 var descriptions = []description{
-	{name: "std", text: "encoding/json, the standard library's decoder", roles: []Role{RoleReference, RoleBaseline, RoleVersus}},
+	{name: "std", text: "encoding/json, the standard library's decoder", roles: []workload.Role{workload.RoleReference, workload.RoleBaseline, workload.RoleVersus}},
 	{name: "sonic", text: "github.com/bytedance/sonic, JIT-compiled decoding"},
 	{name: "fastjson", text: "github.com/valyala/fastjson, a reused parser with lazy lookups"},
 	{name: "simdjson", text: "github.com/minio/simdjson-go, a SIMD tape parser"},
 	{name: "goccy", text: "github.com/goccy/go-json, reflection-free decoding"},
 	{name: "jsonv2", text: "encoding/json/v2 (GOEXPERIMENT=jsonv2)", build: "jsonv2"},
-	{name: "none", text: "no parsing: only reads each file, the I/O floor", roles: []Role{RoleFloor}},
+	{name: "none", text: "no parsing: only reads each file, the I/O floor", roles: []workload.Role{workload.RoleFloor}},
 }
 
 func describe(name string) (description, bool) {
@@ -71,7 +43,7 @@ func describe(name string) (description, bool) {
 }
 
 // WithRole returns the name of the parser that plays role, or "".
-func WithRole(role Role) string {
+func WithRole(role workload.Role) string {
 	for _, d := range descriptions {
 		if slices.Contains(d.roles, role) {
 			return d.name
@@ -96,7 +68,7 @@ func NeedsBuild(name string) string {
 
 // register adds p under its name; it is called from the adapters' init
 // functions.
-func register(p workload.Parser) {
+func register(p Parser) {
 	if _, dup := registry[p.Name()]; dup {
 		panic("parsers: duplicate adapter " + p.Name())
 	}
@@ -104,7 +76,7 @@ func register(p workload.Parser) {
 }
 
 // Lookup returns the adapter registered as name.
-func Lookup(name string) (workload.Parser, error) {
+func Lookup(name string) (Parser, error) {
 	p, ok := registry[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown parser %q (have %v)", name, Names())
@@ -142,4 +114,4 @@ func Names() []string {
 // Register adds an adapter defined outside this package: a test's
 // deliberately wrong adapter, or an experiment. It panics when the name is
 // taken.
-func Register(p workload.Parser) { register(p) }
+func Register(p Parser) { register(p) }

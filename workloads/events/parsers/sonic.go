@@ -13,17 +13,18 @@ import (
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(sonicParser{}) }
+func init() { events.Register(sonicParser{}) }
 
 // sonicParser is github.com/bytedance/sonic, used the fastest way that is
 // still exact: its JIT-compiled decoder into typed structs whose leaves are
 // raw JSON values (sonicRaw), which alias the input, so a file costs a few
 // allocations whatever its size. The leaves are then read exactly as the
-// contract says: integers with workload.ParseInt, strings with
-// workload.AppendUnescaped when they hold an escape.
+// contract says: integers with strictjson.ParseInt, strings with
+// strictjson.AppendUnescaped when they hold an escape.
 type sonicParser struct{}
 
 func (sonicParser) Name() string { return "sonic" }
@@ -59,11 +60,11 @@ var sonicSetup struct {
 // NewDecoder compiles sonic's decoders for the workload's types (sonic
 // otherwise compiles them on first use, inside the first timed file) and
 // learns how sonic reports a document nested too deep for it.
-func (sonicParser) NewDecoder() (workload.Decoder, error) {
+func (sonicParser) NewDecoder() (events.Decoder, error) {
 	if sonic.APIKind != sonic.UseSonicJSON {
 		// On other architectures and Go versions, sonic silently falls
 		// back to encoding/json: that would not be sonic.
-		return nil, fmt.Errorf("sonic: not supported on this platform or Go version: %w", workload.ErrUnavailable)
+		return nil, fmt.Errorf("sonic: not supported on this platform or Go version: %w", events.ErrUnavailable)
 	}
 	sonicSetup.once.Do(func() {
 		for _, t := range []reflect.Type{reflect.TypeFor[sonicDocument](), reflect.TypeFor[sonicPush]()} {
@@ -158,9 +159,9 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //     literals, what follows the value).
 //   - It cannot skip values nested deeper than sonicSkipLimit; such a file
 //     is decoded by decodeStd, with b.Fallback set.
-func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
+func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	if err := sonicEscapesValid(data); err != nil {
 		return err
@@ -178,7 +179,7 @@ func (d *sonicDecoder) Decode(data []byte, b *workload.Batch) error {
 		return err
 	}
 	if doc.Events == nil {
-		return workload.ErrEventsMissing
+		return events.ErrEventsMissing
 	}
 	for i := range *doc.Events {
 		e, err := d.event(&(*doc.Events)[i], b)
@@ -208,27 +209,27 @@ func (d *sonicDecoder) isTooDeep(err error) bool {
 	return sonicSetup.tooDeep != nil && errors.As(err, &se) && any(se.Code) == sonicSetup.tooDeep
 }
 
-func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, error) {
-	var ev workload.Event
+func (d *sonicDecoder) event(e *sonicEvent, b *events.Batch) (events.Event, error) {
+	var ev events.Event
 	var err error
 	if ev.Type, err = d.str(e.Type, b); err != nil {
-		return ev, memberError(err, workload.ErrTypeMissing, `"type"`)
+		return ev, memberError(err, events.ErrTypeMissing, `"type"`)
 	}
 	if e.Actor.ID == nil {
-		return ev, workload.ErrActorIDMissing
+		return ev, events.ErrActorIDMissing
 	}
-	if ev.ActorID, err = workload.ParseInt(e.Actor.ID); err != nil {
+	if ev.ActorID, err = strictjson.ParseInt(e.Actor.ID); err != nil {
 		return ev, fmt.Errorf(`"actor.id": %w`, err)
 	}
 	if ev.Repo, err = d.str(e.Repo.Name, b); err != nil {
-		return ev, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
+		return ev, memberError(err, events.ErrRepoNameMissing, `"repo.name"`)
 	}
 	if ev.CreatedAt, err = d.str(e.CreatedAt, b); err != nil {
-		return ev, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
+		return ev, memberError(err, events.ErrCreatedAtMissing, `"created_at"`)
 	}
-	if string(ev.Type) == workload.PushEvent {
+	if string(ev.Type) == events.PushEvent {
 		if e.Payload == nil {
-			return ev, workload.ErrPayloadMissing
+			return ev, events.ErrPayloadMissing
 		}
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
@@ -238,9 +239,9 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {
-			return ev, workload.ErrPushSizeMissing
+			return ev, events.ErrPushSizeMissing
 		}
-		if ev.PushSize, err = workload.ParseInt(push.Size); err != nil {
+		if ev.PushSize, err = strictjson.ParseInt(push.Size); err != nil {
 			return ev, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
 	}
@@ -250,7 +251,7 @@ func (d *sonicDecoder) event(e *sonicEvent, b *workload.Batch) (workload.Event, 
 // str returns the decoded content of raw, a JSON string: its bytes in the
 // input when it has no escape, else a copy decoded as encoding/json does.
 // It returns errAbsent when raw is missing or not a string.
-func (d *sonicDecoder) str(raw sonicRaw, b *workload.Batch) ([]byte, error) {
+func (d *sonicDecoder) str(raw sonicRaw, b *events.Batch) ([]byte, error) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return nil, errAbsent
 	}
@@ -258,7 +259,7 @@ func (d *sonicDecoder) str(raw sonicRaw, b *workload.Batch) ([]byte, error) {
 	for _, c := range s {
 		if c == '\\' {
 			var err error
-			d.scratch, err = workload.AppendUnescaped(d.scratch[:0], s)
+			d.scratch, err = strictjson.AppendUnescaped(d.scratch[:0], s)
 			if err != nil {
 				return nil, err
 			}

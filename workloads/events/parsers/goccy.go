@@ -7,10 +7,10 @@ import (
 	"github.com/goccy/go-json/jsontext"
 	json "github.com/goccy/go-json/v2"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(goccyParser{}) }
+func init() { events.Register(goccyParser{}) }
 
 // goccyParser is github.com/goccy/go-json, used through its
 // encoding/json/v2 API (github.com/goccy/go-json/v2), whose defaults are
@@ -24,7 +24,7 @@ type goccyParser struct{}
 
 func (goccyParser) Name() string { return "goccy" }
 
-func (goccyParser) NewDecoder() (workload.Decoder, error) { return goccyDecoder{}, nil }
+func (goccyParser) NewDecoder() (events.Decoder, error) { return goccyDecoder{}, nil }
 
 // goccyOptions relax two v2 defaults that are stricter than the contract:
 //   - AllowInvalidUTF8: v2 rejects a lone surrogate escape such as
@@ -101,27 +101,27 @@ type goccyPush struct {
 // structs and reads each event. v2 decodes an int64 only from a literal of
 // the contract's integer form that fits (1.0, 1e3, "3" and 2^63 are
 // errors; -0 is 0), so no literal needs a second look.
-func (goccyDecoder) Decode(data []byte, b *workload.Batch) error {
+func (goccyDecoder) Decode(data []byte, b *events.Batch) error {
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	var doc goccyDocument
 	if err := json.UnmarshalOf(data, &doc, goccyOptions); err != nil {
 		return fmt.Errorf("goccy: %w", err)
 	}
 	if doc.Events == nil {
-		return workload.ErrEventsMissing
+		return events.ErrEventsMissing
 	}
 	return addEvents(*doc.Events, b)
 }
 
-func (e *goccyEvent) event() (workload.Event, error) {
+func (e *goccyEvent) event() (events.Event, error) {
 	ev, err := typedEvent(e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt)
-	if err != nil || *e.Type != workload.PushEvent {
+	if err != nil || *e.Type != events.PushEvent {
 		return ev, err
 	}
 	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.size, e.Payload.sizeErr); err != nil {
-		return workload.Event{}, err
+		return events.Event{}, err
 	}
 	return ev, nil
 }

@@ -6,10 +6,11 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(stdParser{}) }
+func init() { events.Register(stdParser{}) }
 
 // stdParser is encoding/json, used as most Go programs use it: Unmarshal
 // into typed structs. It is also the reference that other adapters are
@@ -18,7 +19,7 @@ type stdParser struct{}
 
 func (stdParser) Name() string { return "std" }
 
-func (stdParser) NewDecoder() (workload.Decoder, error) { return stdDecoder{}, nil }
+func (stdParser) NewDecoder() (events.Decoder, error) { return stdDecoder{}, nil }
 
 type stdDecoder struct{}
 
@@ -33,22 +34,22 @@ type stdDecoder struct{}
 //     prefers an exact match and otherwise takes the first field whose
 //     folded name matches, so every non-exact spelling lands in the
 //     ignored decoy and only the exact name reaches the real field.
-func (stdDecoder) Decode(data []byte, b *workload.Batch) error {
+func (stdDecoder) Decode(data []byte, b *events.Batch) error {
 	return decodeStd(data, b)
 }
 
 // decodeStd is the std adapter's decoding, shared with adapters that fall
 // back to it for a file their parser cannot handle (see Batch.Fallback).
-func decodeStd(data []byte, b *workload.Batch) error {
+func decodeStd(data []byte, b *events.Batch) error {
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	var doc stdDocument
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return err
 	}
 	if doc.Events == nil {
-		return workload.ErrEventsMissing
+		return events.ErrEventsMissing
 	}
 	return addEvents(*doc.Events, b)
 }
@@ -101,7 +102,7 @@ type stdPush struct {
 type stdInt struct{ optInt }
 
 func (n *stdInt) parse(lit []byte) error {
-	v, err := workload.ParseInt(lit)
+	v, err := strictjson.ParseInt(lit)
 	if err != nil {
 		return err
 	}
@@ -159,9 +160,9 @@ func (r *stdRepo) name() *string {
 	return r.Name
 }
 
-func (e *stdEvent) event() (workload.Event, error) {
+func (e *stdEvent) event() (events.Event, error) {
 	ev, err := typedEvent(e.Type, e.Actor.id(), e.Repo.name(), e.CreatedAt)
-	if err != nil || *e.Type != workload.PushEvent {
+	if err != nil || *e.Type != events.PushEvent {
 		return ev, err
 	}
 	// Only a PushEvent's payload is decoded, and only an object: the
@@ -171,11 +172,11 @@ func (e *stdEvent) event() (workload.Event, error) {
 	kind := e.Payload.kind()
 	if kind == '{' {
 		if err := json.Unmarshal(e.Payload.raw, &push); err != nil {
-			return workload.Event{}, fmt.Errorf(`PushEvent "payload.size": %w`, err)
+			return events.Event{}, fmt.Errorf(`PushEvent "payload.size": %w`, err)
 		}
 	}
 	if ev.PushSize, err = pushSize(kind, push.Size.ptr(), nil); err != nil {
-		return workload.Event{}, err
+		return events.Event{}, err
 	}
 	return ev, nil
 }

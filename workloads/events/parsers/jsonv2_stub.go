@@ -5,14 +5,14 @@ package parsers
 import (
 	"fmt"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // The jsonv2 adapter (jsonv2.go) needs encoding/json/v2, which exists only
 // in a build with GOEXPERIMENT=jsonv2. Any other build still registers the
 // name, so that a matrix naming jsonv2 lists it as unavailable, with the
 // reason, instead of failing or silently skipping it.
-func init() { register(jsonv2Stub{}) }
+func init() { events.Register(jsonv2Stub{}) }
 
 // jsonv2Built reports whether this build has the real jsonv2 adapter.
 const jsonv2Built = false
@@ -21,6 +21,6 @@ type jsonv2Stub struct{}
 
 func (jsonv2Stub) Name() string { return "jsonv2" }
 
-func (jsonv2Stub) NewDecoder() (workload.Decoder, error) {
-	return nil, fmt.Errorf("jsonv2: needs a build with GOEXPERIMENT=jsonv2 (the jsonv2 build variant): %w", workload.ErrUnavailable)
+func (jsonv2Stub) NewDecoder() (events.Decoder, error) {
+	return nil, fmt.Errorf("jsonv2: needs a build with GOEXPERIMENT=jsonv2 (the jsonv2 build variant): %w", events.ErrUnavailable)
 }

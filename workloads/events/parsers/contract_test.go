@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // decoded is an adapter's verdict on one document, with owned copies of
@@ -33,7 +33,7 @@ func (d decoded) String() string {
 }
 
 // decodeWith runs one fresh decoder of p over data.
-func decodeWith(t testing.TB, p workload.Parser, data []byte) decoded {
+func decodeWith(t testing.TB, p events.Parser, data []byte) decoded {
 	t.Helper()
 	dec, err := p.NewDecoder()
 	if err != nil {
@@ -42,8 +42,8 @@ func decodeWith(t testing.TB, p workload.Parser, data []byte) decoded {
 	return decodeOnce(dec, data)
 }
 
-func decodeOnce(dec workload.Decoder, data []byte) decoded {
-	var b workload.Batch
+func decodeOnce(dec events.Decoder, data []byte) decoded {
+	var b events.Batch
 	// Decode from a private copy, so an adapter that writes into its
 	// input cannot affect the next one.
 	if err := dec.Decode(bytes.Clone(data), &b); err != nil {
@@ -58,14 +58,14 @@ func decodeOnce(dec workload.Decoder, data []byte) decoded {
 
 // parsersUnderTest lists every registered adapter that computes a result
 // and can run here.
-func parsersUnderTest(t testing.TB) []workload.Parser {
-	var ps []workload.Parser
-	for _, name := range Names() {
-		p, err := Lookup(name)
+func parsersUnderTest(t testing.TB) []events.Parser {
+	var ps []events.Parser
+	for _, name := range events.Names() {
+		p, err := events.Lookup(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !workload.IsReadOnly(p) {
+		if !events.IsReadOnly(p) {
 			ps = append(ps, p)
 		}
 	}
@@ -74,10 +74,10 @@ func parsersUnderTest(t testing.TB) []workload.Parser {
 
 // runnable returns those of ps that can run here, logging the others. An
 // adapter that fails to start for another reason fails the test.
-func runnable(t testing.TB, ps ...workload.Parser) []workload.Parser {
-	var ok []workload.Parser
+func runnable(t testing.TB, ps ...events.Parser) []events.Parser {
+	var ok []events.Parser
 	for _, p := range ps {
-		if _, err := p.NewDecoder(); errors.Is(err, workload.ErrUnavailable) {
+		if _, err := p.NewDecoder(); errors.Is(err, events.ErrUnavailable) {
 			t.Logf("%s cannot run here: %v", p.Name(), err)
 			continue
 		} else if err != nil {
@@ -294,18 +294,18 @@ var reasonCases = []struct {
 	data string
 	want error
 }{
-	{"invalid UTF-8", doc(event("x", "\"\xff\"")), workload.ErrInvalidUTF8},
-	{"events missing", `{"batch":1}`, workload.ErrEventsMissing},
-	{"type missing", doc(event("type", "")), workload.ErrTypeMissing},
-	{"type null", doc(event("type", `null`)), workload.ErrTypeMissing},
-	{"actor missing", doc(event("actor", "")), workload.ErrActorIDMissing},
-	{"actor.id missing", doc(event("actor", `{"login":"x"}`)), workload.ErrActorIDMissing},
-	{"repo missing", doc(event("repo", "")), workload.ErrRepoNameMissing},
-	{"repo.name missing", doc(event("repo", `{"id":1}`)), workload.ErrRepoNameMissing},
-	{"created_at missing", doc(event("created_at", "")), workload.ErrCreatedAtMissing},
-	{"push without payload", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), workload.ErrPayloadMissing},
-	{"push without size", doc(push(`{"distinct_size":3}`)), workload.ErrPushSizeMissing},
-	{"good then bad event", doc(okEvent, okEvent, event("type", "")), workload.ErrTypeMissing},
+	{"invalid UTF-8", doc(event("x", "\"\xff\"")), events.ErrInvalidUTF8},
+	{"events missing", `{"batch":1}`, events.ErrEventsMissing},
+	{"type missing", doc(event("type", "")), events.ErrTypeMissing},
+	{"type null", doc(event("type", `null`)), events.ErrTypeMissing},
+	{"actor missing", doc(event("actor", "")), events.ErrActorIDMissing},
+	{"actor.id missing", doc(event("actor", `{"login":"x"}`)), events.ErrActorIDMissing},
+	{"repo missing", doc(event("repo", "")), events.ErrRepoNameMissing},
+	{"repo.name missing", doc(event("repo", `{"id":1}`)), events.ErrRepoNameMissing},
+	{"created_at missing", doc(event("created_at", "")), events.ErrCreatedAtMissing},
+	{"push without payload", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), events.ErrPayloadMissing},
+	{"push without size", doc(push(`{"distinct_size":3}`)), events.ErrPushSizeMissing},
+	{"good then bad event", doc(okEvent, okEvent, event("type", "")), events.ErrTypeMissing},
 }
 
 // TestReasons checks that every adapter words the reasons the contract

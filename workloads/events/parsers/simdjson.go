@@ -8,11 +8,11 @@ import (
 
 	"github.com/minio/simdjson-go"
 
-	"benchgrid/workload"
 	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(simdjsonParser{}) }
+func init() { events.Register(simdjsonParser{}) }
 
 // simdjsonParser is github.com/minio/simdjson-go, used as its author
 // intends: one reused *simdjson.ParsedJson (tape and buffers) per worker,
@@ -23,9 +23,9 @@ type simdjsonParser struct{}
 func (simdjsonParser) Name() string { return "simdjson" }
 
 // NewDecoder fails when the CPU lacks what simdjson-go's assembly needs.
-func (simdjsonParser) NewDecoder() (workload.Decoder, error) {
+func (simdjsonParser) NewDecoder() (events.Decoder, error) {
 	if !simdjson.SupportedCPU() {
-		return nil, fmt.Errorf("simdjson: the CPU lacks AVX2 or CLMUL: %w", workload.ErrUnavailable)
+		return nil, fmt.Errorf("simdjson: the CPU lacks AVX2 or CLMUL: %w", events.ErrUnavailable)
 	}
 	return &simdjsonDecoder{}, nil
 }
@@ -74,17 +74,17 @@ var errSimdjsonFallback = errors.New("fallback")
 // must be the top-level object's braces; the tape is checked for depth
 // and for negative floats, which send the file through checkTokens; the
 // strings the workload reads are decoded from their source text with
-// workload.AppendUnescaped when they hold an escape.
+// strictjson.AppendUnescaped when they hold an escape.
 //
 // It is also strict where encoding/json is not: it rejects lone surrogate
 // escapes and numbers beyond float64. A file simdjson-go rejects is
 // therefore decoded by decodeStd, whose verdict is exact: a bad file stays
 // bad (with encoding/json's reason), and a good one is decoded with
 // b.Fallback saying why.
-func (d *simdjsonDecoder) Decode(data []byte, b *workload.Batch) error {
+func (d *simdjsonDecoder) Decode(data []byte, b *events.Batch) error {
 	d.strs = d.strs[:0]
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	if err := simdjsonEnds(data); err != nil {
 		return err
@@ -187,7 +187,7 @@ func simdjsonCheck(tape []uint64, data []byte) error {
 }
 
 // read reads the events off the tape.
-func (d *simdjsonDecoder) read(b *workload.Batch) error {
+func (d *simdjsonDecoder) read(b *events.Batch) error {
 	d.root = d.pj.Iter()
 	if d.root.Advance() != simdjson.TypeRoot {
 		return errors.New("simdjson: no root on the tape")
@@ -218,14 +218,14 @@ func (d *simdjsonDecoder) read(b *workload.Batch) error {
 		}
 		if string(name) == "events" {
 			if t != simdjson.TypeArray {
-				return workload.ErrEventsMissing
+				return events.ErrEventsMissing
 			}
 			found = true
 			break
 		}
 	}
 	if !found {
-		return workload.ErrEventsMissing
+		return events.ErrEventsMissing
 	}
 	if _, err := d.events.Array(&d.arr); err != nil {
 		return fmt.Errorf("simdjson: %w", err)
@@ -248,8 +248,8 @@ func (d *simdjsonDecoder) read(b *workload.Batch) error {
 }
 
 // readEvent reads the event object at it, in one pass over its members.
-func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (workload.Event, error) {
-	var e workload.Event
+func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (events.Event, error) {
+	var e events.Event
 	if _, err := it.Object(&d.eventObj); err != nil {
 		return e, fmt.Errorf("simdjson: %w", err)
 	}
@@ -266,22 +266,22 @@ func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (workload.Event, error) {
 		switch string(name) {
 		case "type":
 			if e.Type, err = d.str(name, t, &d.member); err != nil {
-				return e, memberError(err, workload.ErrTypeMissing, `"type"`)
+				return e, memberError(err, events.ErrTypeMissing, `"type"`)
 			}
 			haveType = true
 		case "actor":
 			if e.ActorID, err = d.intMember(t, &d.member, "id"); err != nil {
-				return e, memberError(err, workload.ErrActorIDMissing, `"actor.id"`)
+				return e, memberError(err, events.ErrActorIDMissing, `"actor.id"`)
 			}
 			haveActor = true
 		case "repo":
 			if e.Repo, err = d.strMember(t, &d.member, "name"); err != nil {
-				return e, memberError(err, workload.ErrRepoNameMissing, `"repo.name"`)
+				return e, memberError(err, events.ErrRepoNameMissing, `"repo.name"`)
 			}
 			haveRepo = true
 		case "created_at":
 			if e.CreatedAt, err = d.str(name, t, &d.member); err != nil {
-				return e, memberError(err, workload.ErrCreatedAtMissing, `"created_at"`)
+				return e, memberError(err, events.ErrCreatedAtMissing, `"created_at"`)
 			}
 			haveCreated = true
 		case "payload":
@@ -291,25 +291,25 @@ func (d *simdjsonDecoder) readEvent(it *simdjson.Iter) (workload.Event, error) {
 	}
 	switch {
 	case !haveType:
-		return e, workload.ErrTypeMissing
+		return e, events.ErrTypeMissing
 	case !haveActor:
-		return e, workload.ErrActorIDMissing
+		return e, events.ErrActorIDMissing
 	case !haveRepo:
-		return e, workload.ErrRepoNameMissing
+		return e, events.ErrRepoNameMissing
 	case !haveCreated:
-		return e, workload.ErrCreatedAtMissing
+		return e, events.ErrCreatedAtMissing
 	}
-	if string(e.Type) == workload.PushEvent {
+	if string(e.Type) == events.PushEvent {
 		if !havePayload {
-			return e, workload.ErrPayloadMissing
+			return e, events.ErrPayloadMissing
 		}
 		t := payload.Type()
 		if t != simdjson.TypeObject {
-			return e, workload.ErrPayloadNotObject
+			return e, events.ErrPayloadNotObject
 		}
 		var err error
 		if e.PushSize, err = d.intMember(t, &payload, "size"); err != nil {
-			return e, memberError(err, workload.ErrPushSizeMissing, `PushEvent "payload.size"`)
+			return e, memberError(err, events.ErrPushSizeMissing, `PushEvent "payload.size"`)
 		}
 	}
 	return e, nil
@@ -329,7 +329,7 @@ func (d *simdjsonDecoder) intMember(t simdjson.Type, it *simdjson.Iter, key stri
 	// fraction or exponent that fit int64 (parse_number.go); -0 is one,
 	// and leading zeros are refused. Any other number is a float or uint.
 	if vt != simdjson.TypeInt {
-		return 0, fmt.Errorf("%w: a %v", workload.ErrNotInteger, vt)
+		return 0, fmt.Errorf("%w: a %v", strictjson.ErrNotInteger, vt)
 	}
 	return v.Int()
 }
@@ -410,7 +410,7 @@ func (d *simdjsonDecoder) str(name []byte, t simdjson.Type, it *simdjson.Iter) (
 		return nil, err
 	}
 	start := len(d.strs)
-	if d.strs, err = workload.AppendUnescaped(d.strs, msg[i+1:end-1]); err != nil {
+	if d.strs, err = strictjson.AppendUnescaped(d.strs, msg[i+1:end-1]); err != nil {
 		return nil, err
 	}
 	return d.strs[start:len(d.strs):len(d.strs)], nil

@@ -10,7 +10,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"benchgrid/workload"
+	"benchgrid/workloads/events"
 )
 
 // realDocuments returns JSON documents that nobody here wrote, by name:
@@ -81,7 +81,7 @@ func wrapDoc(before string, data []byte, after string) []byte {
 // ignored member of a good batch; the wrapped GitHub events must be good.
 func TestRealDocuments(t *testing.T) {
 	docs := realDocuments(t)
-	std, err := Lookup("std")
+	std, err := events.Lookup("std")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,22 +118,22 @@ func TestRealDocuments(t *testing.T) {
 // GitHub events document (65 KB), as `benchstat -col /parser` reads it.
 func BenchmarkDecode(b *testing.B) {
 	data := gitHubEvents(b)
-	for _, name := range Names() {
-		p, err := Lookup(name)
+	for _, name := range events.Names() {
+		p, err := events.Lookup(name)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if workload.IsReadOnly(p) {
+		if events.IsReadOnly(p) {
 			continue // none decodes nothing
 		}
 		b.Run("parser="+name, func(b *testing.B) {
 			dec, err := p.NewDecoder()
-			if errors.Is(err, workload.ErrUnavailable) {
+			if errors.Is(err, events.ErrUnavailable) {
 				b.Skip(err)
 			} else if err != nil {
 				b.Fatal(err)
 			}
-			var batch workload.Batch
+			var batch events.Batch
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {

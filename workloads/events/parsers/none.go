@@ -1,8 +1,8 @@
 package parsers
 
-import "benchgrid/workload"
+import "benchgrid/workloads/events"
 
-func init() { register(noneParser{}) }
+func init() { events.Register(noneParser{}) }
 
 // noneParser is the I/O floor: files are read and counted, never parsed, so
 // it computes no canonical result. Every configuration is measured as a
@@ -13,9 +13,9 @@ func (noneParser) Name() string { return "none" }
 
 func (noneParser) ReadOnly() bool { return true }
 
-func (noneParser) NewDecoder() (workload.Decoder, error) { return noneDecoder{}, nil }
+func (noneParser) NewDecoder() (events.Decoder, error) { return noneDecoder{}, nil }
 
 type noneDecoder struct{}
 
 // Decode does nothing: reading the bytes was the whole job.
-func (noneDecoder) Decode([]byte, *workload.Batch) error { return nil }
+func (noneDecoder) Decode([]byte, *events.Batch) error { return nil }

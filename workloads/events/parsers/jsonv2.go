@@ -12,10 +12,11 @@ import (
 	"encoding/json/jsontext"
 	json "encoding/json/v2"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/events"
 )
 
-func init() { register(jsonv2Parser{}) }
+func init() { events.Register(jsonv2Parser{}) }
 
 // jsonv2Built reports whether this build has the real jsonv2 adapter.
 const jsonv2Built = true
@@ -32,7 +33,7 @@ type jsonv2Parser struct{}
 
 func (jsonv2Parser) Name() string { return "jsonv2" }
 
-func (jsonv2Parser) NewDecoder() (workload.Decoder, error) {
+func (jsonv2Parser) NewDecoder() (events.Decoder, error) {
 	return &jsonv2Decoder{dec: jsontext.NewDecoder(&bytes.Buffer{}, jsonv2Options)}, nil
 }
 
@@ -104,7 +105,7 @@ type jsonv2Repo struct {
 }
 
 // jsonv2Int is the contract's integer, checked on the literal itself with
-// workload.ParseInt. A literal that is not one is recorded, not returned:
+// strictjson.ParseInt. A literal that is not one is recorded, not returned:
 // a payload's size matters only for a PushEvent, and whether the payload
 // is a PushEvent's may not be known yet (the type may come later).
 type jsonv2Int struct {
@@ -118,7 +119,7 @@ func (n *jsonv2Int) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	n.value, n.err = workload.ParseInt(v)
+	n.value, n.err = strictjson.ParseInt(v)
 	n.set = n.err == nil
 	return nil
 }
@@ -150,9 +151,9 @@ func (p *jsonv2Payload) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // event. UnmarshalDecode reads one value; the trailing ReadToken makes
 // anything but whitespace after it (garbage, a second value) an error, as
 // json.Unmarshal would.
-func (d *jsonv2Decoder) Decode(data []byte, b *workload.Batch) error {
+func (d *jsonv2Decoder) Decode(data []byte, b *events.Batch) error {
 	if !utf8.Valid(data) {
-		return workload.ErrInvalidUTF8
+		return events.ErrInvalidUTF8
 	}
 	d.in = *bytes.NewBuffer(data)
 	d.dec.Reset(&d.in, jsonv2Options)
@@ -174,23 +175,23 @@ func (d *jsonv2Decoder) Decode(data []byte, b *workload.Batch) error {
 		return fmt.Errorf("jsonv2: %w", err)
 	}
 	if !d.doc.Events.set {
-		return workload.ErrEventsMissing
+		return events.ErrEventsMissing
 	}
 	return addEvents(d.doc.Events.list, b)
 }
 
-func (e *jsonv2Event) event() (workload.Event, error) {
+func (e *jsonv2Event) event() (events.Event, error) {
 	ev, err := typedEvent(e.Type, e.Actor.ID.ptr(), e.Repo.Name, e.CreatedAt)
-	if err == workload.ErrActorIDMissing && e.Actor.ID.err != nil {
+	if err == events.ErrActorIDMissing && e.Actor.ID.err != nil {
 		// An actor.id that is there but no integer was recorded, not
 		// returned (see jsonv2Int): typedEvent sees no value.
 		err = fmt.Errorf(`"actor.id": %w`, e.Actor.ID.err)
 	}
-	if err != nil || *e.Type != workload.PushEvent {
+	if err != nil || *e.Type != events.PushEvent {
 		return ev, err
 	}
 	if ev.PushSize, err = pushSize(byte(e.Payload.kind), e.Payload.push.Size.ptr(), e.Payload.push.Size.err); err != nil {
-		return workload.Event{}, err
+		return events.Event{}, err
 	}
 	return ev, nil
 }

@@ -1,0 +1,4 @@
+package child
+
+// The tests run the built-in workloads.
+import _ "benchgrid/workloads/builtin"

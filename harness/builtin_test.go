@@ -1,0 +1,4 @@
+package harness
+
+// The tests run the built-in workloads.
+import _ "benchgrid/workloads/builtin"

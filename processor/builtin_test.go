@@ -1,0 +1,4 @@
+package processor
+
+// The tests run the built-in workloads.
+import _ "benchgrid/workloads/builtin"

@@ -1,0 +1,313 @@
+// Package events is the `events` workload of docs/events.md: what one
+// file contributes, how contributions add up, and the canonical bytes of
+// the result. Parser adapters (package parsers, which registers them here)
+// fill a Batch per file; a Tally adds up good and bad files per worker;
+// tallies merge into a Result. Workload implements workload.Workload over
+// them.
+//
+// It sits after packages corpus and workload in benchgrid's flow and
+// knows nothing about concurrency or timing.
+package events
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+)
+
+// An Event is what the workload reads of one event. Its byte slices may
+// alias the input or a parser's memory: they stay valid until the Batch that
+// holds the event is committed to a Tally.
+type Event struct {
+	Type      []byte
+	Repo      []byte
+	CreatedAt []byte
+	ActorID   int64
+	// PushSize is payload.size for a PushEvent and 0 otherwise.
+	PushSize int64
+}
+
+// A Batch holds one file's events until the file is known to be good, so
+// that a bad file never contributes a partial count.
+type Batch struct {
+	Events []Event
+	// Fallback, when set by an adapter, says that this file went beyond
+	// what the adapter's parser can do (say, its nesting limit) and was
+	// decoded another way, and why. Tallies count fallbacks by reason so
+	// that reports can say so: a fallback is never silent.
+	Fallback string
+	arena    []byte
+}
+
+// Reset empties the batch, keeping its memory.
+func (b *Batch) Reset() {
+	b.Events = b.Events[:0]
+	b.Fallback = ""
+	b.arena = b.arena[:0]
+}
+
+// Add appends an event.
+func (b *Batch) Add(e Event) { b.Events = append(b.Events, e) }
+
+// Keep copies s into the batch's own memory and returns the copy, for
+// strings whose backing memory will not outlive the parse.
+func (b *Batch) Keep(s []byte) []byte {
+	if cap(b.arena)-len(b.arena) < len(s) {
+		// A new arena: earlier copies keep the old one alive.
+		b.arena = make([]byte, 0, max(2*cap(b.arena), len(s), 4096))
+	}
+	start := len(b.arena)
+	b.arena = append(b.arena, s...)
+	return b.arena[start:len(b.arena):len(b.arena)]
+}
+
+// A BadInput is a file that contributed nothing but its size, with the
+// reason it was bad.
+type BadInput struct {
+	Path   string
+	Reason string
+}
+
+// A Tally adds up the contributions of the files one worker processed.
+// The zero value is ready to use. A Tally is not safe for concurrent use:
+// give each worker its own and Merge them at the end.
+type Tally struct {
+	Files        int64
+	BadFiles     int64
+	Bytes        int64
+	Events       int64
+	PushCommits  int64
+	MaxCreatedAt string
+	ByType       map[string]int64
+	Repos        map[string]int64
+	Actors       map[int64]struct{}
+	// Bad lists the bad inputs in the order they were met.
+	Bad []BadInput
+	// Fallbacks counts files an adapter decoded another way, by reason
+	// (see Batch.Fallback).
+	Fallbacks map[string]int64
+}
+
+// init makes the maps, with no size hint: a worker that lives for one
+// file (the perfile strategy) must not pay for a large table, and a
+// long-lived one grows its maps once.
+func (t *Tally) init() {
+	if t.ByType == nil {
+		t.ByType = make(map[string]int64)
+		t.Repos = make(map[string]int64)
+		t.Actors = make(map[int64]struct{})
+	}
+}
+
+// AddGood counts a good file of size bytes and all the events of b.
+func (t *Tally) AddGood(size int64, b *Batch) {
+	t.init()
+	t.countFallback(b)
+	t.Files++
+	t.Bytes += size
+	t.Events += int64(len(b.Events))
+	for i := range b.Events {
+		e := &b.Events[i]
+		t.PushCommits += e.PushSize
+		t.Actors[e.ActorID] = struct{}{}
+		// m[string(b)] lookups do not allocate; only a new key does.
+		if n, ok := t.ByType[string(e.Type)]; ok {
+			t.ByType[string(e.Type)] = n + 1
+		} else {
+			t.ByType[string(e.Type)] = 1
+		}
+		if n, ok := t.Repos[string(e.Repo)]; ok {
+			t.Repos[string(e.Repo)] = n + 1
+		} else {
+			t.Repos[string(e.Repo)] = 1
+		}
+		if string(e.CreatedAt) > t.MaxCreatedAt {
+			t.MaxCreatedAt = string(e.CreatedAt)
+		}
+	}
+}
+
+func (t *Tally) countFallback(b *Batch) {
+	if b == nil || b.Fallback == "" {
+		return
+	}
+	if t.Fallbacks == nil {
+		t.Fallbacks = make(map[string]int64)
+	}
+	t.Fallbacks[b.Fallback]++
+}
+
+// AddBad counts a bad file of size bytes; reason says why it is bad. b,
+// when not nil, is the batch the adapter filled before it found the file
+// bad; only its Fallback is counted.
+func (t *Tally) AddBad(path string, size int64, reason error, b *Batch) {
+	t.countFallback(b)
+	t.Files++
+	t.BadFiles++
+	t.Bytes += size
+	t.Bad = append(t.Bad, BadInput{Path: path, Reason: reason.Error()})
+}
+
+// AddRead counts a file that was only read (the `none` pseudo-parser).
+func (t *Tally) AddRead(size int64) {
+	t.Files++
+	t.Bytes += size
+}
+
+// Merge adds o's contributions to t.
+func (t *Tally) Merge(o *Tally) {
+	t.init()
+	t.Files += o.Files
+	t.BadFiles += o.BadFiles
+	t.Bytes += o.Bytes
+	t.Events += o.Events
+	t.PushCommits += o.PushCommits
+	t.MaxCreatedAt = max(t.MaxCreatedAt, o.MaxCreatedAt)
+	for k, v := range o.ByType {
+		t.ByType[k] += v
+	}
+	for k, v := range o.Repos {
+		t.Repos[k] += v
+	}
+	for k := range o.Actors {
+		t.Actors[k] = struct{}{}
+	}
+	t.Bad = append(t.Bad, o.Bad...)
+	for k, v := range o.Fallbacks {
+		if t.Fallbacks == nil {
+			t.Fallbacks = make(map[string]int64)
+		}
+		t.Fallbacks[k] += v
+	}
+}
+
+// A RepoCount is one entry of Result.TopRepos.
+type RepoCount struct {
+	Name   string
+	Events int64
+}
+
+// A Result is the workload's answer over a whole corpus.
+type Result struct {
+	Files          int64
+	BadFiles       int64
+	Bytes          int64
+	Events         int64
+	PushCommits    int64
+	DistinctActors int64
+	MaxCreatedAt   string
+	ByType         map[string]int64
+	TopRepos       []RepoCount
+}
+
+// TopRepoCount is how many repositories Result.TopRepos lists at most.
+const TopRepoCount = 10
+
+// Result computes the result of everything t has counted.
+func (t *Tally) Result() Result {
+	r := Result{
+		Files:          t.Files,
+		BadFiles:       t.BadFiles,
+		Bytes:          t.Bytes,
+		Events:         t.Events,
+		PushCommits:    t.PushCommits,
+		DistinctActors: int64(len(t.Actors)),
+		MaxCreatedAt:   t.MaxCreatedAt,
+		ByType:         make(map[string]int64, len(t.ByType)),
+	}
+	for k, v := range t.ByType {
+		r.ByType[k] = v
+	}
+	r.TopRepos = make([]RepoCount, 0, len(t.Repos))
+	for name, n := range t.Repos {
+		r.TopRepos = append(r.TopRepos, RepoCount{name, n})
+	}
+	sort.Slice(r.TopRepos, func(i, j int) bool {
+		a, b := r.TopRepos[i], r.TopRepos[j]
+		if a.Events != b.Events {
+			return a.Events > b.Events
+		}
+		return a.Name < b.Name // Go compares strings bytewise
+	})
+	if len(r.TopRepos) > TopRepoCount {
+		r.TopRepos = r.TopRepos[:TopRepoCount:TopRepoCount]
+	}
+	return r
+}
+
+// Canonical returns the result's canonical bytes: one line of compact JSON
+// with members in the contract's order and a trailing newline.
+func (r Result) Canonical() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"files":%d,"bad_files":%d,"bytes":%d,"events":%d,"push_commits":%d,"distinct_actors":%d,"max_created_at":`,
+		r.Files, r.BadFiles, r.Bytes, r.Events, r.PushCommits, r.DistinctActors)
+	appendString(&b, r.MaxCreatedAt)
+	b.WriteString(`,"by_type":{`)
+	types := make([]string, 0, len(r.ByType))
+	for k := range r.ByType {
+		types = append(types, k)
+	}
+	sort.Strings(types)
+	for i, k := range types {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		appendString(&b, k)
+		fmt.Fprintf(&b, ":%d", r.ByType[k])
+	}
+	b.WriteString(`},"top_repos":[`)
+	for i, rc := range r.TopRepos {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"name":`)
+		appendString(&b, rc.Name)
+		fmt.Fprintf(&b, `,"events":%d}`, rc.Events)
+	}
+	b.WriteString("]}\n")
+	return b.Bytes()
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string escaped as JSON requires and
+// nothing more (as JSON.stringify and RFC 8785 do): encoding/json's default
+// escaping of <, >, &, U+2028 and U+2029 is deliberately not used.
+func appendString(b *bytes.Buffer, s string) {
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
+}
+
+// Summary is a short human description of r, for messages.
+func (r Result) Summary() string {
+	return fmt.Sprintf("%d files (%d bad), %d bytes, %d events", r.Files, r.BadFiles, r.Bytes, r.Events)
+}
