@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"benchgrid/workload"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
@@ -50,7 +49,7 @@ func (f *stdFallback) retry(doc []byte, r *query.Records, parserErr error, reaso
 // extract decodes doc with encoding/json and adds its records to r.
 func (f *stdFallback) extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
@@ -119,7 +118,7 @@ func anyValue(v any, t query.Type, r *query.Records) query.Value {
 		}
 	case json.Number:
 		if t == query.Int {
-			if n, err := workload.ParseInt([]byte(v)); err == nil {
+			if n, err := strictjson.ParseInt([]byte(v)); err == nil {
 				return query.Value{Kind: query.Found, Int: n}
 			}
 		}

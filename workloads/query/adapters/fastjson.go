@@ -7,7 +7,6 @@ import (
 
 	"github.com/valyala/fastjson"
 
-	"benchgrid/workload"
 	"benchgrid/workloads/query"
 )
 
@@ -59,7 +58,7 @@ type fastjsonExtractor struct {
 //     escapes: checkTokens after the parse, which checks exactly the
 //     strings and scalar tokens around the structure fastjson checked;
 //   - surrogate escapes decode its own way: strings are read from their
-//     source text (MarshalTo) with workload.AppendUnescaped, names are
+//     source text (MarshalTo) with strictjson.AppendUnescaped, names are
 //     safe by NewExtractor's check;
 //   - Object.Get takes the first of repeated names: objects are walked
 //     with Visit, keeping the last.
@@ -70,7 +69,7 @@ type fastjsonExtractor struct {
 func (x *fastjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	root, err := x.parser.ParseBytes(doc)
 	if err != nil {

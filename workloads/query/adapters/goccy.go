@@ -10,7 +10,7 @@ import (
 	"github.com/goccy/go-json/jsontext"
 	json "github.com/goccy/go-json/v2"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
 
@@ -67,7 +67,7 @@ type goccyExtractor struct {
 // Extract checks UTF-8 (see goccyOptions), then streams doc.
 func (x *goccyExtractor) Extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	x.in = *bytes.NewBuffer(doc)
 	x.dec.Reset(&x.in, goccyOptions)
@@ -160,7 +160,7 @@ func (x *goccyExtractor) walk(n *node) error {
 			}
 			name = name[1 : len(name)-1]
 			if bytes.IndexByte(name, '\\') >= 0 {
-				x.key, _ = workload.AppendUnescaped(x.key[:0], name)
+				x.key, _ = strictjson.AppendUnescaped(x.key[:0], name)
 				name = x.key
 			}
 			if c := n.kidNamed(name); c != nil {

@@ -12,7 +12,7 @@ import (
 	"encoding/json/jsontext"
 	json "encoding/json/v2"
 
-	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
 
@@ -69,7 +69,7 @@ type jsonv2Extractor struct {
 // Extract checks UTF-8 (see jsonv2Options), then streams doc.
 func (x *jsonv2Extractor) Extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	x.in = *bytes.NewBuffer(doc)
 	x.dec.Reset(&x.in, jsonv2Options)
@@ -162,7 +162,7 @@ func (x *jsonv2Extractor) walk(n *node) error {
 			}
 			name = name[1 : len(name)-1]
 			if bytes.IndexByte(name, '\\') >= 0 {
-				x.key, _ = workload.AppendUnescaped(x.key[:0], name)
+				x.key, _ = strictjson.AppendUnescaped(x.key[:0], name)
 				name = x.key
 			}
 			if c := n.kidNamed(name); c != nil {

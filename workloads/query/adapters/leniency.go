@@ -3,6 +3,7 @@ package adapters
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/bits"
 	"unsafe"
@@ -281,3 +282,6 @@ func within(buf, s []byte) bool {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// errInvalidUTF8 is rule 1 for a document that is not valid UTF-8.
+var errInvalidUTF8 = errors.New("invalid UTF-8")

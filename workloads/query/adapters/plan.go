@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"benchgrid/workload"
+	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
 
@@ -161,7 +162,7 @@ func rawValue(raw []byte, t query.Type, inDoc bool, r *query.Records, names *nam
 	case t == query.String && c == '"':
 		s := raw[1 : len(raw)-1]
 		if bytes.IndexByte(s, '\\') >= 0 {
-			names.buf, _ = workload.AppendUnescaped(names.buf[:0], s)
+			names.buf, _ = strictjson.AppendUnescaped(names.buf[:0], s)
 			return query.Value{Kind: query.Found, Str: r.Keep(names.buf)}
 		}
 		if !inDoc {
@@ -169,7 +170,7 @@ func rawValue(raw []byte, t query.Type, inDoc bool, r *query.Records, names *nam
 		}
 		return query.Value{Kind: query.Found, Str: s}
 	case t == query.Int && (c == '-' || '0' <= c && c <= '9'):
-		if v, err := workload.ParseInt(raw); err == nil {
+		if v, err := strictjson.ParseInt(raw); err == nil {
 			return query.Value{Kind: query.Found, Int: v}
 		}
 	case t == query.Bool && c == 't':
@@ -203,7 +204,7 @@ func (s *nameSet) reset() { s.buf, s.ends = s.buf[:0], s.ends[:0] }
 // addRaw adds a name as it stands between its quotes in the source.
 func (s *nameSet) addRaw(raw []byte) {
 	if bytes.IndexByte(raw, '\\') >= 0 {
-		s.bytes, _ = workload.AppendUnescaped(s.bytes[:0], raw)
+		s.bytes, _ = strictjson.AppendUnescaped(s.bytes[:0], raw)
 		raw = s.bytes
 	}
 	s.add(raw)
@@ -423,7 +424,7 @@ func (w *rawWalker) fill(n *node, raw []byte, inDoc bool, row []query.Value, r *
 		}
 		rawMembers(raw, func(name, v []byte) bool {
 			if bytes.IndexByte(name, '\\') >= 0 {
-				w.key, _ = workload.AppendUnescaped(w.key[:0], name)
+				w.key, _ = strictjson.AppendUnescaped(w.key[:0], name)
 				name = w.key
 			}
 			if c := n.kidNamed(name); c != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/minio/simdjson-go"
 
-	"benchgrid/workload"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
@@ -83,7 +82,7 @@ var errSimdjsonTape = errors.New("simdjson: unexpected tape")
 func (x *simdjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	if err := simdjsonEnds(doc); err != nil {
 		return err

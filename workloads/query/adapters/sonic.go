@@ -12,7 +12,6 @@ import (
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
 
-	"benchgrid/workload"
 	"benchgrid/workloads/query"
 )
 
@@ -24,8 +23,8 @@ func init() { register(sonicAdapter{}) }
 // member name that goes on from it, tagged with the name, whose type
 // (sonicRaw) keeps the member's raw bytes, which alias the document.
 // sonic skips every other member at SIMD speed and matches names with its
-// compiled lookup; the leaves are then read exactly (workload.ParseInt,
-// workload.AppendUnescaped).
+// compiled lookup; the leaves are then read exactly (strictjson.ParseInt,
+// strictjson.AppendUnescaped).
 //
 // What struct decoding cannot express is done around it:
 //   - repeated member names: sonic decodes each occurrence into the same
@@ -167,7 +166,7 @@ type sonicExtractor struct {
 func (x *sonicExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return workload.ErrInvalidUTF8
+		return errInvalidUTF8
 	}
 	if err := escapesValid(doc); err != nil {
 		return err
