@@ -98,6 +98,7 @@ type Records struct {
 
 // Reset empties r, keeping its memory.
 func (r *Records) Reset() {
+	r.count = 0
 	r.Values = r.Values[:0]
 	r.arena = r.arena[:0]
 }
@@ -158,7 +159,7 @@ type Adapter interface {
 	// Name is the adapter's registered name: std, sonic, fastjson, …
 	Name() string
 	// NewExtractor returns the state one worker uses for every document
-	// it reads under q. It fails wrapping workload.ErrUnavailable when the
+	// it reads under q. It fails wrapping ErrUnavailable when the
 	// parser cannot run on this machine, or cannot serve q (a path form it
 	// cannot express), naming the reason.
 	NewExtractor(q *Query) (Extractor, error)

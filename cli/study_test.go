@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -74,7 +74,7 @@ func TestStudyEndToEnd(t *testing.T) {
 func TestStudyUsage(t *testing.T) {
 	for _, args := range [][]string{{"extra"}, {"-count", "0"}, {"-min-gain", "2"}, {"-nosuchflag"}} {
 		var stdout, stderr bytes.Buffer
-		if err := runStudy(t.Context(), args, &stdout, &stderr); exitCode(err) != 2 {
+		if err := runStudy(t.Context(), args, &stdout, &stderr); ExitCode(err) != 2 {
 			t.Errorf("runStudy(%q) = %v, want a usage error", args, err)
 		}
 	}

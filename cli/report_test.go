@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 )
 
 // fixtures are the reports package's results folders.
-var fixtures = filepath.Join("..", "..", "reports", "testdata")
+var fixtures = filepath.Join("..", "reports", "testdata")
 
 // copyDir copies the files of src (one level of subfolders) into a
 // temporary folder, so a report does not write into testdata.
@@ -52,10 +52,10 @@ func TestRunReport(t *testing.T) {
 		t.Errorf("no throughput chart: %v", err)
 	}
 
-	if err := runReport(t.Context(), []string{"a", "b"}, &stdout, &stderr); exitCode(err) != 2 {
+	if err := runReport(t.Context(), []string{"a", "b"}, &stdout, &stderr); ExitCode(err) != 2 {
 		t.Errorf("runReport(a, b) = %v, want a usage error", err)
 	}
-	if err := runReport(t.Context(), []string{t.TempDir()}, &stdout, &stderr); exitCode(err) != 1 {
+	if err := runReport(t.Context(), []string{t.TempDir()}, &stdout, &stderr); ExitCode(err) != 1 {
 		t.Errorf("runReport(empty dir) = %v, want a failure", err)
 	}
 }
@@ -64,7 +64,7 @@ func TestRunCompare(t *testing.T) {
 	old, new := filepath.Join(fixtures, "run"), filepath.Join(fixtures, "new")
 	var stdout, stderr bytes.Buffer
 	err := runCompare(t.Context(), []string{old, new}, &stdout, &stderr)
-	if exitCode(err) != 1 || !strings.Contains(err.Error(), "parser=sonic/strategy=pool/workers=4/read=readfile") {
+	if ExitCode(err) != 1 || !strings.Contains(err.Error(), "parser=sonic/strategy=pool/workers=4/read=readfile") {
 		t.Errorf("runCompare(old, new) = %v, want a failure naming the regressed cell", err)
 	}
 	if !strings.HasPrefix(stdout.String(), "# benchgrid comparison") {
@@ -85,7 +85,7 @@ func TestRunCompare(t *testing.T) {
 	}
 
 	for _, args := range [][]string{{old}, {"-alpha", "2", old, new}, {"-threshold", "-1", old, new}, {"-bogus", old, new}} {
-		if err := runCompare(t.Context(), args, &stdout, &stderr); exitCode(err) != 2 {
+		if err := runCompare(t.Context(), args, &stdout, &stderr); ExitCode(err) != 2 {
 			t.Errorf("runCompare(%q) = %v, want a usage error", args, err)
 		}
 	}
