@@ -14,12 +14,14 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"golang.org/x/sync/errgroup"
 )
 
 // queryFiles holds one query file per source, queries/<source>.query.
@@ -250,13 +252,20 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	var ls []*loaded
-	for _, s := range srcs {
-		l, err := load(root, s)
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
+	// Sources load, and corpora are written, in parallel: each writes
+	// files of its own, so the bytes do not depend on the order.
+	ls := make([]*loaded, len(srcs))
+	g := new(errgroup.Group)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, s := range srcs {
+		g.Go(func() error {
+			var err error
+			ls[i], err = load(root, s)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 
 	parent := filepath.Dir(filepath.Clean(opts.Dir))
@@ -279,6 +288,32 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer w.close()
 	res := &Result{Dir: opts.Dir, GoVersion: goVersion(root)}
+	res.Corpora = make([]Corpus, len(ls)*len(lays))
+	written := make([][2]int64, len(res.Corpora)) // files and bytes of each job
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, l := range ls {
+		for j, lay := range lays {
+			k := i*len(lays) + j
+			g.Go(func() error {
+				w, err := newWriter(tmp)
+				if err != nil {
+					return err
+				}
+				defer w.close()
+				res.Corpora[k], err = w.corpus(gctx, l, lay, copies)
+				written[k] = [2]int64{int64(w.files), w.bytes}
+				return err
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, fb := range written {
+		w.files += int(fb[0])
+		w.bytes += fb[1]
+	}
 	for _, l := range ls {
 		q, err := Query(l.name)
 		if err != nil {
@@ -286,13 +321,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		if err := w.write(l.name+".query", q); err != nil {
 			return nil, err
-		}
-		for _, lay := range lays {
-			c, err := w.corpus(ctx, l, lay, copies)
-			if err != nil {
-				return nil, err
-			}
-			res.Corpora = append(res.Corpora, c)
 		}
 		if err := w.write(l.name+"/"+SourcesFile, docTable(l, lays, copies)); err != nil {
 			return nil, err
@@ -307,9 +335,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("chmod %s: %w", tmp, err)
 	}
-	// Renaming onto an empty folder replaces it.
+	// os.Rename does not replace a folder, even an empty one: an empty
+	// Dir (checked above) is removed first; os.Remove fails on one that
+	// has gained entries since.
+	if err := os.Remove(opts.Dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("replace %s: %w", opts.Dir, err)
+	}
 	if err := os.Rename(tmp, opts.Dir); err != nil {
-		return nil, fmt.Errorf("rename %s to %s: %w", tmp, opts.Dir, err)
+		return nil, fmt.Errorf("move the corpus into place: %w", err)
 	}
 	done = true
 	return res, nil
