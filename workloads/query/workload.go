@@ -99,6 +99,7 @@ func (t *Tally) Outcome() *workload.Outcome {
 		Files: t.Files, BadFiles: t.BadFiles, Bytes: t.Bytes,
 		Documents: t.Documents, BadDocuments: t.BadDocuments,
 		BadReasons: map[string]int64{},
+		Fallbacks:  t.Fallbacks,
 	}
 	for _, b := range t.Bad {
 		o.Bad = append(o.Bad, workload.BadInput{Path: b.Path, Reason: b.Reason})

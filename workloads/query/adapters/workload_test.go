@@ -95,3 +95,32 @@ func TestWorkload(t *testing.T) {
 		t.Errorf("no query file: %v", err)
 	}
 }
+
+// TestFallbacksCounted: a valid document beyond fastjson's nesting limit
+// is decoded another way, and the outcome counts it by reason.
+func TestFallbacksCounted(t *testing.T) {
+	w, err := workload.Open(query.Name, []byte(testQuery))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass, err := w.NewPass("fastjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := pass.NewCounter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := `{"lang":"en","x":` + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + `}`
+	c.Count("deep.json", []byte(deep))
+	c.Count("flat.json", []byte(`{"lang":"en"}`))
+	o := pass.Outcome([]workload.Counter{c})
+	if o.BadDocuments != 0 || len(o.Fallbacks) != 1 {
+		t.Fatalf("outcome: %d bad, fallbacks %v; want none bad and one fallback", o.BadDocuments, o.Fallbacks)
+	}
+	for why, n := range o.Fallbacks {
+		if n != 1 || why == "" {
+			t.Errorf("fallbacks %v, want one with its reason", o.Fallbacks)
+		}
+	}
+}
