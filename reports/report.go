@@ -367,6 +367,13 @@ func (a *analysis) writeRunLine(b *strings.Builder) {
 	} else {
 		fmt.Fprintf(b, "; %d cells, %d samples asked per cell.", len(run.Cells), run.Count)
 	}
+	if w := run.Workload; w != nil && w.Name != "events" {
+		fmt.Fprintf(b, " Workload %s", text(w.Name))
+		if w.ConfigDigest != "" {
+			fmt.Fprintf(b, " (configuration SHA-256 %s…, in results.json)", w.ConfigDigest[:12])
+		}
+		fmt.Fprintf(b, " over %d files.", run.Corpus.Files)
+	}
 	var vary []string
 	for _, ax := range a.varying {
 		vary = append(vary, ax.name)
@@ -510,7 +517,7 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "%s\n\n", strings.Join(notes, " "))
 	if short := a.shortPasses(); len(short) > 0 {
-		fmt.Fprintf(b, "**Corpus too small to time reliably**: the timed pass of %d of the %d %s that compute an answer is shorter than %s (the best's takes %s). Timer, scheduling and start-up noise on this machine are a large share of so short a pass, so its ratios say more about the noise than about the configurations. Measure a larger corpus (%s, or more files).\n\n",
+		fmt.Fprintf(b, "**Corpus too small to time reliably**: the timed pass of %d of the %d %s that compute an answer is shorter than %s (the best's takes %s). Timer, scheduling and start-up noise on this machine are a large share of so short a pass, so its ratios say more about the noise than about the configurations. Measure a larger corpus (%s for the events workload; more of your files for another).\n\n",
 			len(short), a.answering(), cellsWord(a.answering()), fmtDur(minReliablePassNs), fmtDur(a.best.median()), code("corpus gen -files N"))
 	}
 	fmt.Fprintf(b, "¹ The cell's wall time over the best's, paired by round, with the Holm-adjusted p-value; \"~\" where the evidence does not separate them (see Notes on method).\n")

@@ -184,3 +184,14 @@ type Aggregate struct {
 	Field int // index into Query.Fields
 	N     int // for Top: how many values; 0 otherwise
 }
+
+// A Fallbacker is an Extractor that decodes, with encoding/json, a valid
+// document its parser cannot take (nesting beyond the parser's limit, a
+// lone surrogate escape simdjson-go refuses, …): never silently, since
+// Fallback says so and the tally counts it, as events' Batch.Fallback is.
+type Fallbacker interface {
+	Extractor
+	// Fallback returns why the last Extract decoded its document another
+	// way, or "" when the parser did.
+	Fallback() string
+}

@@ -1,29 +1,22 @@
 package query
 
 import (
+	"benchgrid/workload"
 	"fmt"
 	"slices"
 	"sort"
 	"sync"
 )
 
-// A Role is a part a registered adapter plays in a run, as the events
-// parsers' roles are.
-type Role string
+// A Role is a part a registered adapter plays in a run: workload.Role.
+type Role = workload.Role
 
-// The roles. A role is played by one adapter at most.
+// The roles, workload's.
 const (
-	// RoleReference computes, with the reference strategy, the answer
-	// every configuration is checked against.
-	RoleReference Role = "reference"
-	// RoleBaseline is the naive program's adapter, which improvements
-	// are measured from.
-	RoleBaseline Role = "baseline"
-	// RoleFloor only reads: its cells are the I/O floor of the others.
-	RoleFloor Role = "floor"
-	// RoleVersus is the level a report compares the other adapters
-	// against.
-	RoleVersus Role = "versus"
+	RoleReference = workload.RoleReference
+	RoleBaseline  = workload.RoleBaseline
+	RoleFloor     = workload.RoleFloor
+	RoleVersus    = workload.RoleVersus
 )
 
 // A description is what the registry says of an adapter besides the

@@ -58,6 +58,9 @@ type Tally struct {
 	// like problems count as one.
 	BadFileReasons     map[string]int64
 	BadDocumentReasons map[string]int64
+	// Fallbacks counts the documents an adapter decoded another way, by
+	// reason (see Fallbacker): a fallback is never silent.
+	Fallbacks map[string]int64
 
 	q      *Query
 	floor  bool
@@ -200,7 +203,16 @@ func (t *Tally) document(file string, line int, doc []byte) {
 	}
 	r := &t.rec
 	r.Reset()
-	if err := t.ex.Extract(doc, r); err != nil {
+	err := t.ex.Extract(doc, r)
+	if fb, ok := t.ex.(Fallbacker); ok {
+		if why := fb.Fallback(); why != "" {
+			if t.Fallbacks == nil {
+				t.Fallbacks = map[string]int64{}
+			}
+			t.Fallbacks[why]++
+		}
+	}
+	if err != nil {
 		t.badDocument(file, line, -1, reasonKey(err), err.Error())
 		return
 	}
@@ -314,6 +326,7 @@ func (t *Tally) Merge(o *Tally) {
 	}
 	t.BadFileReasons = addCounts(t.BadFileReasons, o.BadFileReasons)
 	t.BadDocumentReasons = addCounts(t.BadDocumentReasons, o.BadDocumentReasons)
+	t.Fallbacks = addCounts(t.Fallbacks, o.Fallbacks)
 	if o.q == nil {
 		return // a zero Tally: no values
 	}

@@ -38,7 +38,7 @@ var qTweet = mkQuery("-", "/lang string", "/user/id int", "/retweet_count int?",
 func BenchmarkExtract(b *testing.B) {
 	docs := tweets(b)
 	whole := realDocuments(b)["jsontest/twitter_status.json"]
-	adapters := append([]query.Adapter{refAdapter{}}, all...)
+	adapters := append([]query.Adapter{refAdapter{}}, allAdapters()...)
 	for _, in := range []struct {
 		name string
 		q    *query.Query

@@ -11,16 +11,8 @@ import (
 	"benchgrid/workloads/query"
 )
 
-// A Fallbacker is an Extractor that decodes, with encoding/json, a valid
-// document its parser cannot take (nesting beyond the parser's limit, a
-// lone surrogate escape simdjson-go refuses, …): never silently, since
-// Fallback says so for the tally to count, as events' Batch.Fallback does.
-type Fallbacker interface {
-	query.Extractor
-	// Fallback returns why the last Extract decoded its document with
-	// encoding/json, or "" when the parser did.
-	Fallback() string
-}
+// Fallbacker is query.Fallbacker: the adapters that fall back say so.
+type Fallbacker = query.Fallbacker
 
 // stdFallback is the exact, slow extraction the adapters fall back to:
 // encoding/json into interface values (json.Number for numbers), whose
@@ -42,7 +34,7 @@ func (f *stdFallback) retry(doc []byte, r *query.Records, parserErr error, reaso
 		return parserErr
 	}
 	r.Reset()
-	f.reason = reason + ": " + parserErr.Error()
+	f.reason = reason // the parser's words vary by document; the reason is what they share
 	return f.extract(doc, r)
 }
 

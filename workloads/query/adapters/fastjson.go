@@ -10,7 +10,7 @@ import (
 	"benchgrid/workloads/query"
 )
 
-func init() { register(fastjsonAdapter{}) }
+func init() { query.Register(fastjsonAdapter{}) }
 
 // fastjsonAdapter is github.com/valyala/fastjson, used as its author
 // intends: one reused fastjson.Parser per worker, whose values alias the

@@ -14,7 +14,7 @@ import (
 	"benchgrid/workloads/query"
 )
 
-func init() { register(goccyAdapter{}) }
+func init() { query.Register(goccyAdapter{}) }
 
 // goccyAdapter is github.com/goccy/go-json, through its encoding/json/v2
 // API, whose defaults are the contract's: member names match exactly and

@@ -16,7 +16,7 @@ import (
 	"benchgrid/workloads/query"
 )
 
-func init() { register(jsonv2Adapter{}) }
+func init() { query.Register(jsonv2Adapter{}) }
 
 // jsonv2Built reports whether this build has the real jsonv2 adapter.
 const jsonv2Built = true

@@ -8,7 +8,7 @@ import "benchgrid/workloads/query"
 // in a build with GOEXPERIMENT=jsonv2. Any other build still registers the
 // name, so that a matrix naming jsonv2 lists it as unavailable, with the
 // reason, instead of failing or silently skipping it.
-func init() { register(jsonv2Stub{}) }
+func init() { query.Register(jsonv2Stub{}) }
 
 // jsonv2Built reports whether this build has the real jsonv2 adapter.
 const jsonv2Built = false

@@ -12,7 +12,7 @@ import (
 	"benchgrid/workloads/query"
 )
 
-func init() { register(simdjsonAdapter{}) }
+func init() { query.Register(simdjsonAdapter{}) }
 
 // simdjsonAdapter is github.com/minio/simdjson-go, used as its author
 // intends: one reused *simdjson.ParsedJson (tape and buffers) per worker,

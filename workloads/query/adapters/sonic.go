@@ -15,7 +15,7 @@ import (
 	"benchgrid/workloads/query"
 )
 
-func init() { register(sonicAdapter{}) }
+func init() { query.Register(sonicAdapter{}) }
 
 // sonicAdapter is github.com/bytedance/sonic, used through its
 // JIT-compiled struct decoder: at start-up every object on the query's

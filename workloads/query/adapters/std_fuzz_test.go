@@ -9,7 +9,7 @@ import (
 	"benchgrid/workloads/query/querytest"
 )
 
-var fuzzQueries = []string{
+var stdFuzzQueries = []string{
 	`{"records":"/r","fields":[{"name":"s","path":"/s","type":"string","optional":true},{"name":"i","path":"/i","type":"int","optional":true},` +
 		`{"name":"b","path":"/o/b","type":"bool","optional":true},{"name":"l","path":"/l","type":"length","optional":true},{"name":"x","path":"/a/0/~1","type":"int","optional":true}],` +
 		`"aggregates":[{"op":"count_by","field":"s"},{"op":"top","field":"i","n":3},{"op":"sum","field":"i"},{"op":"min","field":"s"},{"op":"max","field":"l"},{"op":"distinct","field":"b"},{"op":"sum","field":"x"}]}`,
@@ -46,7 +46,7 @@ func FuzzTallyFile(f *testing.F) {
 			}
 			files = append(files, querytest.File{Name: name, Data: part})
 		}
-		for _, qt := range fuzzQueries {
+		for _, qt := range stdFuzzQueries {
 			q, err := query.Parse([]byte(qt))
 			if err != nil {
 				t.Fatal(err)
