@@ -13,6 +13,9 @@ const corpusUsage = `usage: benchgrid corpus <subcommand> [flags]
 subcommands:
   gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]
                  write a deterministic corpus (+K adversarial inputs)
+  real [-out DIR] [-copies N] [-source twitter,citm,...] [-layout json,ndjson-gz,...]
+                 write corpora of real documents from Go's own test data,
+                 with a query file for each (docs/real-corpora.md)
   describe DIR   print a corpus's files, bytes and size percentiles
 
 Run 'benchgrid corpus <subcommand> -h' for its flags.
@@ -21,11 +24,13 @@ Run 'benchgrid corpus <subcommand> -h' for its flags.
 func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, corpusUsage)
-		return usagef("corpus: want a subcommand: gen or describe")
+		return usagef("corpus: want a subcommand: gen, real or describe")
 	}
 	switch args[0] {
 	case "gen":
 		return runCorpusGen(ctx, args[1:], stdout, stderr)
+	case "real":
+		return runCorpusReal(ctx, args[1:], stdout, stderr)
 	case "describe":
 		return runCorpusDescribe(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -34,7 +39,7 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprint(stderr, corpusUsage)
-	return usagef("corpus: unknown subcommand %q (want gen or describe)", args[0])
+	return usagef("corpus: unknown subcommand %q (want gen, real or describe)", args[0])
 }
 
 func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -6,6 +6,7 @@
 // Usage:
 //
 //	benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]
+//	benchgrid corpus real [-out DIR] [-copies N] [-source twitter,citm,...] [-layout json,ndjson-gz,...]
 //	benchgrid corpus describe DIR
 //	benchgrid process -parser P -strategy S [-workers N] [-read M] [-v] DIR
 //	benchgrid run [-parsers …] [-strategies …] [-count N] [-corpus DIR] [-report]

@@ -15,7 +15,7 @@ func summary(root, version string, ls []*loaded, lays []Layout, copies int, corp
 	fmt.Fprintf(&b, "#\n")
 	fmt.Fprintf(&b, "# go:          %s (GOROOT %s)\n", version, root)
 	fmt.Fprintf(&b, "# from:        $GOROOT/%s\n", TestdataDir)
-	fmt.Fprintf(&b, "# compressors: %s; gzip level %d, no name, comment or time in its headers; zstd level %s, one frame per member\n",
+	fmt.Fprintf(&b, "# compressors: %s; gzip level %d, no name, comment or time in its headers; zstd level %s, one encoder thread\n",
 		compressVersion(), GzipLevel, zstdLevel)
 	fmt.Fprintf(&b, "# members:     the compressed NDJSON files hold %d lines per gzip member or zstd frame (the last fewer)\n", LinesPerMember)
 	if copies > 1 {

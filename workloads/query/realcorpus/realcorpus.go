@@ -242,6 +242,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if entries, err := os.ReadDir(opts.Dir); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(opts.Dir, SourcesFile)); err == nil {
+			return nil, fmt.Errorf("%s: holds a corpus already (its %s says which); remove it to build another", opts.Dir, SourcesFile)
+		}
 		return nil, fmt.Errorf("%s: not empty", opts.Dir)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("read %s: %w", opts.Dir, err)
