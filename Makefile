@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/benchgrid
 FUZZTIME ?= 10s
 
-.PHONY: all build bench study study-quick test test-short lint fuzz e2e clean
+.PHONY: all build bench bench-real study study-quick test test-short lint fuzz e2e clean
 
 all: build
 
@@ -30,6 +30,21 @@ bench: build
 	$(BIN) run -report $(BENCHFLAGS)
 	@echo "report: results/latest/report.md"
 	@echo "compare: $(GO) tool benchstat -col /parser -row /strategy results/latest/bench.txt"
+
+# Real documents: corpora cut from Go's own encoding/json test data
+# (benchgrid corpus real; docs/real-corpora.md), built once into
+# .benchgrid/real (about 32,000 files, 22 MiB, in seconds), then every
+# parser × strategy on one of them with its query. REAL names the source
+# (twitter, citm, golang, synthea, canada, strings) and REAL_LAYOUT its
+# layout (json, json-gz, ndjson, ndjson-gz, ndjson-zst):
+#   make bench-real REAL=golang REAL_LAYOUT=ndjson-gz
+REAL ?= twitter
+REAL_LAYOUT ?= json
+REAL_DIR := .benchgrid/real
+bench-real: build
+	@test -f $(REAL_DIR)/SOURCES.txt || $(BIN) corpus real -out $(REAL_DIR)
+	$(BIN) run -report -query $(REAL_DIR)/$(REAL).query -corpus $(REAL_DIR)/$(REAL)/$(REAL_LAYOUT) $(BENCHFLAGS)
+	@echo "report: results/latest/report.md"
 
 # The optimization study: from the naive program (std parser, goroutine per
 # file) to the fastest configuration, one change at a time.
