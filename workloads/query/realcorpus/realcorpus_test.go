@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -21,6 +22,9 @@ import (
 
 	"benchgrid/workloads/query"
 	_ "benchgrid/workloads/query/adapters" // the adapters, registered
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 )
 
 // update rewrites testdata/golden.txt and testdata/answers.txt, for review
@@ -680,4 +684,130 @@ func compactSource(t *testing.T, root, file string) []byte {
 		t.Fatal(err)
 	}
 	return l.docs[0].data
+}
+
+// TestMembers checks the compressed layouts' streams: a .json.gz file is
+// one gzip member; an NDJSON file of N lines is ⌈N/LinesPerMember⌉ gzip
+// members or zstd frames, each decompressing to whole lines.
+func TestMembers(t *testing.T) {
+	dir, _ := defaultCorpus(t)
+	checked := map[string]int{}
+	for p := range tree(t, dir) {
+		gz, zst := strings.HasSuffix(p, ".gz"), strings.HasSuffix(p, ".zst")
+		if !gz && !zst {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var members [][]byte
+		if gz {
+			members, err = gzipMembers(data)
+		} else {
+			members, err = zstdFrames(data)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		ndjson := strings.Contains(p, "/ndjson")
+		lines := 0
+		for i, m := range members {
+			n := bytes.Count(m, []byte("\n"))
+			if len(m) == 0 || m[len(m)-1] != '\n' {
+				t.Errorf("%s: member %d does not end in LF", p, i)
+			}
+			if last := i == len(members)-1; ndjson && (n > LinesPerMember || !last && n != LinesPerMember) {
+				t.Errorf("%s: member %d of %d holds %d lines, want %d (the last at most)", p, i, len(members), n, LinesPerMember)
+			}
+			lines += n
+		}
+		want := 1
+		if ndjson {
+			want = (lines + LinesPerMember - 1) / LinesPerMember
+		}
+		if len(members) != want {
+			t.Errorf("%s: %d members for %d lines, want %d", p, len(members), lines, want)
+		}
+		if len(members) > 1 {
+			checked[path.Ext(p)]++
+		}
+	}
+	if checked[".gz"] == 0 || checked[".zst"] == 0 {
+		t.Errorf("files of several members: %v, want some of each compression", checked)
+	}
+}
+
+// gzipMembers decompresses each gzip member of data.
+func gzipMembers(data []byte) ([][]byte, error) {
+	br := bytes.NewReader(data)
+	z, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for {
+		z.Multistream(false)
+		m, err := io.ReadAll(z)
+		if err != nil {
+			return nil, err
+		}
+		if z.Header.ModTime.Unix() > 0 || z.Header.Name != "" || z.Header.Comment != "" {
+			return nil, fmt.Errorf("member %d has a time, name or comment: %+v", len(out), z.Header)
+		}
+		out = append(out, m)
+		if err := z.Reset(br); err == io.EOF {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// zstdFrames decompresses each zstd frame of data, walking the frames'
+// blocks (RFC 8878 §3.1.1) to find where each ends.
+func zstdFrames(data []byte) ([][]byte, error) {
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		return nil, err
+	}
+	defer dec.Close()
+	var out [][]byte
+	for len(data) > 0 {
+		var h zstd.Header
+		if err := h.Decode(data); err != nil {
+			return nil, fmt.Errorf("frame %d: %w", len(out), err)
+		}
+		if h.Skippable {
+			return nil, fmt.Errorf("frame %d: skippable", len(out))
+		}
+		end := h.HeaderSize
+		for {
+			if end+3 > len(data) {
+				return nil, fmt.Errorf("frame %d: truncated", len(out))
+			}
+			bh := uint32(data[end]) | uint32(data[end+1])<<8 | uint32(data[end+2])<<16
+			size := int(bh >> 3)
+			if (bh>>1)&3 == 1 { // RLE: one byte
+				size = 1
+			}
+			end += 3 + size
+			if bh&1 == 1 {
+				break
+			}
+		}
+		if h.HasCheckSum {
+			end += 4
+		}
+		if end > len(data) {
+			return nil, fmt.Errorf("frame %d: truncated", len(out))
+		}
+		m, err := dec.DecodeAll(data[:end], nil)
+		if err != nil {
+			return nil, fmt.Errorf("frame %d: %w", len(out), err)
+		}
+		out = append(out, m)
+		data = data[end:]
+	}
+	return out, nil
 }
