@@ -7,8 +7,10 @@
 // NDJSON file, gzip- and zstd-compressed), with a query file for each
 // source (docs/query.md) and a record of where every document comes from.
 //
-// It sits beside the query workload, not under it: it writes files that
-// the workload reads, and knows nothing of parsers, strategies or timing.
+// It is upstream of the query workload rather than part of it: it writes
+// files that the workload reads (their names are its inputs', its query
+// files follow docs/query.md), imports nothing of benchgrid's, and knows
+// nothing of parsers, strategies or timing.
 // `benchgrid corpus real` is its command; docs/real-corpora.md describes
 // each source, layout and query.
 package realcorpus

@@ -112,6 +112,7 @@ type Options struct {
 
 // A Corpus is one source in one layout: a folder to run a query over.
 type Corpus struct {
+	// Source and Layout name the source and the layout.
 	Source string
 	Layout string
 	// Dir is the corpus's folder and Query its query file, both relative
@@ -127,9 +128,14 @@ type Corpus struct {
 
 // A Result is what Build wrote.
 type Result struct {
-	Dir       string
+	// Dir is Options.Dir, now the whole corpus.
+	Dir string
+	// GoVersion is the version of the Go tree the documents came from,
+	// from its VERSION file.
 	GoVersion string
-	Corpora   []Corpus
+	// Corpora lists each source's layouts, sources and layouts in the
+	// order of Sources and Layouts.
+	Corpora []Corpus
 	// Files and Bytes total every file written, SOURCES.txt and query
 	// files included.
 	Files int
