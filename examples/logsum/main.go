@@ -8,7 +8,7 @@
 //
 //	$ go build -o logsum ./examples/logsum
 //	$ ./logsum process -parser scan -strategy pool ~/logs
-//	{"files":40,"bad_files":1,"bytes":103811,"result":{"records":1203,"with_bytes":1187,"bytes":9617724}}
+//	{"files":25,"bad_files":1,"bytes":13974,"result":{"records":191,"with_bytes":186,"bytes":2187012}}
 //	$ ./logsum run -corpus ~/logs -count 5 -report
 //	$ ./logsum compare results/OLD results/NEW
 //
