@@ -22,6 +22,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
 	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse or mmap")
+	latency := fs.Duration("latency", 0, "simulated storage latency waited before every file's read (0: none)")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-v] DIR")
@@ -45,7 +46,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		*parser = workload.WithRole(w, workload.RoleReference)
 	}
 	proc, err := processor.New(processor.Config{
-		Workload: w, Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode,
+		Workload: w, Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode, Latency: *latency,
 	})
 	if errors.Is(err, workload.ErrUnavailable) {
 		return err // a valid command line; the parser cannot run here

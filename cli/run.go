@@ -31,7 +31,7 @@ type runFlags struct {
 	count                                 *string
 	targetCI                              *float64
 	timeout, budget                       *time.Duration
-	waitIdle, dryRun, dropSlow            *bool
+	waitIdle, dryRun, dropSlow, allowBad  *bool
 	fs                                    *flag.FlagSet
 	seed                                  *uint64
 	pgoProfile                            *string
@@ -55,6 +55,7 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 		targetCI:   addPercent(fs, "target-ci", harness.DefaultTargetCI, "with -count auto, the 95% interval's half-width at which a cell is done, as a `fraction` of its median (3% or 0.03)", openUnit),
 		budget:     addPositiveDuration(fs, "budget", harness.DefaultBudget, "with -count auto, the time the rounds may take"),
 		dropSlow:   fs.Bool("drop-slow", false, "with -count auto, stop measuring cells clearly slower than the best"),
+		allowBad:   fs.Bool("allow-bad", false, "run even when more than half of the documents are bad for the workload (the run then measures rejection)"),
 		fs:         fs,
 		timeout:    addPositiveDuration(fs, "timeout", harness.DefaultTimeout, "limit for one sample"),
 		waitIdle:   fs.Bool("wait-idle", false, "wait (at most a minute) for the machine to be quiet before each round"),
@@ -154,7 +155,7 @@ func (f *runFlags) options(stderr io.Writer) (opts harness.Options, src harness.
 	opts = harness.Options{
 		Workload: spec, Matrix: m, Corpus: src.Dir, Count: count, Adaptive: adaptive, Timeout: *f.timeout,
 		Profiles: matrix.SplitList(*f.profiles), OutDir: *f.out, Seed: *f.seed,
-		WaitIdle: *f.waitIdle, Progress: stderr, Terminal: isTerminal(stderr),
+		WaitIdle: *f.waitIdle, AllowBad: *f.allowBad, Progress: stderr, Terminal: isTerminal(stderr),
 	}
 	return opts, src, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 

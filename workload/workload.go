@@ -18,6 +18,7 @@ package workload
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"sync"
@@ -273,3 +274,36 @@ func (s Spec) Open() (Workload, error) {
 // IsDefault reports whether s is the default workload with no
 // configuration.
 func (s Spec) IsDefault() bool { return (s.Name == "" || s.Name == Default) && len(s.Config) == 0 }
+
+// A ReasonCount is one reason bad documents were bad, with how many were.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  int64  `json:"count"`
+}
+
+// CommonReasons groups reasons that differ only in their numbers (an
+// event's index, an offset: "event 3: …" and "event 7: …" are one
+// reason, "event N: …") and returns the n most common, most first, ties
+// in bytewise order.
+func CommonReasons(reasons map[string]int64, n int) []ReasonCount {
+	grouped := map[string]int64{}
+	for r, c := range reasons {
+		grouped[digitRuns.ReplaceAllString(r, "N")] += c
+	}
+	out := make([]ReasonCount, 0, len(grouped))
+	for r, c := range grouped {
+		out = append(out, ReasonCount{Reason: r, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+var digitRuns = regexp.MustCompile(`[0-9]+`)

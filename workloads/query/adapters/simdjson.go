@@ -1,0 +1,353 @@
+package adapters
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/minio/simdjson-go"
+
+	"benchgrid/workload/strictjson"
+	"benchgrid/workloads/query"
+)
+
+func init() { query.Register(simdjsonAdapter{}) }
+
+// simdjsonAdapter is github.com/minio/simdjson-go, used as its author
+// intends: one reused *simdjson.ParsedJson (tape and buffers) per worker,
+// strings left in the document (WithCopyStrings(false)) wherever they need
+// no unescaping, and the tape walked along the query's paths with Iter
+// and Object values. As in the events adapter, a document over 8 KiB is
+// parsed by two goroutines (stage 1 and stage 2 overlap): simdjson-go
+// v0.4.5 has no option to turn that off, and its one-goroutine path is
+// the one it takes below that size.
+type simdjsonAdapter struct{}
+
+func (simdjsonAdapter) Name() string { return "simdjson" }
+
+// NewExtractor fails when the CPU lacks what simdjson-go's assembly needs.
+func (simdjsonAdapter) NewExtractor(q *query.Query) (query.Extractor, error) {
+	if !simdjson.SupportedCPU() {
+		return nil, unavailable("simdjson", "the CPU lacks AVX2 or CLMUL")
+	}
+	p := newPlan(q)
+	return &simdjsonExtractor{
+		stdFallback: stdFallback{p: p},
+		slots:       make([]simdjson.Iter, len(p.nodes)),
+		kinds:       make([]simdjson.Type, len(p.nodes)),
+	}, nil
+}
+
+// simdjsonExtractor is one worker's simdjson-go state.
+type simdjsonExtractor struct {
+	stdFallback
+	pj    *simdjson.ParsedJson
+	root  simdjson.Iter
+	tmp   simdjson.Iter
+	names nameSet
+	// slots and kinds hold, per plan node, the last member of its name
+	// found in the object being walked (TypeNone when none).
+	slots []simdjson.Iter
+	kinds []simdjson.Type
+}
+
+// errSimdjsonTape is a tape simdjson-go built that the walk cannot read.
+var errSimdjsonTape = errors.New("simdjson: unexpected tape")
+
+// Extract parses doc with simdjson-go and reads the query's fields.
+//
+// simdjson-go checks structure, escapes, control characters in strings
+// and literals. Its leniencies, found by the events adapter, each closed
+// here:
+//   - UTF-8 is not checked: utf8.Valid first;
+//   - it trims the input with bytes.TrimSpace, so a \v, \f, U+0085 or
+//     U+00A0 before or after the value passes: simdjsonEnds;
+//   - it takes -01.5, -00.5 or -01e5, and has no nesting limit:
+//     simdjsonCheck walks the tape for depth and for negative floats,
+//     which send the document through checkTokens;
+//   - it takes an invalid \u escape such as `"\u 0000"` (found by the
+//     differential fuzz test; the events adapter shares the gap):
+//     escapesValid, a pass over the document's backslashes;
+//   - it decodes unpaired surrogate escapes its own way (`\ud800\u0041`
+//     to U+2441), in strings and member names alike: a document holding
+//     one (pairedSurrogates, a pass over its backslashes) is decoded by
+//     encoding/json. Every other escape it decodes as encoding/json does,
+//     so its strings and names are then exact.
+//
+// It is also strict where the contract is not: it refuses lone surrogate
+// escapes, numbers beyond float64 (1e400) and scalars at the top level. A
+// document it refuses that strictjson finds valid is decoded by
+// encoding/json, with Fallback saying so.
+func (x *simdjsonExtractor) Extract(doc []byte, r *query.Records) error {
+	x.reason = ""
+	if !utf8.Valid(doc) {
+		return errInvalidUTF8
+	}
+	if err := simdjsonEnds(doc); err != nil {
+		return err
+	}
+	if err := x.parse(doc); err != nil {
+		return x.retry(doc, r, fmt.Errorf("simdjson: %w", err), "simdjson refuses a valid document (a lone surrogate escape, a number beyond float64 or a scalar at the top)")
+	}
+	if err := simdjsonCheck(x.pj.Tape, doc); err != nil {
+		return err
+	}
+	if err := escapesValid(doc); err != nil {
+		return err
+	}
+	if !pairedSurrogates(doc) {
+		x.reason = "simdjson decodes unpaired surrogate escapes its own way"
+		return x.extract(doc, r)
+	}
+	x.root = x.pj.Iter()
+	if x.root.Advance() != simdjson.TypeRoot {
+		return errSimdjsonTape
+	}
+	t, _, err := x.root.Root(&x.root)
+	if err != nil {
+		return fmt.Errorf("simdjson: %w", err)
+	}
+	if !x.p.q.HasRecords {
+		x.fill(x.p.rec, &x.root, t, r.Add(), r)
+		return nil
+	}
+	it := x.root
+	for _, tok := range x.p.q.Records {
+		if t = x.child(&it, t, tok); t == simdjson.TypeNone {
+			return errRecords
+		}
+	}
+	if t != simdjson.TypeArray {
+		return errRecords
+	}
+	var arr simdjson.Array
+	if _, err := it.Array(&arr); err != nil {
+		return fmt.Errorf("simdjson: %w", err)
+	}
+	elems := arr.Iter()
+	for {
+		t := elems.Advance()
+		if t == simdjson.TypeNone {
+			return nil
+		}
+		e := elems
+		x.fill(x.p.rec, &e, t, r.Add(), r)
+	}
+}
+
+// parse runs simdjson-go over doc, reusing the extractor's tape.
+func (x *simdjsonExtractor) parse(doc []byte) error {
+	var saved simdjson.ParsedJson
+	if x.pj != nil {
+		// A failed Parse leaves the reused ParsedJson detached from its
+		// internal buffers, which the next Parse would allocate again.
+		saved = *x.pj
+	}
+	pj, err := simdjson.Parse(doc, x.pj, simdjson.WithCopyStrings(false))
+	if err != nil {
+		if x.pj != nil {
+			*x.pj = saved
+		}
+		return err
+	}
+	x.pj = pj
+	return nil
+}
+
+// child moves it (of type t) to the value tok leads to and returns its
+// type, or TypeNone. Of repeated names, the last one counts.
+func (x *simdjsonExtractor) child(it *simdjson.Iter, t simdjson.Type, tok query.Token) simdjson.Type {
+	switch t {
+	case simdjson.TypeObject:
+		var obj simdjson.Object
+		if _, err := it.Object(&obj); err != nil {
+			return simdjson.TypeNone
+		}
+		found := simdjson.TypeNone
+		for {
+			name, tt, err := obj.NextElementBytes(&x.tmp)
+			if err != nil || tt == simdjson.TypeNone {
+				break
+			}
+			if string(name) == tok.Name {
+				*it, found = x.tmp, tt
+			}
+		}
+		return found
+	case simdjson.TypeArray:
+		if tok.Index < 0 {
+			return simdjson.TypeNone
+		}
+		var arr simdjson.Array
+		if _, err := it.Array(&arr); err != nil {
+			return simdjson.TypeNone
+		}
+		elems := arr.Iter()
+		for i := 0; ; i++ {
+			tt := elems.Advance()
+			if tt == simdjson.TypeNone {
+				return tt
+			}
+			if i == tok.Index {
+				*it = elems
+				return tt
+			}
+		}
+	}
+	return simdjson.TypeNone
+}
+
+// fill reads the fields at and below n from it (of type t) into row.
+func (x *simdjsonExtractor) fill(n *node, it *simdjson.Iter, t simdjson.Type, row []query.Value, r *query.Records) {
+	for _, f := range n.fields {
+		row[f] = x.value(it, t, x.p.types[f])
+	}
+	if len(n.kids) == 0 {
+		return
+	}
+	switch t {
+	case simdjson.TypeObject:
+		var obj simdjson.Object
+		if _, err := it.Object(&obj); err != nil {
+			return
+		}
+		for _, k := range n.kids {
+			x.kinds[k.n.id] = simdjson.TypeNone
+		}
+		for {
+			name, tt, err := obj.NextElementBytes(&x.tmp)
+			if err != nil || tt == simdjson.TypeNone {
+				break
+			}
+			if c := n.kidNamed(name); c != nil {
+				x.slots[c.id], x.kinds[c.id] = x.tmp, tt
+			}
+		}
+		for _, k := range n.kids {
+			if tt := x.kinds[k.n.id]; tt != simdjson.TypeNone {
+				e := x.slots[k.n.id]
+				x.fill(k.n, &e, tt, row, r)
+			}
+		}
+	case simdjson.TypeArray:
+		if n.maxIndex < 0 {
+			return
+		}
+		var arr simdjson.Array
+		if _, err := it.Array(&arr); err != nil {
+			return
+		}
+		elems := arr.Iter()
+		for i := 0; i <= n.maxIndex; i++ {
+			tt := elems.Advance()
+			if tt == simdjson.TypeNone {
+				return
+			}
+			if c := n.kidAt(i); c != nil {
+				e := elems
+				x.fill(c, &e, tt, row, r)
+			}
+		}
+	}
+}
+
+// value reads the value at it (of type t) as a field of type ft. The tape
+// tags as TypeInt exactly the literals without fraction or exponent that
+// fit int64 (-0 included); other numbers are TypeUint or TypeFloat.
+func (x *simdjsonExtractor) value(it *simdjson.Iter, t simdjson.Type, ft query.Type) query.Value {
+	switch {
+	case t == simdjson.TypeNull:
+		return query.Value{Kind: query.Null}
+	case t == simdjson.TypeString && ft == query.String:
+		// In the document when it has no escape, else in the tape's
+		// string buffer: valid until the next parse either way.
+		if s, err := it.StringBytes(); err == nil {
+			if s == nil {
+				s = []byte{}
+			}
+			return query.Value{Kind: query.Found, Str: s}
+		}
+	case t == simdjson.TypeInt && ft == query.Int:
+		if v, err := it.Int(); err == nil {
+			return query.Value{Kind: query.Found, Int: v}
+		}
+	case t == simdjson.TypeBool && ft == query.Bool:
+		if v, err := it.Bool(); err == nil && v {
+			return query.Value{Kind: query.Found, Int: 1}
+		}
+		return query.Value{Kind: query.Found}
+	case t == simdjson.TypeArray && ft == query.Length:
+		var arr simdjson.Array
+		if _, err := it.Array(&arr); err == nil {
+			elems := arr.Iter()
+			n := 0
+			for elems.Advance() != simdjson.TypeNone {
+				n++
+			}
+			return query.Value{Kind: query.Found, Int: int64(n)}
+		}
+	case t == simdjson.TypeObject && ft == query.Length:
+		var obj simdjson.Object
+		if _, err := it.Object(&obj); err == nil {
+			x.names.reset()
+			for {
+				name, tt, err := obj.NextElementBytes(&x.tmp)
+				if err != nil || tt == simdjson.TypeNone {
+					break
+				}
+				x.names.add(name)
+			}
+			return query.Value{Kind: query.Found, Int: int64(x.names.distinct())}
+		}
+	}
+	return query.Value{Kind: query.Mismatch}
+}
+
+// simdjsonEnds checks that doc holds something but JSON whitespace and
+// that simdjson-go's bytes.TrimSpace trims no more than JSON whitespace
+// (a \v, \f, U+0085 or U+00A0 at either end).
+func simdjsonEnds(doc []byte) error {
+	i, j := 0, len(doc)
+	for i < j && isSpace(doc[i]) {
+		i++
+	}
+	for j > i && isSpace(doc[j-1]) {
+		j--
+	}
+	if i == j {
+		return errors.New("no JSON value")
+	}
+	if len(bytes.TrimSpace(doc)) != j-i {
+		return &tokenError{i, "whitespace that JSON does not allow around the value"}
+	}
+	return nil
+}
+
+// simdjsonCheck checks, on doc and the tape simdjson-go built from it,
+// what simdjson-go does not: nesting no deeper than strictjson.MaxDepth,
+// and numbers spelled as JSON requires. simdjson-go's only wrongly
+// accepted numbers begin with a minus, a zero and a digit, and it stores
+// them as negative floats: when the tape holds one (or -0.0), checkTokens
+// checks every token of the source.
+func simdjsonCheck(tape []uint64, doc []byte) error {
+	depth := 0
+	for i := 0; i < len(tape); i++ {
+		switch simdjson.Tag(tape[i] >> simdjson.JSONTAGOFFSET) {
+		case simdjson.TagObjectStart, simdjson.TagArrayStart:
+			if depth++; depth > strictjson.MaxDepth {
+				return fmt.Errorf("nesting deeper than %d", strictjson.MaxDepth)
+			}
+		case simdjson.TagObjectEnd, simdjson.TagArrayEnd:
+			depth--
+		case simdjson.TagString, simdjson.TagInteger, simdjson.TagUint:
+			i++ // the length or value that follows
+		case simdjson.TagFloat:
+			i++
+			if i < len(tape) && tape[i]>>63 != 0 {
+				return checkTokens(doc)
+			}
+		}
+	}
+	return nil
+}
