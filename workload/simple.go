@@ -99,7 +99,9 @@ type CountFunc[T any] func(path string, data []byte, acc *T) error
 const FloorParser = "none"
 
 // Limits on what an outcome lists of the bad inputs: the first MaxListedBad
-// inputs of each goroutine, and MaxBadReasons distinct reasons, the others
+// inputs of each goroutine with their reasons, and in BadReasons
+// MaxBadReasons distinct reasons, grouped as CommonReasons groups them
+// (their numbers as N: "line N: offset N: invalid escape"), the others
 // counted under OtherReasons. Every bad input is counted.
 const (
 	MaxListedBad  = 1000
@@ -341,6 +343,7 @@ func (c *simpleCounter[T]) addBad(path string, size int64, err error) {
 	if c.reasons == nil {
 		c.reasons = map[string]int64{}
 	}
+	reason = digitRuns.ReplaceAllString(reason, "N")
 	if _, ok := c.reasons[reason]; !ok && len(c.reasons) >= MaxBadReasons {
 		reason = OtherReasons
 	}

@@ -199,7 +199,7 @@ func TestSimpleOutcome(t *testing.T) {
 			t.Errorf("parser %s: Summary = %q, want %q", parser, o.Summary, want)
 		}
 	}
-	if o := pass(t, w, "cut", inputs, 1, sequential(len(inputs))); o.BadReasons["read c/7.kv: input/output error"] != 1 {
+	if o := pass(t, w, "cut", inputs, 1, sequential(len(inputs))); o.BadReasons["read c/N.kv: input/output error"] != 1 {
 		t.Errorf("BadReasons = %v, want the unreadable input's error", o.BadReasons)
 	}
 }
@@ -316,7 +316,8 @@ func TestSimpleBadReasonsBounded(t *testing.T) {
 	w := openSimple(t, testSimple())
 	var ins []input
 	for i := range workload.MaxBadReasons + 50 {
-		ins = append(ins, input{path: fmt.Sprintf("%d.kv", i), data: fmt.Sprintf("k=x%d", i)}) // a reason of its own
+		// A reason of its own (letters: numbers would be grouped).
+		ins = append(ins, input{path: fmt.Sprintf("%d.kv", i), data: "k=x" + strings.Repeat("y", i)})
 	}
 	o := pass(t, w, "cut", ins, 2, func() []int {
 		s := make([]int, len(ins))
@@ -395,5 +396,23 @@ func TestSimpleRegister(t *testing.T) {
 	}
 	if _, err := workload.Open("kv-registered", []byte("x")); err == nil || !strings.Contains(err.Error(), "takes no configuration") {
 		t.Errorf("Open with a configuration = %v, want an error", err)
+	}
+}
+
+// TestSimpleReasonsGrouped checks that reasons differing only in their
+// numbers count as one, as the guard rail's CommonReasons groups them.
+func TestSimpleReasonsGrouped(t *testing.T) {
+	w := openSimple(t, testSimple())
+	var ins []input
+	for i := range 2 * workload.MaxBadReasons {
+		ins = append(ins, input{path: fmt.Sprintf("%d.kv", i), data: fmt.Sprintf("k=%d.5", i)})
+	}
+	o := pass(t, w, "cut", ins, 1, sequential(len(ins)))
+	const want = `strconv.ParseInt: parsing "N.N": invalid syntax`
+	if len(o.BadReasons) != 1 || o.BadReasons[want] != int64(len(ins)) {
+		t.Errorf("BadReasons = %v, want {%q: %d}", o.BadReasons, want, len(ins))
+	}
+	if o.Bad[3].Reason != `strconv.ParseInt: parsing "3.5": invalid syntax` {
+		t.Errorf("Bad[3].Reason = %q, want the exact error", o.Bad[3].Reason)
 	}
 }
