@@ -20,7 +20,7 @@ type workloadFlags struct {
 // configuration flag on fs.
 func addWorkloadFlags(fs *flag.FlagSet) *workloadFlags {
 	wf := &workloadFlags{
-		name:   fs.String("workload", "", fmt.Sprintf("workload: one of %v (default %s, or the one a configuration flag names)", workload.Names(), workload.Default)),
+		name:   fs.String("workload", "", fmt.Sprintf("workload: one of %v (default %s, or the one a configuration flag names)", workload.Names(), defaultWorkload())),
 		config: map[string]*string{},
 	}
 	for _, name := range workload.Names() {
@@ -57,7 +57,7 @@ func (wf *workloadFlags) spec() (workload.Spec, workload.Workload, error) {
 		config = data
 	}
 	if name == "" {
-		name = workload.Default
+		name = defaultWorkload()
 	}
 	s := workload.Spec{Name: name, Config: config}
 	w, err := s.Open()
@@ -77,4 +77,15 @@ func (wf *workloadFlags) configPath(name string) string {
 		return ""
 	}
 	return *wf.config[d.ConfigFlag]
+}
+
+// defaultWorkload is the workload a command runs when none is named:
+// workload.Default when this binary has it, else the only workload it has
+// (a user's binary that registers its own workload and not benchgrid's
+// built-in ones).
+func defaultWorkload() string {
+	if names := workload.Names(); len(names) == 1 {
+		return names[0]
+	}
+	return workload.Default
 }

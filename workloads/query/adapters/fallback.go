@@ -41,7 +41,7 @@ func (f *stdFallback) retry(doc []byte, r *query.Records, parserErr error, reaso
 // extract decodes doc with encoding/json and adds its records to r.
 func (f *stdFallback) extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/valyala/fastjson"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workloads/query"
 )
 
@@ -69,13 +70,13 @@ type fastjsonExtractor struct {
 func (x *fastjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
 	root, err := x.parser.ParseBytes(doc)
 	if err != nil {
 		return x.retry(doc, r, fmt.Errorf("fastjson: %w", err), "fastjson refuses a valid document (nesting deeper than 300)")
 	}
-	if err := checkTokens(doc); err != nil {
+	if err := leniency.CheckTokens(doc); err != nil {
 		return err
 	}
 	if !x.p.q.HasRecords {

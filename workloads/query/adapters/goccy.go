@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-json/jsontext"
 	json "github.com/goccy/go-json/v2"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
@@ -67,7 +68,7 @@ type goccyExtractor struct {
 // Extract checks UTF-8 (see goccyOptions), then streams doc.
 func (x *goccyExtractor) Extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
 	x.in = *bytes.NewBuffer(doc)
 	x.dec.Reset(&x.in, goccyOptions)
@@ -139,7 +140,7 @@ func (x *goccyExtractor) walk(n *node) error {
 		if err != nil {
 			return err
 		}
-		x.raw.fill(n, raw, within(x.doc, raw), x.row, x.r)
+		x.raw.fill(n, raw, leniency.Within(x.doc, raw), x.row, x.r)
 		return nil
 	}
 	switch {

@@ -12,6 +12,7 @@ import (
 	"encoding/json/jsontext"
 	json "encoding/json/v2"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/query"
 )
@@ -69,7 +70,7 @@ type jsonv2Extractor struct {
 // Extract checks UTF-8 (see jsonv2Options), then streams doc.
 func (x *jsonv2Extractor) Extract(doc []byte, r *query.Records) error {
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
 	x.in = *bytes.NewBuffer(doc)
 	x.dec.Reset(&x.in, jsonv2Options)
@@ -141,7 +142,7 @@ func (x *jsonv2Extractor) walk(n *node) error {
 		if err != nil {
 			return err
 		}
-		x.raw.fill(n, raw, within(x.doc, raw), x.row, x.r)
+		x.raw.fill(n, raw, leniency.Within(x.doc, raw), x.row, x.r)
 		return nil
 	}
 	switch {

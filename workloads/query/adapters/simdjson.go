@@ -1,14 +1,13 @@
 package adapters
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
 
 	"github.com/minio/simdjson-go"
 
-	"benchgrid/workload/strictjson"
+	"benchgrid/workload/leniency"
 	"benchgrid/workloads/query"
 )
 
@@ -62,9 +61,9 @@ var errSimdjsonTape = errors.New("simdjson: unexpected tape")
 // here:
 //   - UTF-8 is not checked: utf8.Valid first;
 //   - it trims the input with bytes.TrimSpace, so a \v, \f, U+0085 or
-//     U+00A0 before or after the value passes: simdjsonEnds;
+//     U+00A0 before or after the value passes: leniency.SimdjsonEnds;
 //   - it takes -01.5, -00.5 or -01e5, and has no nesting limit:
-//     simdjsonCheck walks the tape for depth and for negative floats,
+//     leniency.SimdjsonTape walks the tape for depth and for negative floats,
 //     which send the document through checkTokens;
 //   - it takes an invalid \u escape such as `"\u 0000"` (found by the
 //     differential fuzz test; the events adapter shares the gap):
@@ -82,21 +81,21 @@ var errSimdjsonTape = errors.New("simdjson: unexpected tape")
 func (x *simdjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
-	if err := simdjsonEnds(doc); err != nil {
+	if _, _, err := leniency.SimdjsonEnds(doc); err != nil {
 		return err
 	}
 	if err := x.parse(doc); err != nil {
 		return x.retry(doc, r, fmt.Errorf("simdjson: %w", err), "simdjson refuses a valid document (a lone surrogate escape, a number beyond float64 or a scalar at the top)")
 	}
-	if err := simdjsonCheck(x.pj.Tape, doc); err != nil {
+	if err := leniency.SimdjsonTape(x.pj.Tape, doc); err != nil {
 		return err
 	}
-	if err := escapesValid(doc); err != nil {
+	if err := leniency.EscapesValid(doc); err != nil {
 		return err
 	}
-	if !pairedSurrogates(doc) {
+	if !leniency.PairedSurrogates(doc) {
 		x.reason = "simdjson decodes unpaired surrogate escapes its own way"
 		return x.extract(doc, r)
 	}
@@ -304,50 +303,4 @@ func (x *simdjsonExtractor) value(it *simdjson.Iter, t simdjson.Type, ft query.T
 	return query.Value{Kind: query.Mismatch}
 }
 
-// simdjsonEnds checks that doc holds something but JSON whitespace and
-// that simdjson-go's bytes.TrimSpace trims no more than JSON whitespace
-// (a \v, \f, U+0085 or U+00A0 at either end).
-func simdjsonEnds(doc []byte) error {
-	i, j := 0, len(doc)
-	for i < j && isSpace(doc[i]) {
-		i++
-	}
-	for j > i && isSpace(doc[j-1]) {
-		j--
-	}
-	if i == j {
-		return errors.New("no JSON value")
-	}
-	if len(bytes.TrimSpace(doc)) != j-i {
-		return &tokenError{i, "whitespace that JSON does not allow around the value"}
-	}
-	return nil
-}
-
-// simdjsonCheck checks, on doc and the tape simdjson-go built from it,
-// what simdjson-go does not: nesting no deeper than strictjson.MaxDepth,
-// and numbers spelled as JSON requires. simdjson-go's only wrongly
-// accepted numbers begin with a minus, a zero and a digit, and it stores
-// them as negative floats: when the tape holds one (or -0.0), checkTokens
-// checks every token of the source.
-func simdjsonCheck(tape []uint64, doc []byte) error {
-	depth := 0
-	for i := 0; i < len(tape); i++ {
-		switch simdjson.Tag(tape[i] >> simdjson.JSONTAGOFFSET) {
-		case simdjson.TagObjectStart, simdjson.TagArrayStart:
-			if depth++; depth > strictjson.MaxDepth {
-				return fmt.Errorf("nesting deeper than %d", strictjson.MaxDepth)
-			}
-		case simdjson.TagObjectEnd, simdjson.TagArrayEnd:
-			depth--
-		case simdjson.TagString, simdjson.TagInteger, simdjson.TagUint:
-			i++ // the length or value that follows
-		case simdjson.TagFloat:
-			i++
-			if i < len(tape) && tape[i]>>63 != 0 {
-				return checkTokens(doc)
-			}
-		}
-	}
-	return nil
-}
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -12,6 +12,7 @@ import (
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workloads/query"
 )
 
@@ -166,9 +167,9 @@ type sonicExtractor struct {
 func (x *sonicExtractor) Extract(doc []byte, r *query.Records) error {
 	x.reason = ""
 	if !utf8.Valid(doc) {
-		return errInvalidUTF8
+		return query.ErrInvalidUTF8
 	}
-	if err := escapesValid(doc); err != nil {
+	if err := leniency.EscapesValid(doc); err != nil {
 		return err
 	}
 	err := x.extract(doc, r)

@@ -1,4 +1,11 @@
-package adapters
+// Package leniency closes the leniencies of lenient JSON parsers: checks
+// an adapter runs where its parser accepts what rule 1 of docs/events.md
+// (and so of docs/query.md) calls invalid — fastjson and
+// simdjson-go let NaN, raw control characters and bad escapes through,
+// sonic misses invalid escapes in long strings, simdjson-go trims Unicode
+// spaces and takes -01.5. The events adapters and the query adapters share
+// them; each adapter's comment says which it runs and why.
+package leniency
 
 import (
 	"bytes"
@@ -7,14 +14,14 @@ import (
 	"fmt"
 	"math/bits"
 	"unsafe"
+
+	"benchgrid/workload/strictjson"
+
+	"github.com/minio/simdjson-go"
 )
 
-// The checks below close the leniencies of lenient parsers; they are the
-// events adapters' (package parsers), shared here by the query adapters.
-// Each adapter's comment says which it runs and why.
-
-// checkTokens checks every string and scalar token of data: what fastjson
-// and simdjson-go let through (see their Decode methods). It does not check
+// CheckTokens checks every string and scalar token of data: what fastjson
+// and simdjson-go let through (see the adapters that run it). It does not check
 // the structure, which the parser has checked before it: outside strings it
 // expects only whitespace, structural characters and the tokens between
 // them, and each token is checked from its first byte to its last.
@@ -24,7 +31,7 @@ import (
 // there; true, false and null are spelled so; nothing else (NaN, Inf, +1,
 // .5) stands outside strings. UTF-8 is left to utf8.Valid, which is faster
 // over the whole file.
-func checkTokens(data []byte) error {
+func CheckTokens(data []byte) error {
 	for i := 0; i < len(data); {
 		c := data[i]
 		if tokenSkip[c] {
@@ -33,7 +40,7 @@ func checkTokens(data []byte) error {
 		}
 		switch c {
 		case '"':
-			j, err := checkString(data, i)
+			j, err := CheckString(data, i)
 			if err != nil {
 				return err
 			}
@@ -46,7 +53,7 @@ func checkTokens(data []byte) error {
 				lit = "false"
 			}
 			if !bytes.HasPrefix(data[i:], []byte(lit)) {
-				return &tokenError{i, "invalid literal"}
+				return &TokenError{i, "invalid literal"}
 			}
 			i += len(lit)
 		default:
@@ -60,18 +67,18 @@ func checkTokens(data []byte) error {
 	return nil
 }
 
-// tokenSkip marks the bytes checkTokens passes over outside strings:
+// tokenSkip marks the bytes CheckTokens passes over outside strings:
 // whitespace and structural characters.
 var tokenSkip = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '{': true, '}': true, '[': true, ']': true, ',': true, ':': true}
 
-// A tokenError is a token that is not valid JSON.
-type tokenError struct {
-	offset int
-	msg    string
+// A TokenError is a token that is not valid JSON, at Offset.
+type TokenError struct {
+	Offset int
+	Msg    string
 }
 
-func (e *tokenError) Error() string {
-	return fmt.Sprintf("invalid JSON at offset %d: %s", e.offset, e.msg)
+func (e *TokenError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
 // checkNumber checks the number token at data[i] and returns the offset
@@ -87,12 +94,12 @@ func checkNumber(data []byte, i int) (int, error) {
 	case i < len(data) && '1' <= data[i] && data[i] <= '9':
 		i = skipDigits(data, i+1)
 	default:
-		return i, &tokenError{start, fmt.Sprintf("unexpected %q", data[i:min(i+1, len(data))])}
+		return i, &TokenError{start, fmt.Sprintf("unexpected %q", data[i:min(i+1, len(data))])}
 	}
 	if i < len(data) && data[i] == '.' {
 		j := skipDigits(data, i+1)
 		if j == i+1 {
-			return i, &tokenError{start, "invalid number: no digit after the decimal point"}
+			return i, &TokenError{start, "invalid number: no digit after the decimal point"}
 		}
 		i = j
 	}
@@ -103,7 +110,7 @@ func checkNumber(data []byte, i int) (int, error) {
 		}
 		j := skipDigits(data, i)
 		if j == i {
-			return i, &tokenError{start, "invalid number: no digit in the exponent"}
+			return i, &TokenError{start, "invalid number: no digit in the exponent"}
 		}
 		i = j
 	}
@@ -112,7 +119,7 @@ func checkNumber(data []byte, i int) (int, error) {
 	if i < len(data) {
 		switch data[i] {
 		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.', 'e', 'E', '+', '-':
-			return i, &tokenError{start, "invalid number"}
+			return i, &TokenError{start, "invalid number"}
 		}
 	}
 	return i, nil
@@ -144,9 +151,10 @@ func swarSpecial(x uint64) uint64 {
 	return (control | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash) & swarHighs
 }
 
-// checkString checks the string whose opening quote is at data[i] and
+// CheckString checks the string whose opening quote is at data[i] (no
+// control character, only valid escapes; UTF-8 is the caller's) and
 // returns the offset after its closing quote.
-func checkString(data []byte, i int) (int, error) {
+func CheckString(data []byte, i int) (int, error) {
 	start := i
 	i++
 	for {
@@ -158,28 +166,28 @@ func checkString(data []byte, i int) (int, error) {
 			i += 8
 		}
 		if i >= len(data) {
-			return i, &tokenError{start, "unterminated string"}
+			return i, &TokenError{start, "unterminated string"}
 		}
 		switch c := data[i]; {
 		case c == '"':
 			return i + 1, nil
 		case c == '\\':
 			if i+1 >= len(data) {
-				return i, &tokenError{start, "unterminated string"}
+				return i, &TokenError{start, "unterminated string"}
 			}
 			switch data[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
-					return i, &tokenError{i, "invalid \\u escape"}
+					return i, &TokenError{i, "invalid \\u escape"}
 				}
 				i += 6
 			default:
-				return i, &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
+				return i, &TokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
 			}
 		case c < 0x20:
-			return i, &tokenError{i, fmt.Sprintf("control character 0x%02x in a string", c)}
+			return i, &TokenError{i, fmt.Sprintf("control character 0x%02x in a string", c)}
 		default:
 			i++
 		}
@@ -191,11 +199,11 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// escapesValid reports the first backslash in data that does not start a
+// EscapesValid reports the first backslash in data that does not start a
 // valid JSON escape. A backslash can only stand inside a string in a
 // document the parser has accepted, and walking from the start, escape by
 // escape, finds exactly the escapes of every string.
-func escapesValid(data []byte) error {
+func EscapesValid(data []byte) error {
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\\')
 		if j < 0 {
@@ -203,26 +211,26 @@ func escapesValid(data []byte) error {
 		}
 		i += j
 		if i+1 >= len(data) {
-			return &tokenError{i, "unterminated escape"}
+			return &TokenError{i, "unterminated escape"}
 		}
 		switch data[i+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			i += 2
 		case 'u':
 			if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
-				return &tokenError{i, "invalid \\u escape"}
+				return &TokenError{i, "invalid \\u escape"}
 			}
 			i += 6
 		default:
-			return &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
+			return &TokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
 		}
 	}
 }
 
-// pairedSurrogates reports whether every surrogate escape in data, a
+// PairedSurrogates reports whether every surrogate escape in data, a
 // document whose escapes are valid, is half of a valid pair: where one is
 // not, simdjson-go decodes it its own way (`\ud800\u0041` to U+2441).
-func pairedSurrogates(data []byte) bool {
+func PairedSurrogates(data []byte) bool {
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\\')
 		if j < 0 {
@@ -271,8 +279,66 @@ func hex4(s []byte) int {
 	return v
 }
 
-// within reports whether s lies inside buf's memory.
-func within(buf, s []byte) bool {
+// SimdjsonEnds checks that data holds something but JSON whitespace and
+// returns the offsets of its first and last byte of value: simdjson-go
+// trims with bytes.TrimSpace, which also trims \v, \f, U+0085 and
+// U+00A0, and those around the value are not JSON.
+func SimdjsonEnds(data []byte) (first, last int, err error) {
+	i, j := 0, len(data)
+	for i < j && isSpace(data[i]) {
+		i++
+	}
+	for j > i && isSpace(data[j-1]) {
+		j--
+	}
+	if i == j {
+		return 0, 0, errors.New("no JSON value")
+	}
+	if len(bytes.TrimSpace(data)) != j-i {
+		return 0, 0, &TokenError{i, "whitespace that JSON does not allow around the value"}
+	}
+	return i, j - 1, nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// SimdjsonTape checks, on data and the tape simdjson-go built from it,
+// what simdjson-go does not: nesting no deeper than strictjson.MaxDepth,
+// and numbers spelled as JSON requires.
+//
+// simdjson-go's only wrongly accepted numbers (parse_number.go; confirmed
+// on every token of up to 5 characters of [0-9.eE+-]) begin with a minus,
+// a zero and a digit (-01.5, -00.5, -01e5, -000000000000000000001), and it
+// stores them all as negative floats. Those are rare in practice: when the
+// tape holds one (or -0.0), CheckTokens checks every token of the source.
+//
+// The walk costs one load per tape entry: a tenth of the parse, and about
+// half the cost of searching the source for "-0" (which dates are full of).
+func SimdjsonTape(tape []uint64, data []byte) error {
+	depth := 0
+	for i := 0; i < len(tape); i++ {
+		switch simdjson.Tag(tape[i] >> simdjson.JSONTAGOFFSET) {
+		case simdjson.TagObjectStart, simdjson.TagArrayStart:
+			if depth++; depth > strictjson.MaxDepth {
+				return fmt.Errorf("nesting deeper than %d", strictjson.MaxDepth)
+			}
+		case simdjson.TagObjectEnd, simdjson.TagArrayEnd:
+			depth--
+		case simdjson.TagString, simdjson.TagInteger, simdjson.TagUint:
+			i++ // the length or value that follows
+		case simdjson.TagFloat:
+			i++
+			if i < len(tape) && tape[i]>>63 != 0 {
+				return CheckTokens(data)
+			}
+		}
+	}
+	return nil
+}
+
+// Within reports whether s lies inside buf's memory: whether a string a
+// parser returned aliases its input, or was decoded elsewhere.
+func Within(buf, s []byte) bool {
 	if len(buf) == 0 || len(s) == 0 {
 		return false
 	}
@@ -280,8 +346,3 @@ func within(buf, s []byte) bool {
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
 	return b <= p && p+uintptr(len(s)) <= b+uintptr(len(buf))
 }
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// errInvalidUTF8 is rule 1 for a document that is not valid UTF-8.
-var errInvalidUTF8 = errors.New("invalid UTF-8")
