@@ -58,15 +58,23 @@ func runCorpusReal(ctx context.Context, args []string, stdout, stderr io.Writer)
 	for _, c := range res.Corpora {
 		nsrc[c.Source] = true
 	}
-	fmt.Fprintf(stdout, "%s: %d corpora (%d sources × %d layouts), %d files, %s, from %s's encoding/json test data; %s says where every document comes from\n",
-		*out, len(res.Corpora), len(nsrc), len(res.Corpora)/max(len(nsrc), 1), res.Files, corpus.FormatBytes(res.Bytes), res.GoVersion,
-		filepath.Join(*out, realcorpus.SourcesFile))
+	fmt.Fprintf(stdout, "%s: %s (%s × %s), %s, %s, from %s's encoding/json test data; %s says where every document comes from\n",
+		*out, corpora(len(res.Corpora)), plural(int64(len(nsrc)), "source"), plural(int64(len(res.Corpora)/max(len(nsrc), 1)), "layout"),
+		plural(int64(res.Files), "file"), corpus.FormatBytes(res.Bytes), res.GoVersion, filepath.Join(*out, realcorpus.SourcesFile))
 	for _, c := range res.Corpora {
 		fmt.Fprintf(stdout, "%-20s %6d files %10s %6d documents   benchgrid run -query %s -corpus %s\n",
 			c.Dir, c.Files, corpus.FormatBytes(c.Bytes), c.Documents,
 			filepath.Join(*out, filepath.FromSlash(c.Query)), filepath.Join(*out, filepath.FromSlash(c.Dir)))
 	}
 	return nil
+}
+
+// corpora is n corpora, in words.
+func corpora(n int) string {
+	if n == 1 {
+		return "1 corpus"
+	}
+	return fmt.Sprintf("%d corpora", n)
 }
 
 // commaList splits a comma-separated flag value, "" being none.

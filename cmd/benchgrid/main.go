@@ -30,6 +30,16 @@
 //	size p99        59405   58.0 KiB
 //	size max       242511  236.8 KiB
 //
+// Real documents from Go's own test data, with a query file for each
+// (docs/real-corpora.md), and the query workload over them:
+//
+//	$ benchgrid corpus real -out /tmp/real -source twitter -layout json,ndjson-zst
+//	/tmp/real: 2 corpora (1 source × 2 layouts), 113 files, 625.7 KiB, from go1.…'s encoding/json test data; /tmp/real/SOURCES.txt says where every document comes from
+//	twitter/json            100 files  555.8 KiB    100 documents   benchgrid run -query /tmp/real/twitter.query -corpus /tmp/real/twitter/json
+//	twitter/ndjson-zst       10 files   57.8 KiB    100 documents   benchgrid run -query /tmp/real/twitter.query -corpus /tmp/real/twitter/ndjson-zst
+//	$ benchgrid process -query /tmp/real/twitter.query -parser fastjson -strategy pool /tmp/real/twitter/ndjson-zst
+//	{"files":10,"bad_files":0,"bytes":59214,"documents":100,"bad_documents":0,"records":100,"aggregates":{"count_by:lang":{"ja":96,"zh":4},"distinct:user":100,…}}
+//
 // The doc test keeps this session true.
 //
 // stdout carries data (the canonical line, a description); stderr carries
