@@ -33,7 +33,7 @@ bench: build
 
 # Real documents: corpora cut from Go's own encoding/json test data
 # (benchgrid corpus real; docs/real-corpora.md), built once into
-# .benchgrid/real (about 32,000 files, 22 MiB, in seconds), then every
+# .benchgrid/real (32,158 input files, 19 MiB, in seconds), then every
 # parser × strategy on one of them with its query. REAL names the source
 # (twitter, citm, golang, synthea, canada, strings) and REAL_LAYOUT its
 # layout (json, json-gz, ndjson, ndjson-gz, ndjson-zst):
