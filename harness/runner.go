@@ -322,9 +322,13 @@ func (r *runner) checkFit() error {
 	for _, rc := range workload.CommonReasons(ref.BadReasons, 3) {
 		reasons = append(reasons, fmt.Sprintf("%d × %s", rc.Count, rc.Reason))
 	}
+	instead := "Check that the corpus is the one this workload reads"
+	if d, err := workload.Lookup("query"); err == nil && r.w.Name() != d.Name {
+		instead = "To measure your own documents, name the fields to read in a query file and pass -query FILE (docs/query.md)"
+	}
 	return fmt.Errorf("%w: %d of %d documents (%.0f%%) of %s are bad for the %s workload, so a run would measure how fast each parser rejects them; most common reasons: %s. "+
-		"To measure your own documents, name the fields to read in a query file and pass -query FILE (docs/query.md); to measure rejection on purpose, pass -allow-bad",
-		ErrCorpusMisfit, ref.BadDocuments, ref.Documents, 100*float64(ref.BadDocuments)/float64(ref.Documents), r.opts.Corpus, r.w.Name(), strings.Join(reasons, "; "))
+		"%s; to measure rejection on purpose, pass -allow-bad",
+		ErrCorpusMisfit, ref.BadDocuments, ref.Documents, 100*float64(ref.BadDocuments)/float64(ref.Documents), r.opts.Corpus, r.w.Name(), strings.Join(reasons, "; "), instead)
 }
 
 // newRecord starts the run's record: the environment, the corpus and its

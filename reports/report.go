@@ -196,8 +196,8 @@ func (a *analysis) writeAlerts(b *strings.Builder) {
 		for _, rc := range c.BadReasons {
 			reasons = append(reasons, fmt.Sprintf("%d × %s", rc.Count, text(rc.Reason)))
 		}
-		lines = append(lines, fmt.Sprintf("**This run measured rejection**: %d of %d documents (%.0f%%) were bad for the %s workload (most common: %s), and the run went on because %s asked it to. Its timings say how fast each parser rejects these documents, not how fast it reads them. To measure your own documents, name their fields in a query file and pass %s (docs/query.md).",
-			c.BadDocuments, c.Documents, 100*float64(c.BadDocuments)/float64(c.Documents), text(a.run.WorkloadName()), strings.Join(reasons, "; "), code("-allow-bad"), code("-query FILE")))
+		lines = append(lines, fmt.Sprintf("**This run measured rejection**: %d of %d documents (%.0f%%) were bad for the %s workload (most common: %s), and the run went on because %s asked it to. Its timings say how fast each parser rejects these documents, not how fast it reads them. %s",
+			c.BadDocuments, c.Documents, 100*float64(c.BadDocuments)/float64(c.Documents), text(a.run.WorkloadName()), strings.Join(reasons, "; "), code("-allow-bad"), a.insteadOfRejection()))
 	}
 	if a.corpusChanged() {
 		lines = append(lines, "**The corpus changed during the run**: every configuration read different bytes from the reference, so no answer could be checked and the timings measured different work. Measure again on a corpus nothing writes to.")
@@ -222,6 +222,18 @@ func (a *analysis) writeAlerts(b *strings.Builder) {
 	if len(lines) > 0 {
 		b.WriteString("\n")
 	}
+}
+
+// insteadOfRejection says what to measure instead of a corpus that does
+// not fit the run's workload.
+func (a *analysis) insteadOfRejection() string {
+	switch a.run.WorkloadName() {
+	case "events":
+		return "To measure your own documents, name their fields in a query file and pass " + code("-query FILE") + " (docs/query.md)."
+	case "query":
+		return "Check the query file's paths and types against the documents (docs/query.md)."
+	}
+	return "Check that the corpus is the one this workload reads."
 }
 
 // minReliablePassNs is the shortest timed pass this report trusts: on
