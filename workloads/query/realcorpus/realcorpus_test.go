@@ -177,25 +177,29 @@ func TestDeterministic(t *testing.T) {
 	if res.Files != len(one) {
 		t.Errorf("Build says %d files; the tree has %d", res.Files, len(one))
 	}
-	// The second build is the slow part (some 15 s under -race).
-	if !testing.Short() {
-		again := filepath.Join(t.TempDir(), "again")
-		res2, err := Build(t.Context(), Options{Dir: again})
-		if err != nil {
-			t.Fatalf("Build again: %v", err)
+	// A second build, now, of three sources in every layout, gives the
+	// same bytes; golden.txt, below, is the whole corpus as built when it
+	// was last updated (a second full build would double this test's
+	// time, some 30 s under -race, to check what golden.txt checks).
+	some := []string{"twitter", "citm", "strings"}
+	again := filepath.Join(t.TempDir(), "again")
+	if _, err := Build(t.Context(), Options{Dir: again, Sources: some}); err != nil {
+		t.Fatalf("Build again: %v", err)
+	}
+	two := tree(t, again)
+	compared := 0
+	for p, sum := range one {
+		src, _, _ := strings.Cut(p, "/")
+		if !slices.Contains(some, src) && !slices.Contains(some, strings.TrimSuffix(src, ".query")) {
+			continue
 		}
-		two := tree(t, again)
-		if len(one) != len(two) {
-			t.Errorf("two builds wrote %d and %d files", len(one), len(two))
+		compared++
+		if two[p] != sum {
+			t.Errorf("%s: differs between two builds", p)
 		}
-		for p, sum := range one {
-			if two[p] != sum {
-				t.Errorf("%s: differs between two builds", p)
-			}
-		}
-		if res.Files != res2.Files || res.Bytes != res2.Bytes {
-			t.Errorf("Build says %d files, %d bytes, then %d, %d", res.Files, res.Bytes, res2.Files, res2.Bytes)
-		}
+	}
+	if compared != len(two)-1 { // all but the top-level SOURCES.txt
+		t.Errorf("the second build wrote %d files, the first %d of the same sources", len(two), compared)
 	}
 
 	root, err := GOROOT(t.Context())
@@ -472,7 +476,7 @@ func TestAnswers(t *testing.T) {
 				// others hold the same documents, and differ from it in
 				// decompression and the split into lines, the tally's
 				// part, not the adapters'.
-				if a.Name() != "std" && c.Layout != "ndjson" {
+				if a.Name() != "std" && (c.Layout != "ndjson" || testing.Short()) {
 					continue
 				}
 				tl, err := tally(t, filepath.Join(dir, c.Dir), q, a)
@@ -639,12 +643,16 @@ func TestSplitPreservesBytes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The documents are the source's values in its order: each is
+		// found after the one before.
 		whole := compactSource(t, root, s.files[0])
 		for _, d := range l.docs {
-			if !bytes.Contains(whole, d.data) {
+			i := bytes.Index(whole, d.data)
+			if i < 0 {
 				t.Errorf("%s %s: the document is not the source's bytes", name, d.pointer)
 				break
 			}
+			whole = whole[i+len(d.data):]
 		}
 	}
 	s, _ := lookupSource("strings")
