@@ -258,12 +258,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // it would give: a dry run writes nothing.
 func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource, stdout io.Writer) error {
 	var cost harness.CorpusCost
+	var files []corpus.File // nil for a corpus not generated yet
 	if src.Pending() {
 		files, bytes := harness.ExpectedCorpusSize(src.Gen)
 		cost = harness.AssumedCorpusCost(files, bytes)
 		fmt.Fprintf(stdout, "WOULD GENERATE %s: %d files, about %s (a dry run does not)\n", src.Dir, files, corpus.FormatBytes(bytes))
 	} else {
-		_, skipped, measured, err := harness.MeasureCorpus(ctx, opts.Corpus, opts.Matrix.Workload.IsInput)
+		var skipped []corpus.Skipped
+		var measured harness.CorpusCost
+		var err error
+		files, skipped, measured, err = harness.MeasureCorpus(ctx, opts.Corpus, opts.Matrix.Workload.IsInput)
 		if err != nil {
 			return err
 		}
@@ -283,6 +287,9 @@ func dryRun(ctx context.Context, opts harness.Options, src harness.CorpusSource,
 	plan, err := harness.MakePlan(opts)
 	if err != nil {
 		return usageError{err: err}
+	}
+	if files != nil {
+		plan.DropCold(opts.Corpus, files) // as the run would
 	}
 	for _, c := range plan.Cells {
 		fmt.Fprintln(stdout, c.FullName())
