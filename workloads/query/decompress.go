@@ -22,6 +22,32 @@ type decompressor struct {
 	buf  []byte
 }
 
+// MaxDecompressed is the most bytes one compressed input may decompress
+// to: an input that decompresses to more is a bad file ("decompresses to
+// more than 1 GiB"), not a worker that runs out of memory. A compression
+// bomb is a bad input like any other (docs/query.md, "Which files are
+// inputs").
+const MaxDecompressed = 1 << 30
+
+// maxDecompressed is MaxDecompressed; tests lower it.
+var maxDecompressed = MaxDecompressed
+
+// errTooLarge is the reason of an input that decompresses to more than
+// maxDecompressed.
+func errTooLarge() error {
+	return fmt.Errorf("decompresses to more than %s (benchgrid's limit for one input)", sizeText(maxDecompressed))
+}
+
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // errNoStream is the reason of a compressed input of zero bytes: a gzip
 // file is one or more members (RFC 1952), a Zstandard stream one or more
 // frames (RFC 8878), and an empty file has none.
@@ -70,6 +96,10 @@ func (d *decompressor) gunzip(data []byte) ([]byte, error) {
 		buf = make([]byte, 0, want+512)
 	}
 	for {
+		if len(buf) > maxDecompressed {
+			d.buf = buf[:0]
+			return nil, errTooLarge()
+		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, make([]byte, max(cap(buf), 16<<10))...)[:len(buf)]
 		}
@@ -94,6 +124,8 @@ func gzipError(err error) error {
 	switch {
 	case errors.As(err, &corrupt):
 		return errors.New("gzip: corrupt deflate data")
+	case strings.HasPrefix(err.Error(), "decompresses to more than"):
+		return err
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return errors.New("gzip: truncated")
 	case strings.HasPrefix(err.Error(), "gzip: "):
@@ -103,7 +135,10 @@ func gzipError(err error) error {
 }
 
 func zstdError(err error) error {
-	if strings.HasPrefix(err.Error(), "zstd: ") {
+	if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		return errTooLarge()
+	}
+	if strings.HasPrefix(err.Error(), "zstd: ") || strings.HasPrefix(err.Error(), "decompresses to more than") {
 		return err
 	}
 	return fmt.Errorf("zstd: %w", err)
@@ -122,7 +157,7 @@ const (
 // frames too, but prints a line on standard error for each one.
 func (d *decompressor) unzstd(data []byte) ([]byte, error) {
 	if d.zstd == nil {
-		dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+		dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(maxDecompressed)))
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +172,9 @@ func (d *decompressor) unzstd(data []byte) ([]byte, error) {
 		var err error
 		out, err = d.zstd.DecodeAll(data[run:end], out)
 		run = -1
+		if err == nil && len(out) > maxDecompressed {
+			err = errTooLarge()
+		}
 		return err
 	}
 	for pos := 0; pos < len(data); {

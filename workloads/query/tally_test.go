@@ -308,3 +308,33 @@ func TestNoGoroutinesLeft(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestDecompressionBomb: an input that decompresses to more than the
+// limit is a bad file with its reason, never a worker out of memory; one
+// just under it is read.
+func TestDecompressionBomb(t *testing.T) {
+	defer query.SetMaxDecompressed(1 << 20)()
+	line := `{"v":1}` + strings.Repeat(" ", 1000) + "\n" // 1,009 bytes
+	under := strings.Repeat(line, 1000)                  // 1,009,000 bytes: under 1 MiB
+	over := strings.Repeat(line, 1100)                   // 1,109,900 bytes
+	for _, c := range []struct{ name, file, data, want, reason string }{
+		{"gzip under", "a.ndjson.gz", querytest.Gzip(under), "bad_files=0 documents=1000 bad_documents=0 sum=1000", ""},
+		{"gzip over", "a.ndjson.gz", querytest.Gzip(over), "bad_files=1 documents=0 bad_documents=0 sum=0", "decompresses to more than 1 MiB"},
+		{"gzip members over", "a.ndjson.gz", querytest.Gzip(under, under), "bad_files=1 documents=0 bad_documents=0 sum=0", "decompresses to more than 1 MiB"},
+		{"zstd under", "a.ndjson.zst", querytest.Zstd(under), "bad_files=0 documents=1000 bad_documents=0 sum=1000", ""},
+		{"zstd over", "a.ndjson.zst", querytest.Zstd(over), "bad_files=1 documents=0 bad_documents=0 sum=0", "decompresses to more than 1 MiB"},
+		{"zstd frames over", "a.ndjson.zst", querytest.Zstd(under, under), "bad_files=1 documents=0 bad_documents=0 sum=0", "decompresses to more than 1 MiB"},
+	} {
+		if got := outcome(t, c.file, c.data); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+		if c.reason == "" {
+			continue
+		}
+		tl := stdTally(t, mustParse(t, countQuery))
+		tl.File(c.file, []byte(c.data))
+		if len(tl.Bad) != 1 || !strings.Contains(tl.Bad[0].Reason, c.reason) {
+			t.Errorf("%s: bad %+v, want the reason %q", c.name, tl.Bad, c.reason)
+		}
+	}
+}
