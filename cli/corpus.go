@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"benchgrid/corpus"
+	"benchgrid/workloads/events/gen"
 )
 
 const corpusUsage = `usage: benchgrid corpus <subcommand> [flags]
@@ -45,10 +46,10 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("corpus gen", stderr)
 	dir := fs.String("dir", "", "folder to write the corpus into (must not exist or be empty)")
-	files := fs.Int("files", 0, fmt.Sprintf("batch files to write (default %d, or %d with -size large)", corpus.DefaultFiles, corpus.DefaultFilesOf(corpus.SizeLarge)))
+	files := fs.Int("files", 0, fmt.Sprintf("batch files to write (default %d, or %d with -size large)", gen.DefaultFiles, gen.DefaultFilesOf(gen.SizeLarge)))
 	seed := fs.Uint64("seed", 1, "generator seed: the same flags give the same bytes")
 	bad := fs.Int("bad", 0, "adversarial inputs to add (every kind docs/events.md makes bad, and tricky good ones)")
-	size := fs.String("size", string(corpus.SizeDefault), "size profile of the batch files: default (a few KiB, a tail to 300 KiB), tiny (about 300 B, for a million files) or large (about 1 MiB)")
+	size := fs.String("size", string(gen.SizeDefault), "size profile of the batch files: default (a few KiB, a tail to 300 KiB), tiny (about 300 B, for a million files) or large (about 1 MiB)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchgrid corpus gen -dir DIR [-files N] [-seed S] [-bad K] [-size default|tiny|large]")
 		fs.PrintDefaults()
@@ -63,14 +64,14 @@ func runCorpusGen(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if flagSet(fs, "files") && *files <= 0 {
 		return usagef("corpus gen: -files %d: want at least 1", *files)
 	}
-	sz, err := corpus.ParseSize(*size)
+	sz, err := gen.ParseSize(*size)
 	if err != nil {
 		return usagef("corpus gen: -size: %v", err)
 	}
 	if *bad < 0 {
 		return usagef("corpus gen: -bad %d: want 0 or more", *bad)
 	}
-	st, err := corpus.Generate(ctx, corpus.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad, Size: sz})
+	st, err := gen.Generate(ctx, gen.GenOptions{Dir: *dir, Files: *files, Seed: *seed, Bad: *bad, Size: sz})
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"benchgrid/corpus"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workloads/events/gen"
 )
 
 // TestStudyEndToEnd runs a real study on a tiny corpus, two samples per
@@ -23,7 +23,7 @@ func TestStudyEndToEnd(t *testing.T) {
 	}
 	root := t.TempDir()
 	dir := filepath.Join(root, "corpus")
-	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 60, Seed: 2, Bad: 4}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 60, Seed: 2, Bad: 4}); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(root, "results")

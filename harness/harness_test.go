@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"benchgrid/child"
-	"benchgrid/corpus"
 	"benchgrid/matrix"
 	"benchgrid/record"
 	"benchgrid/workloads/events"
+	"benchgrid/workloads/events/gen"
 )
 
 // childEnvVar makes the test binary act as a harness child process.
@@ -92,7 +92,7 @@ func testCorpus(t *testing.T) string {
 			return
 		}
 		corpusDir = filepath.Join(dir, "corpus")
-		_, corpusErr = corpus.Generate(context.Background(), corpus.GenOptions{Dir: corpusDir, Files: 40, Seed: 3, Bad: 12})
+		_, corpusErr = gen.Generate(context.Background(), gen.GenOptions{Dir: corpusDir, Files: 40, Seed: 3, Bad: 12})
 	})
 	if corpusErr != nil {
 		t.Fatal(corpusErr)

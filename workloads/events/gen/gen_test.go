@@ -1,4 +1,4 @@
-package corpus
+package gen
 
 import (
 	"bytes"
@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"benchgrid/corpus"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -204,7 +206,7 @@ func TestGenerateContract(t *testing.T) {
 		t.Errorf("Generate(%+v): %d of %d batch files indented, want about 30%%", opts, indented, opts.Files)
 	}
 
-	d, err := Describe(t.Context(), dir)
+	d, err := corpus.Describe(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +262,7 @@ func TestGenerateSizes(t *testing.T) {
 	start := time.Now()
 	st, dir := generate(t, opts)
 	took := time.Since(start)
-	d, err := Describe(t.Context(), dir)
+	d, err := corpus.Describe(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +281,7 @@ func TestGenerateSizes(t *testing.T) {
 			t.Errorf("largest file %d bytes, want a tail into the hundreds of KiB", d.Max)
 		}
 		if d.Bytes < 80<<20 || d.Bytes > 160<<20 {
-			t.Errorf("default corpus %s, want roughly 100 MiB", FormatBytes(d.Bytes))
+			t.Errorf("default corpus %s, want roughly 100 MiB", corpus.FormatBytes(d.Bytes))
 		}
 		if d.Dirs < 60 || d.Dirs > 200 {
 			t.Errorf("default corpus in %d directories, want 100–300 files each", d.Dirs)

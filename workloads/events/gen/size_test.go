@@ -1,4 +1,4 @@
-package corpus
+package gen
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"benchgrid/corpus"
 )
 
 func TestParseSize(t *testing.T) {
@@ -177,10 +179,10 @@ func TestGenerateLarge(t *testing.T) {
 			t.Errorf("%s: %d events, want 200–800", name, n)
 		}
 		if len(data) < 100<<10 || len(data) > maxLargeFileBytes+300<<10 {
-			t.Errorf("%s: %s, want about 1 MiB", name, FormatBytes(int64(len(data))))
+			t.Errorf("%s: %s, want about 1 MiB", name, corpus.FormatBytes(int64(len(data))))
 		}
 	}
-	t.Logf("Generate(%+v) = %+v (%s)", opts, st, FormatBytes(st.Bytes))
+	t.Logf("Generate(%+v) = %+v (%s)", opts, st, corpus.FormatBytes(st.Bytes))
 }
 
 func TestAppendPadded(t *testing.T) {

@@ -1,11 +1,16 @@
-package corpus
+// Package gen is the events workload's corpus generator: deterministic,
+// seeded corpora of GitHub-style event batches in GH Archive's shape
+// (-size default, tiny or large), with a catalogue of adversarial inputs
+// that docs/events.md makes bad or that are tricky but good, and the
+// MANIFEST.tsv that records every file's verdict. `benchgrid corpus gen`
+// and the default corpus of `make bench` are its output.
+package gen
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +20,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"benchgrid/corpus"
 )
 
 // GenOptions says what corpus Generate writes. The zero value of each field
@@ -110,7 +117,7 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 	// Marked incomplete until the last byte and the manifest are written:
 	// an interrupted or failed generation (Ctrl-C, a full disk) leaves a
 	// folder that every command refuses to measure.
-	if err := markIncomplete(opts.Dir); err != nil {
+	if err := corpus.MarkIncomplete(opts.Dir); err != nil {
 		return GenStats{}, err
 	}
 
@@ -212,7 +219,7 @@ func Generate(ctx context.Context, opts GenOptions) (GenStats, error) {
 	if err := WriteManifest(opts.Dir, opts, manifest); err != nil {
 		return GenStats{}, err
 	}
-	if err := markComplete(opts.Dir); err != nil {
+	if err := corpus.MarkComplete(opts.Dir); err != nil {
 		return GenStats{}, err
 	}
 	return st, nil
@@ -245,46 +252,6 @@ func ignoringEINTR(f func() (int, error)) (int, error) {
 		if err != syscall.EINTR {
 			return n, err
 		}
-	}
-}
-
-// IncompleteMarker is the file Generate keeps in a corpus folder while it
-// writes it. It is not an input (its name does not end in .json); while it
-// is there, the folder holds part of a corpus and is refused.
-const IncompleteMarker = ".benchgrid-incomplete"
-
-// ErrIncomplete is the error for a corpus folder that holds the marker.
-var ErrIncomplete = errors.New("incomplete: its generation was interrupted or failed (remove the folder and generate it again)")
-
-func markIncomplete(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	text := "benchgrid corpus gen is writing this folder, or was stopped before it finished.\n"
-	if err := os.WriteFile(filepath.Join(dir, IncompleteMarker), []byte(text), 0o644); err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	return nil
-}
-
-func markComplete(dir string) error {
-	if err := os.Remove(filepath.Join(dir, IncompleteMarker)); err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	return nil
-}
-
-// CheckComplete returns an error wrapping ErrIncomplete when dir holds a
-// corpus that Generate did not finish.
-func CheckComplete(dir string) error {
-	_, err := os.Lstat(filepath.Join(dir, IncompleteMarker))
-	switch {
-	case err == nil:
-		return fmt.Errorf("corpus %s: %w", dir, ErrIncomplete)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	default:
-		return fmt.Errorf("corpus %s: %w", dir, err)
 	}
 }
 
