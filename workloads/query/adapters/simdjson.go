@@ -35,6 +35,9 @@ func (simdjsonAdapter) NewExtractor(q *query.Query) (query.Extractor, error) {
 		stdFallback: stdFallback{p: p},
 		slots:       make([]simdjson.Iter, len(p.nodes)),
 		kinds:       make([]simdjson.Type, len(p.nodes)),
+		objs:        make([]simdjson.Object, len(p.nodes)),
+		arrs:        make([]simdjson.Array, len(p.nodes)+1),
+		elems:       make([]simdjson.Iter, len(p.nodes)+1),
 	}, nil
 }
 
@@ -49,6 +52,13 @@ type simdjsonExtractor struct {
 	// found in the object being walked (TypeNone when none).
 	slots []simdjson.Iter
 	kinds []simdjson.Type
+	// objs, arrs and elems are each node's scratch for walking its
+	// object or array (the last of arrs and elems, the records array's):
+	// locals whose address the walk takes would escape, an allocation per
+	// value walked.
+	objs  []simdjson.Object
+	arrs  []simdjson.Array
+	elems []simdjson.Iter
 }
 
 // errSimdjsonTape is a tape simdjson-go built that the walk cannot read.
@@ -64,13 +74,13 @@ var errSimdjsonTape = errors.New("simdjson: unexpected tape")
 //     U+00A0 before or after the value passes: leniency.SimdjsonEnds;
 //   - it takes -01.5, -00.5 or -01e5, and has no nesting limit:
 //     leniency.SimdjsonTape walks the tape for depth and for negative floats,
-//     which send the document through checkTokens;
+//     which send the document through leniency.CheckTokens;
 //   - it takes an invalid \u escape such as `"\u 0000"` (found by the
 //     differential fuzz test; the events adapter shares the gap):
-//     escapesValid, a pass over the document's backslashes;
+//     leniency.EscapesValid, a pass over the document's backslashes;
 //   - it decodes unpaired surrogate escapes its own way (`\ud800\u0041`
 //     to U+2441), in strings and member names alike: a document holding
-//     one (pairedSurrogates, a pass over its backslashes) is decoded by
+//     one (leniency.PairedSurrogates, a pass over its backslashes) is decoded by
 //     encoding/json. Every other escape it decodes as encoding/json does,
 //     so its strings and names are then exact.
 //
@@ -120,20 +130,27 @@ func (x *simdjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	if t != simdjson.TypeArray {
 		return errRecords
 	}
-	var arr simdjson.Array
-	if _, err := it.Array(&arr); err != nil {
+	last := len(x.arrs) - 1
+	arr := &x.arrs[last]
+	if _, err := it.Array(arr); err != nil {
 		return fmt.Errorf("simdjson: %w", err)
 	}
-	elems := arr.Iter()
+	elems := &x.elems[last]
+	*elems = arr.Iter()
 	for {
 		t := elems.Advance()
 		if t == simdjson.TypeNone {
 			return nil
 		}
-		e := elems
-		x.fill(x.p.rec, &e, t, r.Add(), r)
+		e := &x.slots[x.p.rec.id]
+		*e = *elems
+		x.fill(x.p.rec, e, t, r.Add(), r)
 	}
 }
+
+// simdjsonOptions are made once: a call's own option would be a closure
+// allocated per document.
+var simdjsonOptions = []simdjson.ParserOption{simdjson.WithCopyStrings(false)}
 
 // parse runs simdjson-go over doc, reusing the extractor's tape.
 func (x *simdjsonExtractor) parse(doc []byte) error {
@@ -143,7 +160,7 @@ func (x *simdjsonExtractor) parse(doc []byte) error {
 		// internal buffers, which the next Parse would allocate again.
 		saved = *x.pj
 	}
-	pj, err := simdjson.Parse(doc, x.pj, simdjson.WithCopyStrings(false))
+	pj, err := simdjson.Parse(doc, x.pj, simdjsonOptions...)
 	if err != nil {
 		if x.pj != nil {
 			*x.pj = saved
@@ -207,8 +224,8 @@ func (x *simdjsonExtractor) fill(n *node, it *simdjson.Iter, t simdjson.Type, ro
 	}
 	switch t {
 	case simdjson.TypeObject:
-		var obj simdjson.Object
-		if _, err := it.Object(&obj); err != nil {
+		obj := &x.objs[n.id]
+		if _, err := it.Object(obj); err != nil {
 			return
 		}
 		for _, k := range n.kids {
@@ -225,27 +242,27 @@ func (x *simdjsonExtractor) fill(n *node, it *simdjson.Iter, t simdjson.Type, ro
 		}
 		for _, k := range n.kids {
 			if tt := x.kinds[k.n.id]; tt != simdjson.TypeNone {
-				e := x.slots[k.n.id]
-				x.fill(k.n, &e, tt, row, r)
+				x.fill(k.n, &x.slots[k.n.id], tt, row, r)
 			}
 		}
 	case simdjson.TypeArray:
 		if n.maxIndex < 0 {
 			return
 		}
-		var arr simdjson.Array
-		if _, err := it.Array(&arr); err != nil {
+		arr := &x.arrs[n.id]
+		if _, err := it.Array(arr); err != nil {
 			return
 		}
-		elems := arr.Iter()
+		elems := &x.elems[n.id]
+		*elems = arr.Iter()
 		for i := 0; i <= n.maxIndex; i++ {
 			tt := elems.Advance()
 			if tt == simdjson.TypeNone {
 				return
 			}
 			if c := n.kidAt(i); c != nil {
-				e := elems
-				x.fill(c, &e, tt, row, r)
+				x.slots[c.id] = *elems
+				x.fill(c, &x.slots[c.id], tt, row, r)
 			}
 		}
 	}

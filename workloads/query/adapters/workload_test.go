@@ -124,3 +124,37 @@ func TestFallbacksCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyStateAllocations: once warm, an adapter's extraction of a
+// tweet, counted by the tally, allocates at most what its parser forces
+// (simdjson-go allocates once per parse, goccy once per decode).
+func TestSteadyStateAllocations(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation counts need a build without the race detector")
+	}
+	docs := tweets(t)
+	limits := map[string]float64{"sonic": 0.1, "fastjson": 0.1, "simdjson": 1.5, "goccy": 1.5}
+	for _, a := range allAdapters() {
+		limit, ok := limits[a.Name()]
+		if !ok {
+			continue
+		}
+		ex, err := a.NewExtractor(qTweet)
+		if err != nil {
+			t.Logf("%s: %v", a.Name(), err)
+			continue
+		}
+		tl := query.NewTally(qTweet, ex)
+		for _, d := range docs {
+			tl.File("t.json", d) // warm: maps grown, strings interned
+		}
+		n := testing.AllocsPerRun(3, func() {
+			for _, d := range docs {
+				tl.File("t.json", d)
+			}
+		}) / float64(len(docs))
+		if n > limit {
+			t.Errorf("%s: %.2f allocations per document, want at most %g", a.Name(), n, limit)
+		}
+	}
+}
