@@ -34,7 +34,11 @@ func (fastjsonAdapter) NewExtractor(q *query.Query) (query.Extractor, error) {
 			return nil, unavailable("fastjson", "member name %q holds a backslash or U+FFFD, which fastjson's decoding of surrogate escapes in names cannot match exactly", name)
 		}
 	}
-	return &fastjsonExtractor{stdFallback: stdFallback{p: p}, slots: make([]*fastjson.Value, len(p.nodes))}, nil
+	x := &fastjsonExtractor{stdFallback: stdFallback{p: p}, slots: make([]*fastjson.Value, len(p.nodes))}
+	for _, f := range q.Fields {
+		x.countsNames = x.countsNames || f.Type == query.Length
+	}
+	return x, nil
 }
 
 // fastjsonExtractor is one worker's fastjson state.
@@ -46,6 +50,9 @@ type fastjsonExtractor struct {
 	// slots holds, per plan node, the last member of its name found in
 	// the object being walked: repeated names, the last one counts.
 	slots []*fastjson.Value
+	// countsNames says that the query has a length field: an object's
+	// length counts its distinct member names, which fastjson decodes.
+	countsNames bool
 }
 
 // Extract parses doc with fastjson and reads the query's fields.
@@ -59,8 +66,12 @@ type fastjsonExtractor struct {
 //     escapes: checkTokens after the parse, which checks exactly the
 //     strings and scalar tokens around the structure fastjson checked;
 //   - surrogate escapes decode its own way: strings are read from their
-//     source text (MarshalTo) with strictjson.AppendUnescaped, names are
-//     safe by NewExtractor's check;
+//     source text (MarshalTo) with strictjson.AppendUnescaped, names on a
+//     path are safe by NewExtractor's check, and names that an object's
+//     length counts (a lone \ud800 kept as six characters, \ud800\u0041
+//     read as one U+FFFD) are exact only when every surrogate escape is
+//     paired: a document with an unpaired one, under a query with a
+//     length field, is decoded by encoding/json, with Fallback saying so;
 //   - Object.Get takes the first of repeated names: objects are walked
 //     with Visit, keeping the last.
 //
@@ -78,6 +89,10 @@ func (x *fastjsonExtractor) Extract(doc []byte, r *query.Records) error {
 	}
 	if err := leniency.CheckTokens(doc); err != nil {
 		return err
+	}
+	if x.countsNames && !leniency.PairedSurrogates(doc) {
+		x.reason = "fastjson decodes unpaired surrogate escapes in member names its own way"
+		return x.extract(doc, r)
 	}
 	if !x.p.q.HasRecords {
 		x.fill(x.p.rec, root, r.Add(), r)

@@ -96,6 +96,11 @@ func DocCases() []DocCase {
 		{Name: "length object duplicates", Query: qTypes, Doc: `{"l":{"a":1,"b":2,"a":3}}`, Want: []string{lAlone("2")}},
 		{Name: "length object escaped duplicates", Query: qTypes, Doc: `{"l":{"a":1,"\u0061":2}}`, Want: []string{lAlone("1")}},
 		{Name: "length empty", Query: qTypes, Doc: `{"l":[ ]}`, Want: []string{lAlone("0")}},
+		// Names that differ only in how lone surrogate escapes decode:
+		// both read as U+FFFD, so they are one name.
+		{Name: "length lone surrogate names", Query: qTypes, Doc: `{"l":{"\ud800":1,"\udc00":2}}`, Want: []string{lAlone("1")}},
+		{Name: "length surrogate then letter names", Query: qTypes, Doc: `{"l":{"\ud800\u0041":1,"\ufffd":2}}`, Want: []string{lAlone("2")}},
+		{Name: "length surrogate names and U+FFFD", Query: qTypes, Doc: `{"l":{"\ud800":1,"\ufffd":2,"\ud800\udc00":3}}`, Want: []string{lAlone("2")}},
 
 		// Strings.
 		{Name: "escapes", Query: qTypes, Doc: `{"s":"a\"b\\c\/d\b\f\n\r\t\u00e9\u20AC\ud83d\ude00 é😀"}`, Want: []string{sAlone(strconv.Quote("a\"b\\c/d\b\f\n\r\t\u00e9€😀 é😀"))}},
