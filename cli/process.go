@@ -71,7 +71,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	for _, reason := range slices.Sorted(maps.Keys(tally.Fallbacks)) {
-		fmt.Fprintf(stderr, "fallback: %s: %s\n", plural(tally.Fallbacks[reason], "file"), reason)
+		fmt.Fprintf(stderr, "fallback: %s: %s\n", plural(tally.Fallbacks[reason], "document"), reason)
 	}
 	if proc.ReadOnly() {
 		fmt.Fprintf(stderr, "parser %s computes no result: %s\n", *parser, tally.Summary)

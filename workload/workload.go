@@ -116,13 +116,14 @@ type Outcome struct {
 	Canonical []byte
 	// Summary is a short human description of the answer, for messages.
 	Summary string
-	// Bad lists bad inputs or documents with their reasons, in the order
-	// they were met: possibly only the first ones (see BadReasons for the
-	// counts).
+	// Bad lists bad inputs or documents with their reasons: all of them,
+	// or only some (events lists them in the order they were met, query
+	// the first by path and line); BadReasons has the counts.
 	Bad []BadInput
 	// BadReasons counts bad documents (and files) by reason.
 	BadReasons map[string]int64
-	// Fallbacks counts inputs an adapter decoded another way, by reason
+	// Fallbacks counts documents (for events, files) an adapter decoded
+	// another way, by reason
 	// (say, beyond its parser's nesting limit): a fallback is never
 	// silent.
 	Fallbacks map[string]int64
@@ -160,12 +161,17 @@ var (
 	definitions = map[string]Definition{}
 )
 
-// Register adds a workload definition; it panics when the name is taken or
-// the definition is incomplete.
+// Register adds a workload definition; it panics when the name is taken,
+// is not a valid name (lower-case letters, digits, '.', '_' and '-',
+// starting with a letter or digit: it is part of flags, file names and
+// bench.txt's benchmark names), or the definition is incomplete.
 func Register(d Definition) {
 	mu.Lock()
 	defer mu.Unlock()
-	if d.Name == "" || d.Open == nil {
+	if !simpleName.MatchString(d.Name) {
+		panic(fmt.Sprintf("workload: invalid name %q (want lower-case letters, digits, '.', '_' or '-')", d.Name))
+	}
+	if d.Open == nil {
 		panic("workload: incomplete definition")
 	}
 	if _, dup := definitions[d.Name]; dup {

@@ -127,7 +127,7 @@ func gzipError(err error) error {
 	case strings.HasPrefix(err.Error(), "decompresses to more than"):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return errors.New("gzip: truncated")
+		return errors.New("gzip: truncated, or bytes after the last member that are not a whole member")
 	case strings.HasPrefix(err.Error(), "gzip: "):
 		return err
 	}

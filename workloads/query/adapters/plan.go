@@ -149,7 +149,7 @@ func reset(n *node, row []query.Value) {
 }
 
 // errRecords is rule 2.
-var errRecords = fmt.Errorf("records: absent or not an array")
+var errRecords = query.ErrRecordsNotArray
 
 // rawValue reads a field of type t from raw, the bytes of one valid JSON
 // value. A string aliases raw when it holds no escape and inDoc says raw

@@ -174,7 +174,7 @@ func (x *sonicExtractor) Extract(doc []byte, r *query.Records) error {
 	}
 	err := x.extract(doc, r)
 	if err != nil && !errors.Is(err, errRecords) {
-		return x.retry(doc, r, err, "sonic refuses a valid document (nesting deeper than its skip limit of 4096)")
+		return x.retry(doc, r, err, "sonic refuses a document strictjson finds valid")
 	}
 	return err
 }
