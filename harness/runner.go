@@ -628,6 +628,10 @@ func (r *runner) sample(ctx context.Context, round, ci int) {
 
 // check compares a child's answer with the reference.
 func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
+	if name := r.w.Name(); name != workload.Default && res.Workload != name {
+		return &record.Failure{Kind: record.FailError,
+			Reason: fmt.Sprintf("the child ran the %s workload, the run asks %s (a binary built before workloads were named?)", cmp.Or(res.Workload, "events (by default)"), name)}
+	}
 	if want := c.Config().Latency; res.Cache != c.Cache || res.Latency != want {
 		return &record.Failure{Kind: record.FailError,
 			Reason: fmt.Sprintf("the child applied cache=%q latency=%v, the cell asks cache=%q latency=%v (a binary that lacks the knob?)",

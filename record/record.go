@@ -130,7 +130,8 @@ type Corpus struct {
 	BadFiles int64      `json:"bad_files"`
 	Bad      []BadInput `json:"bad,omitempty"`
 	// Documents and BadDocuments count the units the workload judged
-	// (files for events, documents for query); BadReasons are the most
+	// (files for events; documents for query, a bad file counting as one
+	// bad document); BadReasons are the most
 	// common reasons, numbers folded ("event N: …").
 	Documents    int64                  `json:"documents,omitempty"`
 	BadDocuments int64                  `json:"bad_documents,omitempty"`

@@ -107,7 +107,10 @@ type Outcome struct {
 	// unreadable, and the inputs' on-disk bytes.
 	Files, BadFiles, Bytes int64
 	// Documents and BadDocuments count the units the workload judges
-	// good or bad: files for events, documents (NDJSON lines) for query.
+	// good or bad, as the guard rail against a corpus that does not fit
+	// the workload weighs them: files for events; documents (NDJSON
+	// lines) for query, with a file that could not be read or
+	// decompressed as one bad unit.
 	// A read-only pass counts Documents when it can tell them without
 	// parsing, and no BadDocuments.
 	Documents, BadDocuments int64

@@ -97,7 +97,10 @@ func (p *pass) Outcome(counters []workload.Counter) *workload.Outcome {
 func (t *Tally) Outcome() *workload.Outcome {
 	o := &workload.Outcome{
 		Files: t.Files, BadFiles: t.BadFiles, Bytes: t.Bytes,
-		Documents: t.Documents, BadDocuments: t.BadDocuments,
+		// A file that could not be read or decompressed is one bad unit
+		// for the guard rail (a corpus of .json.gz files that are not
+		// gzip has no documents at all, only bad files).
+		Documents: t.Documents + t.BadFiles, BadDocuments: t.BadDocuments + t.BadFiles,
 		BadReasons: map[string]int64{},
 		Fallbacks:  t.Fallbacks,
 	}
