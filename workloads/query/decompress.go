@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -46,6 +47,25 @@ func sizeText(n int) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// decompressors pools the decompressors of every tally, each with its
+// decoders and output buffer.
+var decompressors = sync.Pool{New: func() any { return new(decompressor) }}
+
+// keepBuffer is the largest output buffer a pooled decompressor keeps:
+// a larger one, grown for one large input, is dropped after it.
+const keepBuffer = 64 << 20
+
+func getDecompressor() *decompressor { return decompressors.Get().(*decompressor) }
+
+// putDecompressor returns d to the pool once its output is no longer used.
+func putDecompressor(d *decompressor) {
+	if cap(d.buf) > keepBuffer {
+		d.buf = nil
+	}
+	d.src.reset(nil)
+	decompressors.Put(d)
 }
 
 // errNoStream is the reason of a compressed input of zero bytes: a gzip
@@ -91,7 +111,7 @@ func (d *decompressor) gunzip(data []byte) ([]byte, error) {
 	}
 	d.gz.Multistream(true)
 	buf := d.buf[:0]
-	if want := int(binary.LittleEndian.Uint32(data[len(data)-min(len(data), 4):])); cap(buf) < want && want <= 64<<20 {
+	if want := int(binary.LittleEndian.Uint32(data[len(data)-min(len(data), 4):])); cap(buf) < want && want <= 16<<20 {
 		// The last member's ISIZE is a good first guess at the size.
 		buf = make([]byte, 0, want+512)
 	}
@@ -101,7 +121,10 @@ func (d *decompressor) gunzip(data []byte) ([]byte, error) {
 			return nil, errTooLarge()
 		}
 		if len(buf) == cap(buf) {
-			buf = append(buf, make([]byte, max(cap(buf), 16<<10))...)[:len(buf)]
+			// Double, but never past the limit and a byte: a bomb stops
+			// at it instead of at twice it.
+			grow := min(max(cap(buf), 16<<10), maxDecompressed+1-len(buf))
+			buf = append(buf, make([]byte, grow)...)[:len(buf)]
 		}
 		n, err := d.gz.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
