@@ -70,6 +70,9 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stderr, "bad %s: %s\n", bad.Path, bad.Reason)
 		}
 	}
+	for _, note := range tally.Notes {
+		fmt.Fprintf(stderr, "warning: %s\n", note)
+	}
 	for _, reason := range slices.Sorted(maps.Keys(tally.Fallbacks)) {
 		fmt.Fprintf(stderr, "fallback: %s: %s\n", plural(tally.Fallbacks[reason], "document"), reason)
 	}

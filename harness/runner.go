@@ -367,6 +367,10 @@ func (r *runner) newRecord(in prepared) {
 		r.rec.Corpus.Skipped = append(r.rec.Corpus.Skipped, record.BadInput{Path: sk.Path, Reason: sk.Reason})
 		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("folder %s could not be read and was skipped: %s", sk.Path, sk.Reason))
 	}
+	for _, note := range ref.Notes {
+		r.rec.Warnings = append(r.rec.Warnings, note)
+		r.logf("warning: %s", note)
+	}
 	if ref.BadFiles > 0 {
 		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d bad inputs were counted and skipped (see the corpus section)", ref.BadFiles))
 	}

@@ -125,6 +125,10 @@ type Outcome struct {
 	Bad []BadInput
 	// BadReasons counts bad documents (and files) by reason.
 	BadReasons map[string]int64
+	// Notes are what the workload noticed about the corpus that a reader
+	// of the results should know (a query field found in no record):
+	// the run records them among its warnings.
+	Notes []string
 	// Fallbacks counts documents (for events, files) an adapter decoded
 	// another way, by reason
 	// (say, beyond its parser's nesting limit): a fallback is never

@@ -76,6 +76,11 @@ type Tally struct {
 	// not as a file and a bad file.
 	inFile bool
 	before [6]int64
+	// seen[f] says that field f was found in some record of a good
+	// document; unseen counts the fields not seen yet, so that the check
+	// stops once every field has been.
+	seen   []bool
+	unseen int
 }
 
 // NewTally returns an empty tally of inputs for q, whose documents ex
@@ -92,6 +97,8 @@ func (t *Tally) init(q *Query, floor bool) {
 	t.rec.Width = len(q.Fields)
 	t.fields = make([]fieldStats, len(q.Fields))
 	t.missing = make([]string, len(q.Fields))
+	t.seen = make([]bool, len(q.Fields))
+	t.unseen = len(q.Fields)
 	t.mismatch = make([]string, len(q.Fields))
 	for i, f := range q.Fields {
 		t.fields[i].typ = f.Type
@@ -125,6 +132,20 @@ func (t *Tally) init(q *Query, floor bool) {
 			}
 		}
 	}
+}
+
+// Unseen returns the names of the fields found in no record of a good
+// document: absent or null wherever they were looked for. A query whose
+// path matches nothing in the corpus answers with empty aggregates, which
+// is rarely what its author meant.
+func (t *Tally) Unseen() []string {
+	var out []string
+	for f, seen := range t.seen {
+		if !seen {
+			out = append(out, t.q.Fields[f].Name)
+		}
+	}
+	return out
 }
 
 // Query returns the query t tallies, nil for a zero Tally nothing was
@@ -270,6 +291,14 @@ func (t *Tally) document(file string, line int, doc []byte) {
 		}
 	}
 	t.Records += int64(n)
+	if t.unseen > 0 {
+		for i := range vals {
+			if f := i % w; vals[i].Kind == Found && !t.seen[f] {
+				t.seen[f] = true
+				t.unseen--
+			}
+		}
+	}
 	for _, f := range t.used {
 		fs := &t.fields[f]
 		for i := f; i < len(vals); i += w {
@@ -359,6 +388,12 @@ func (t *Tally) Merge(o *Tally) {
 	t.BadFileReasons = addCounts(t.BadFileReasons, o.BadFileReasons)
 	t.BadDocumentReasons = addCounts(t.BadDocumentReasons, o.BadDocumentReasons)
 	t.Fallbacks = addCounts(t.Fallbacks, o.Fallbacks)
+	for f, seen := range o.seen {
+		if seen && !t.seen[f] {
+			t.seen[f] = true
+			t.unseen--
+		}
+	}
 	if o.q == nil {
 		return // a zero Tally: no values
 	}

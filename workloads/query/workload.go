@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 
 	"benchgrid/workload"
 )
@@ -116,6 +117,12 @@ func (t *Tally) Outcome() *workload.Outcome {
 	o.Summary = fmt.Sprintf("%d files (%d bad), %d bytes, %d documents (%d bad), %d records", t.Files, t.BadFiles, t.Bytes, t.Documents, t.BadDocuments, t.Records)
 	if !t.ReadOnly() {
 		o.Canonical = t.Canonical()
+		if t.Records > 0 {
+			for _, name := range t.Unseen() {
+				f := t.q.Fields[slices.IndexFunc(t.q.Fields, func(f Field) bool { return f.Name == name })]
+				o.Notes = append(o.Notes, fmt.Sprintf("query field %q (path %q) is absent or null in every one of the %d records: check its path against the documents", name, f.Path.String(), t.Records))
+			}
+		}
 	}
 	return o
 }

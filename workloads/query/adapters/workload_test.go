@@ -158,3 +158,24 @@ func TestSteadyStateAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestUnseenFields: a field found in no record of the corpus is a note of
+// the outcome (the run's warnings), whichever worker saw what.
+func TestUnseenFields(t *testing.T) {
+	w, err := workload.Open(query.Name, []byte(`{"fields":[{"name":"lang","path":"/lang","type":"string"},{"name":"typo","path":"/lnag","type":"string","optional":true},{"name":"n","path":"/n","type":"int","optional":true}],"aggregates":[{"op":"count_by","field":"lang"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass, err := w.NewPass("std")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1, _ := pass.NewCounter()
+	c2, _ := pass.NewCounter()
+	c1.Count("a.json", []byte(`{"lang":"en"}`))
+	c2.Count("b.json", []byte(`{"lang":"ja","n":3}`))
+	o := pass.Outcome([]workload.Counter{c1, c2})
+	if len(o.Notes) != 1 || !strings.Contains(o.Notes[0], `query field "typo" (path "/lnag") is absent or null in every one of the 2 records`) {
+		t.Errorf("notes %q, want one about typo", o.Notes)
+	}
+}
