@@ -180,7 +180,7 @@ func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 		if errors.As(readErr, new(cancelledWait)) {
 			return nil
 		}
-		w.counter.Unreadable(f.Path, f.Size, readErr)
+		w.counter.Unreadable(f.Path, corpus.SizeOf(f), readErr) // a d_type walk left the size to the read
 		return nil
 	}
 	if w.job.mapped {

@@ -1,0 +1,190 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// listTypes is ListWith's WalkTypes: the walk of walk() (same order, same
+// inputs, same skipped folders and reasons) with getdents' entry types
+// instead of an lstat per input.
+func listTypes(ctx context.Context, root string, isInput func(string) bool) ([]File, []Skipped, error) {
+	info, err := os.Stat(root) // follows a link at the root, as docs/events.md allows
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", root, err)
+	}
+	if !info.IsDir() {
+		return nil, nil, fmt.Errorf("corpus %s: not a directory", root)
+	}
+	if err := CheckComplete(root); err != nil {
+		return nil, nil, err
+	}
+	w := typesWalker{ctx: ctx, root: root, isInput: isInput, buf: make([]byte, 64<<10), open: openRetry}
+	if err := w.dir("."); err != nil {
+		return nil, nil, err
+	}
+	return w.files, w.skipped, nil
+}
+
+type typesWalker struct {
+	ctx     context.Context
+	root    string
+	isInput func(string) bool
+	buf     []byte // getdents' buffer, reused
+	files   []File
+	skipped []Skipped
+	// open opens a directory: openRetry, or a test's stand-in that
+	// refuses some (root can read any folder, whatever its mode).
+	open func(path string, flags int) (int, error)
+}
+
+// dirEntry is one entry of a directory: its name and its type bits
+// (fs.ModeDir, fs.ModeSymlink, …; 0 for a regular file), with the size of
+// an entry whose type took an lstat (and SizeUnknown otherwise).
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
+	size int64
+}
+
+// dir walks the directory rel (slash-separated, relative to root), as
+// fs.WalkDir walks one: its entries in name order, a subdirectory's walk
+// in its place.
+func (w *typesWalker) dir(rel string) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	path := filepath.Join(w.root, filepath.FromSlash(rel))
+	entries, err := w.read(rel, path)
+	if err != nil {
+		// As walk(): a folder the program cannot read for want of its own
+		// resources fails the walk instead of skipping inputs.
+		if rel != "." && !IsResourceExhausted(err) {
+			w.skipped = append(w.skipped, Skipped{Path: path, Reason: err.Error()})
+			return nil
+		}
+		return fmt.Errorf("walk %s: %w", path, err)
+	}
+	for _, e := range entries {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		if e.typ.IsDir() {
+			if err := w.dir(joinRel(rel, e.name)); err != nil {
+				return err
+			}
+			continue
+		}
+		if !e.typ.IsRegular() || !w.isInput(e.name) {
+			continue
+		}
+		w.files = append(w.files, File{Path: path + string(filepath.Separator) + e.name, Size: e.size})
+	}
+	return nil
+}
+
+func joinRel(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// read returns the entries of the directory at path (rel below root),
+// sorted by name, with errors in os.DirFS's words (the path rel), so that
+// a skipped folder's reason is the one WalkLstat gives. It opens the
+// directory without following a link: one that became a link since its
+// parent was read is not walked into.
+func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
+	flags := unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC
+	if rel != "." {
+		flags |= unix.O_NOFOLLOW
+	}
+	fd, err := w.open(path, flags)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: rel, Err: err}
+	}
+	defer unix.Close(fd)
+	var entries []dirEntry
+	for {
+		n, err := unix.Getdents(fd, w.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdirent", Path: rel, Err: err}
+		}
+		if n <= 0 {
+			break
+		}
+		for b := w.buf[:n]; len(b) > 0; {
+			// struct linux_dirent64: ino u64, off s64, reclen u16,
+			// type u8, then the NUL-terminated name.
+			reclen := int(*(*uint16)(unsafe.Pointer(&b[16])))
+			if reclen < 20 || reclen > len(b) {
+				return nil, &fs.PathError{Op: "readdirent", Path: rel, Err: errors.New("malformed directory entry")}
+			}
+			typ := b[18]
+			nameb := b[19:reclen]
+			if i := slices.Index(nameb, 0); i >= 0 {
+				nameb = nameb[:i]
+			}
+			b = b[reclen:]
+			if string(nameb) == "." || string(nameb) == ".." {
+				continue
+			}
+			name := string(nameb)
+			e := dirEntry{name: name, size: SizeUnknown}
+			switch typ {
+			case unix.DT_REG:
+			case unix.DT_DIR:
+				e.typ = fs.ModeDir
+			case unix.DT_LNK:
+				e.typ = fs.ModeSymlink
+			case unix.DT_FIFO:
+				e.typ = fs.ModeNamedPipe
+			case unix.DT_SOCK:
+				e.typ = fs.ModeSocket
+			case unix.DT_CHR:
+				e.typ = fs.ModeDevice | fs.ModeCharDevice
+			case unix.DT_BLK:
+				e.typ = fs.ModeDevice
+			default:
+				// DT_UNKNOWN: as os.ReadDir does, lstat the entry, and
+				// leave out one that is gone since the directory was read.
+				info, err := os.Lstat(path + string(filepath.Separator) + name)
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				e.typ = info.Mode().Type()
+				if e.typ.IsRegular() {
+					e.size = info.Size()
+				}
+			}
+			entries = append(entries, e)
+		}
+	}
+	slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+	return entries, nil
+}
+
+func openRetry(path string, flags int) (int, error) {
+	for {
+		fd, err := unix.Open(path, flags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
