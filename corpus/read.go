@@ -7,9 +7,12 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // A ReadMode is how a file's bytes are loaded: the -read knob.
@@ -30,10 +33,25 @@ const (
 	// ReadMmap maps the file read-only. The Rust study found memory maps
 	// harmful for small files; the mode is kept as a control.
 	ReadMmap ReadMode = "mmap"
+	// ReadSized is ReadReuse with one read fewer: the buffer has room for
+	// one byte more than fstat's size, so a read that returns exactly that
+	// size has met the end of the file (a regular file's read is short
+	// only at its end) and needs no second read to see EOF. A read that
+	// returns less or more (the file shrank or grew since fstat) goes on
+	// reading until EOF. Per file: open, fstat, read, close.
+	ReadSized ReadMode = "sized"
+	// ReadOpenat is ReadSized that opens a file relative to its
+	// directory (openat on a directory descriptor) instead of resolving
+	// its whole path: each reading goroutine keeps the descriptor of the
+	// last directory it read from (a Session), and the walk's lexical
+	// order makes consecutive files share it. A directory that cannot be
+	// opened falls back to the whole path, so errors are those of
+	// ReadSized.
+	ReadOpenat ReadMode = "openat"
 )
 
 // ReadModes lists every read mode, the default first.
-var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap}
+var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat}
 
 // ParseReadMode returns the read mode called name.
 func ParseReadMode(name string) (ReadMode, error) {
@@ -80,6 +98,8 @@ func (r *Reader) Read(f File) ([]byte, error) {
 		data, err = r.readReuse(f.Path)
 	case ReadMmap:
 		data, err = readMmap(f.Path)
+	case ReadSized, ReadOpenat:
+		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path)
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -186,7 +206,7 @@ func openRegular(path string) (fd int, size int64, err error) {
 // Release gives back data returned by Read.
 func (r *Reader) Release(data []byte) {
 	switch r.mode {
-	case ReadReuse:
+	case ReadReuse, ReadSized, ReadOpenat:
 		if cap(data) == 0 {
 			return
 		}
@@ -333,4 +353,136 @@ func GuardMapped(data []byte, fn func()) (err error) {
 	}()
 	fn()
 	return nil
+}
+
+// readSized is ReadSized's read of name relative to the directory dirfd
+// (unix.AT_FDCWD for a whole path); path names the file in errors.
+func (r *Reader) readSized(dirfd int, name, path string) ([]byte, error) {
+	fd, err := openatRead(dirfd, name)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return nil, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	size := int(st.Size)
+	buf := r.buffer(size + 1)
+	n, err := readOnce(fd, buf[:size+1])
+	if err != nil {
+		r.Release(buf)
+		return nil, &os.PathError{Op: "read", Path: path, Err: err}
+	}
+	if n == size {
+		return buf[:n], nil // one read, and the end of the file
+	}
+	// A read that returned less (the file shrank, or a read cut short)
+	// or more (it grew) than fstat's size: read on until EOF, like
+	// os.ReadFile.
+	buf = buf[:n]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			r.Release(buf)
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+m]
+	}
+}
+
+// readOnce is one read(2) into buf, retried on EINTR.
+func readOnce(fd int, buf []byte) (int, error) {
+	for {
+		n, err := syscall.Read(fd, buf)
+		if err != syscall.EINTR {
+			return max(n, 0), err
+		}
+	}
+}
+
+func openatRead(dirfd int, name string) (int, error) {
+	for {
+		fd, err := unix.Openat(dirfd, name, openFlags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// A Session is one goroutine's use of a Reader: in ReadOpenat it keeps the
+// descriptor of the directory of the last file it read, so that the next
+// file of that directory opens relative to it. In every other mode it is
+// the Reader itself. A Session is used by one goroutine at a time; Close
+// it when that goroutine is done (its reads stay valid until released).
+type Session struct {
+	r     *Reader
+	dir   string // the directory dirfd is open on, or ""
+	dirfd int
+}
+
+// Session returns a new Session of r.
+func (r *Reader) Session() *Session { return &Session{r: r, dirfd: -1} }
+
+// Read is Reader.Read of f, relative to the session's directory in
+// ReadOpenat.
+func (s *Session) Read(f File) ([]byte, error) {
+	if s.r.mode != ReadOpenat {
+		return s.r.Read(f)
+	}
+	i := strings.LastIndexByte(f.Path, '/')
+	if i <= 0 {
+		return s.r.Read(f)
+	}
+	if dir := f.Path[:i]; dir != s.dir {
+		s.closeDir()
+		fd, err := openDir(dir)
+		if err != nil {
+			// A directory gone or refused: the whole path's open says
+			// why, in ReadSized's words (or succeeds after a race).
+			return s.r.Read(f)
+		}
+		s.dir, s.dirfd = dir, fd
+	}
+	data, err := s.r.readSized(s.dirfd, f.Path[i+1:], f.Path)
+	if err != nil && IsResourceExhausted(err) {
+		return nil, &ResourceError{Err: err}
+	}
+	return data, err
+}
+
+// Close closes the session's directory descriptor, if it has one.
+func (s *Session) Close() error {
+	s.closeDir()
+	return nil
+}
+
+func (s *Session) closeDir() {
+	if s.dirfd >= 0 {
+		_ = syscall.Close(s.dirfd)
+	}
+	s.dir, s.dirfd = "", -1
+}
+
+// openDir opens dir as a directory descriptor for openat only (O_PATH: no
+// read permission is checked, nothing is read through it).
+func openDir(dir string) (int, error) {
+	for {
+		fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }
