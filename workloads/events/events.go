@@ -86,6 +86,9 @@ type Tally struct {
 	// Fallbacks counts files an adapter decoded another way, by reason
 	// (see Batch.Fallback).
 	Fallbacks map[string]int64
+	// fast, when set (InternTally), counts types, repositories and
+	// actors until fold adds them to the maps above.
+	fast *fastTally
 }
 
 // init makes the maps, with no size hint: a worker that lives for one
@@ -106,6 +109,19 @@ func (t *Tally) AddGood(size int64, b *Batch) {
 	t.Files++
 	t.Bytes += size
 	t.Events += int64(len(b.Events))
+	if f := t.fast; f != nil {
+		for i := range b.Events {
+			e := &b.Events[i]
+			t.PushCommits += e.PushSize
+			f.actors.add(e.ActorID)
+			f.addType(e.Type)
+			f.addRepo(e.Repo)
+			if string(e.CreatedAt) > t.MaxCreatedAt {
+				t.MaxCreatedAt = string(e.CreatedAt)
+			}
+		}
+		return
+	}
 	for i := range b.Events {
 		e := &b.Events[i]
 		t.PushCommits += e.PushSize
@@ -156,6 +172,8 @@ func (t *Tally) AddRead(size int64) {
 
 // Merge adds o's contributions to t.
 func (t *Tally) Merge(o *Tally) {
+	t.fold()
+	o.fold()
 	t.init()
 	t.Files += o.Files
 	t.BadFiles += o.BadFiles
@@ -205,6 +223,7 @@ const TopRepoCount = 10
 
 // Result computes the result of everything t has counted.
 func (t *Tally) Result() Result {
+	t.fold()
 	r := Result{
 		Files:          t.Files,
 		BadFiles:       t.BadFiles,
