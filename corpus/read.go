@@ -99,7 +99,8 @@ func (r *Reader) Read(f File) ([]byte, error) {
 	case ReadMmap:
 		data, err = readMmap(f.Path)
 	case ReadSized, ReadOpenat:
-		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path)
+		var scratch []byte
+		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, &scratch)
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -356,9 +357,10 @@ func GuardMapped(data []byte, fn func()) (err error) {
 }
 
 // readSized is ReadSized's read of name relative to the directory dirfd
-// (unix.AT_FDCWD for a whole path); path names the file in errors.
-func (r *Reader) readSized(dirfd int, name, path string) ([]byte, error) {
-	fd, err := openatRead(dirfd, name)
+// (unix.AT_FDCWD for a whole path); path names the file in errors, and
+// scratch is reused for the NUL-terminated name the system call takes.
+func (r *Reader) readSized(dirfd int, name, path string, scratch *[]byte) ([]byte, error) {
+	fd, err := openatRead(dirfd, name, scratch)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -413,12 +415,24 @@ func readOnce(fd int, buf []byte) (int, error) {
 	}
 }
 
-func openatRead(dirfd int, name string) (int, error) {
+// openatRead opens name relative to dirfd with openFlags. It is
+// unix.Openat without its allocation of the NUL-terminated name: the name
+// is copied into scratch, which the caller reuses.
+func openatRead(dirfd int, name string, scratch *[]byte) (int, error) {
+	if strings.IndexByte(name, 0) >= 0 {
+		return -1, unix.EINVAL // as unix.Openat says of such a name
+	}
+	b := append(append((*scratch)[:0], name...), 0)
+	*scratch = b
 	for {
-		fd, err := unix.Openat(dirfd, name, openFlags, 0)
-		if err != unix.EINTR {
-			return fd, err
+		fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])), uintptr(openFlags), 0, 0, 0)
+		if errno == unix.EINTR {
+			continue
 		}
+		if errno != 0 {
+			return -1, errno
+		}
+		return int(fd), nil
 	}
 }
 
@@ -428,9 +442,10 @@ func openatRead(dirfd int, name string) (int, error) {
 // the Reader itself. A Session is used by one goroutine at a time; Close
 // it when that goroutine is done (its reads stay valid until released).
 type Session struct {
-	r     *Reader
-	dir   string // the directory dirfd is open on, or ""
-	dirfd int
+	r       *Reader
+	dir     string // the directory dirfd is open on, or ""
+	dirfd   int
+	scratch []byte // the NUL-terminated name of the file being opened
 }
 
 // Session returns a new Session of r.
@@ -439,12 +454,27 @@ func (r *Reader) Session() *Session { return &Session{r: r, dirfd: -1} }
 // Read is Reader.Read of f, relative to the session's directory in
 // ReadOpenat.
 func (s *Session) Read(f File) ([]byte, error) {
-	if s.r.mode != ReadOpenat {
+	var data []byte
+	var err error
+	switch s.r.mode {
+	case ReadSized:
+		data, err = s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
+	case ReadOpenat:
+		data, err = s.readAt(f)
+	default:
 		return s.r.Read(f)
 	}
+	if err != nil && IsResourceExhausted(err) {
+		return nil, &ResourceError{Err: err}
+	}
+	return data, err
+}
+
+// readAt is ReadOpenat's read of f.
+func (s *Session) readAt(f File) ([]byte, error) {
 	i := strings.LastIndexByte(f.Path, '/')
 	if i <= 0 {
-		return s.r.Read(f)
+		return s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
 	}
 	if dir := f.Path[:i]; dir != s.dir {
 		s.closeDir()
@@ -452,15 +482,11 @@ func (s *Session) Read(f File) ([]byte, error) {
 		if err != nil {
 			// A directory gone or refused: the whole path's open says
 			// why, in ReadSized's words (or succeeds after a race).
-			return s.r.Read(f)
+			return s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
 		}
 		s.dir, s.dirfd = dir, fd
 	}
-	data, err := s.r.readSized(s.dirfd, f.Path[i+1:], f.Path)
-	if err != nil && IsResourceExhausted(err) {
-		return nil, &ResourceError{Err: err}
-	}
-	return data, err
+	return s.r.readSized(s.dirfd, f.Path[i+1:], f.Path, &s.scratch)
 }
 
 // Close closes the session's directory descriptor, if it has one.

@@ -106,6 +106,11 @@ func sonicCalibrate() (any, error) {
 type sonicDecoder struct {
 	dec     *decoder.Decoder
 	scratch []byte
+	// doc and push are decoded into in place, zeroed before each use:
+	// as locals they escape through sonic's `any` and cost an allocation
+	// each per file and per PushEvent.
+	doc  sonicDocument
+	push sonicPush
 }
 
 type sonicDocument struct {
@@ -169,8 +174,9 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 	// Events starts nil, so that a missing "events" stays nil: sonic
 	// allocates the slice. (Reusing one across files would save a few
 	// allocations but hide a missing member behind the reused slice.)
-	var doc sonicDocument
-	err := d.decode(unsafe.String(unsafe.SliceData(data), len(data)), &doc)
+	d.doc = sonicDocument{}
+	doc := &d.doc
+	err := d.decode(unsafe.String(unsafe.SliceData(data), len(data)), doc)
 	if err != nil {
 		if d.isTooDeep(err) {
 			b.Fallback = sonicFallback
@@ -234,8 +240,9 @@ func (d *sonicDecoder) event(e *sonicEvent, b *events.Batch) (events.Event, erro
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
 		// be anything.
-		var push sonicPush
-		if err := d.decode(unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), &push); err != nil {
+		d.push = sonicPush{}
+		push := &d.push
+		if err := d.decode(unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), push); err != nil {
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {
