@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -48,10 +47,21 @@ const (
 	// opened falls back to the whole path, so errors are those of
 	// ReadSized.
 	ReadOpenat ReadMode = "openat"
+	// ReadOpenatRaw is ReadOpenat with raw system calls: the goroutine
+	// keeps its P through openat, fstat, read and close instead of telling
+	// the scheduler it entered a system call, so the runtime's monitor
+	// (sysmon) neither wakes every 20µs to take the P of a goroutine in a
+	// system call nor hands it to another thread. That is right for files
+	// in the page cache, whose calls take microseconds; a read that waits
+	// for a disk holds its P (and delays a stop-the-world) for as long, so
+	// a cold cache or a network file system runs on fewer threads than
+	// the other modes, as a C++ or Rust program with one thread per CPU
+	// does.
+	ReadOpenatRaw ReadMode = "openat-raw"
 )
 
 // ReadModes lists every read mode, the default first.
-var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat}
+var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat, ReadOpenatRaw}
 
 // ParseReadMode returns the read mode called name.
 func ParseReadMode(name string) (ReadMode, error) {
@@ -98,9 +108,8 @@ func (r *Reader) Read(f File) ([]byte, error) {
 		data, err = r.readReuse(f.Path)
 	case ReadMmap:
 		data, err = readMmap(f.Path)
-	case ReadSized, ReadOpenat:
-		var scratch []byte
-		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, &scratch)
+	case ReadSized, ReadOpenat, ReadOpenatRaw:
+		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, new(readScratch))
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -207,7 +216,7 @@ func openRegular(path string) (fd int, size int64, err error) {
 // Release gives back data returned by Read.
 func (r *Reader) Release(data []byte) {
 	switch r.mode {
-	case ReadReuse, ReadSized, ReadOpenat:
+	case ReadReuse, ReadSized, ReadOpenat, ReadOpenatRaw:
 		if cap(data) == 0 {
 			return
 		}
@@ -356,159 +365,3 @@ func GuardMapped(data []byte, fn func()) (err error) {
 	return nil
 }
 
-// readSized is ReadSized's read of name relative to the directory dirfd
-// (unix.AT_FDCWD for a whole path); path names the file in errors, and
-// scratch is reused for the NUL-terminated name the system call takes.
-func (r *Reader) readSized(dirfd int, name, path string, scratch *[]byte) ([]byte, error) {
-	fd, err := openatRead(dirfd, name, scratch)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, &os.PathError{Op: "fstat", Path: path, Err: err}
-	}
-	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
-	}
-	size := int(st.Size)
-	buf := r.buffer(size + 1)
-	n, err := readOnce(fd, buf[:size+1])
-	if err != nil {
-		r.Release(buf)
-		return nil, &os.PathError{Op: "read", Path: path, Err: err}
-	}
-	if n == size {
-		return buf[:n], nil // one read, and the end of the file
-	}
-	// A read that returned less (the file shrank, or a read cut short)
-	// or more (it grew) than fstat's size: read on until EOF, like
-	// os.ReadFile.
-	buf = buf[:n]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		m, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			r.Release(buf)
-			return nil, &os.PathError{Op: "read", Path: path, Err: err}
-		}
-		if m == 0 {
-			return buf, nil
-		}
-		buf = buf[:len(buf)+m]
-	}
-}
-
-// readOnce is one read(2) into buf, retried on EINTR.
-func readOnce(fd int, buf []byte) (int, error) {
-	for {
-		n, err := syscall.Read(fd, buf)
-		if err != syscall.EINTR {
-			return max(n, 0), err
-		}
-	}
-}
-
-// openatRead opens name relative to dirfd with openFlags. It is
-// unix.Openat without its allocation of the NUL-terminated name: the name
-// is copied into scratch, which the caller reuses.
-func openatRead(dirfd int, name string, scratch *[]byte) (int, error) {
-	if strings.IndexByte(name, 0) >= 0 {
-		return -1, unix.EINVAL // as unix.Openat says of such a name
-	}
-	b := append(append((*scratch)[:0], name...), 0)
-	*scratch = b
-	for {
-		fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])), uintptr(openFlags), 0, 0, 0)
-		if errno == unix.EINTR {
-			continue
-		}
-		if errno != 0 {
-			return -1, errno
-		}
-		return int(fd), nil
-	}
-}
-
-// A Session is one goroutine's use of a Reader: in ReadOpenat it keeps the
-// descriptor of the directory of the last file it read, so that the next
-// file of that directory opens relative to it. In every other mode it is
-// the Reader itself. A Session is used by one goroutine at a time; Close
-// it when that goroutine is done (its reads stay valid until released).
-type Session struct {
-	r       *Reader
-	dir     string // the directory dirfd is open on, or ""
-	dirfd   int
-	scratch []byte // the NUL-terminated name of the file being opened
-}
-
-// Session returns a new Session of r.
-func (r *Reader) Session() *Session { return &Session{r: r, dirfd: -1} }
-
-// Read is Reader.Read of f, relative to the session's directory in
-// ReadOpenat.
-func (s *Session) Read(f File) ([]byte, error) {
-	var data []byte
-	var err error
-	switch s.r.mode {
-	case ReadSized:
-		data, err = s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
-	case ReadOpenat:
-		data, err = s.readAt(f)
-	default:
-		return s.r.Read(f)
-	}
-	if err != nil && IsResourceExhausted(err) {
-		return nil, &ResourceError{Err: err}
-	}
-	return data, err
-}
-
-// readAt is ReadOpenat's read of f.
-func (s *Session) readAt(f File) ([]byte, error) {
-	i := strings.LastIndexByte(f.Path, '/')
-	if i <= 0 {
-		return s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
-	}
-	if dir := f.Path[:i]; dir != s.dir {
-		s.closeDir()
-		fd, err := openDir(dir)
-		if err != nil {
-			// A directory gone or refused: the whole path's open says
-			// why, in ReadSized's words (or succeeds after a race).
-			return s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.scratch)
-		}
-		s.dir, s.dirfd = dir, fd
-	}
-	return s.r.readSized(s.dirfd, f.Path[i+1:], f.Path, &s.scratch)
-}
-
-// Close closes the session's directory descriptor, if it has one.
-func (s *Session) Close() error {
-	s.closeDir()
-	return nil
-}
-
-func (s *Session) closeDir() {
-	if s.dirfd >= 0 {
-		_ = syscall.Close(s.dirfd)
-	}
-	s.dir, s.dirfd = "", -1
-}
-
-// openDir opens dir as a directory descriptor for openat only (O_PATH: no
-// read permission is checked, nothing is read through it).
-func openDir(dir string) (int, error) {
-	for {
-		fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			return fd, err
-		}
-	}
-}

@@ -52,7 +52,7 @@ func TestReadModes(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		ok   bool
-	}{{"readfile", true}, {"reuse", true}, {"mmap", true}, {"sized", true}, {"openat", true}, {"", false}, {"MMAP", false}} {
+	}{{"readfile", true}, {"reuse", true}, {"mmap", true}, {"sized", true}, {"openat", true}, {"openat-raw", true}, {"", false}, {"MMAP", false}} {
 		if _, err := ParseReadMode(tc.name); (err == nil) != tc.ok {
 			t.Errorf("ParseReadMode(%q) = %v, want ok=%v", tc.name, err, tc.ok)
 		}

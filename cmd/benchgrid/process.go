@@ -21,7 +21,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strategy := fs.String("strategy", strategies.WithRole(strategies.RoleVersus), "concurrency strategy")
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
-	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized or openat")
+	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat or openat-raw")
 	walk := fs.String("walk", string(corpus.WalkLstat), "walk mode: lstat (an lstat per input) or dtype (getdents' entry types, sizes learned when read)")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {
