@@ -364,4 +364,3 @@ func GuardMapped(data []byte, fn func()) (err error) {
 	fn()
 	return nil
 }
-
