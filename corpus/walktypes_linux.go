@@ -45,6 +45,27 @@ type typesWalker struct {
 	// open opens a directory: openRetry, or a test's stand-in that
 	// refuses some (root can read any folder, whatever its mode).
 	open func(path string, flags int) (int, error)
+	// arena holds the paths of entries, written whole (the directory's
+	// path, a separator, the name) so that a listed file's Path and its
+	// entry's name share one copy and neither costs an allocation of its
+	// own: they are strings into the arena, which is never written over.
+	arena []byte
+}
+
+// keep writes dir + separator + name into the arena and returns it as a
+// string, with the name as its tail.
+func (w *typesWalker) keep(dir string, name []byte) (path, base string) {
+	n := len(dir) + 1 + len(name)
+	if cap(w.arena)-len(w.arena) < n {
+		w.arena = make([]byte, 0, max(64<<10, n))
+	}
+	start := len(w.arena)
+	w.arena = append(w.arena, dir...)
+	w.arena = append(w.arena, filepath.Separator)
+	w.arena = append(w.arena, name...)
+	b := w.arena[start:]
+	path = unsafe.String(unsafe.SliceData(b), len(b))
+	return path, path[len(dir)+1:]
 }
 
 // dirEntry is one entry of a directory: its name and its type bits
@@ -52,6 +73,7 @@ type typesWalker struct {
 // an entry whose type took an lstat (and SizeUnknown otherwise).
 type dirEntry struct {
 	name string
+	path string // root, the entry's relative path, joined
 	typ  fs.FileMode
 	size int64
 }
@@ -87,7 +109,7 @@ func (w *typesWalker) dir(rel string) error {
 		if !e.typ.IsRegular() || !w.isInput(e.name) {
 			continue
 		}
-		w.files = append(w.files, File{Path: path + string(filepath.Separator) + e.name, Size: e.size})
+		w.files = append(w.files, File{Path: e.path, Size: e.size})
 	}
 	return nil
 }
@@ -142,8 +164,8 @@ func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
 			if string(nameb) == "." || string(nameb) == ".." {
 				continue
 			}
-			name := string(nameb)
-			e := dirEntry{name: name, size: SizeUnknown}
+			full, name := w.keep(path, nameb)
+			e := dirEntry{name: name, path: full, size: SizeUnknown}
 			switch typ {
 			case unix.DT_REG:
 			case unix.DT_DIR:
@@ -161,7 +183,7 @@ func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
 			default:
 				// DT_UNKNOWN: as os.ReadDir does, lstat the entry, and
 				// leave out one that is gone since the directory was read.
-				info, err := os.Lstat(path + string(filepath.Separator) + name)
+				info, err := os.Lstat(full)
 				if errors.Is(err, fs.ErrNotExist) {
 					continue
 				}
