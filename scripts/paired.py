@@ -41,7 +41,8 @@ def run(cmd):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)}: exit status {p.returncode}")
-    return ru.ru_utime + ru.ru_stime, wall, ru.ru_maxrss, hashlib.sha256(out).hexdigest()
+    # (ru_maxrss is left out: it counts the forked Python before exec.)
+    return ru.ru_utime + ru.ru_stime, wall, hashlib.sha256(out).hexdigest()
 
 
 def main():
@@ -60,17 +61,15 @@ def main():
         cname, cdir = spec.split("=", 1)
         cpu = {n: [] for n in names}
         wall = {n: [] for n in names}
-        rss = {n: [] for n in names}
         for r in range(a.warmup + a.rounds):
             order = impls[r % len(impls):] + impls[:r % len(impls)]
             digests = {}
             for n, cmd in order:
-                c, w, m, d = run(cmd.replace("{corpus}", cdir).split())
+                c, w, d = run(cmd.replace("{corpus}", cdir).split())
                 digests[n] = d
                 if r >= a.warmup:
                     cpu[n].append(c)
                     wall[n].append(w)
-                    rss[n].append(m)
             ref = digests[names[0]]
             for n in names:
                 if digests[n] != ref and digests[n] != EMPTY:  # a read-only floor prints nothing
@@ -78,12 +77,12 @@ def main():
                     bad = True
             print(f"{cname}: round {r + 1}/{a.warmup + a.rounds} done", file=sys.stderr)
         print(f"\n## {cname} ({cdir}), {a.rounds} paired rounds after {a.warmup} warm-up\n")
-        head = "| implementation | median CPU s | median wall s | median max RSS MiB |" + "".join(
+        head = "| implementation | median CPU s | median wall s |" + "".join(
             f" vs {ref} (median of paired CPU ratios, min–max) |" for ref in refs)
         print(head)
-        print("|" + " --- |" * (4 + len(refs)))
+        print("|" + " --- |" * (3 + len(refs)))
         for n in names:
-            row = f"| {n} | {statistics.median(cpu[n]):.3f} | {statistics.median(wall[n]):.3f} | {statistics.median(rss[n]) / 1024:.0f} |"
+            row = f"| {n} | {statistics.median(cpu[n]):.3f} | {statistics.median(wall[n]):.3f} |"
             for ref in refs:
                 ratios = [x / y for x, y in zip(cpu[n], cpu[ref])]
                 row += f" {statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f}) |"

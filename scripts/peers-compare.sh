@@ -12,7 +12,9 @@
 #   ROUNDS     paired rounds per corpus (default 5)
 #   PEERS_SRC  the peers' sources (default ../shared/peers beside the repo)
 #   WORK       where peers are built and corpora written (default .benchgrid/peers)
-#   BG_CONFIGS benchgrid configurations, ';'-separated process flags
+#   BG_CONFIGS benchgrid configurations, ';'-separated: process's flags,
+#              after VAR=value words for its environment
+#   BENCHGRID  a benchgrid binary to use instead of building one
 #   NO_INSTALL set to skip apt-get when a peer's toolchain is missing
 set -euo pipefail
 
@@ -21,7 +23,10 @@ rounds=${ROUNDS:-5}
 src=${PEERS_SRC:-$root/../shared/peers}
 [ -d "$src" ] || src=/work/shared/peers
 work=${WORK:-$root/.benchgrid/peers}
-configs=${BG_CONFIGS:-"-parser sonic -strategy atomic -read reuse;-parser simdjson -strategy atomic -read reuse;-parser none -strategy atomic -read reuse"}
+# The default: the issue's best configurations before (reuse, an lstat
+# walk, the map tally) and with every option this branch adds, and the
+# reading floor both ways.
+configs=${BG_CONFIGS:-"-parser sonic -strategy atomic -read reuse;-parser simdjson -strategy atomic -read reuse;-parser none -strategy atomic -read reuse;BENCHGRID_TALLY=intern -parser sonic -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser simdjson -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser fastjson -strategy atomic -read openat-raw -walk dtype;-parser none -strategy atomic -read openat-raw -walk dtype"}
 mkdir -p "$work"
 
 # The peers: built outside the checkout, from Debian's packages (crates
@@ -66,8 +71,14 @@ fi
 impls=(-impl "rust=$rust {corpus}" -impl "cpp=$cpp {corpus}")
 IFS=';' read -ra cfgs <<<"$configs"
 for c in "${cfgs[@]}"; do
-	name=$(echo "$c" | sed -E 's/-parser //; s/ -strategy /\//; s/ -read /\//; s/ -walk /\/walk=/; s/ -(\w+) /\/\1=/g; s/^ +//')
-	impls+=(-impl "$name=$bg process $c {corpus}")
+	# Leading VAR=value words are the process's environment
+	# (BENCHGRID_TALLY=intern, GOGC=400); the rest are process's flags.
+	envs=$(echo "$c" | grep -oE '^( *[A-Z_]+=[^ ]+)+' || true)
+	flags=${c#"$envs"}
+	name=$(echo "$flags" | sed -E 's/^ +//; s/-parser //; s/ -strategy /\//; s/ -read /\//; s/ -(\w+) /\/\1=/g')
+	for e in $envs; do name="$name/${e#BENCHGRID_}"; done
+	name=$(echo "$name" | tr 'A-Z=' 'a-z:') # paired.py splits NAME=CMD at the first =
+	impls+=(-impl "$name=${envs:+env $envs }$bg process $flags {corpus}")
 done
 exec python3 "$root/scripts/paired.py" -rounds "$rounds" -ref rust -ref cpp \
 	-corpus "mixed=$work/mixed" -corpus "tiny=$work/tiny" "${impls[@]}"
