@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -68,14 +67,19 @@ func (w *typesWalker) keep(dir string, name []byte) (path, base string) {
 	return path, path[len(dir)+1:]
 }
 
-// dirEntry is one entry of a directory: its name and its type bits
-// (fs.ModeDir, fs.ModeSymlink, …; 0 for a regular file), with the size of
-// an entry whose type took an lstat (and SizeUnknown otherwise).
+// dirEntry is one entry of a directory that is not a regular file of
+// unknown size: its type bits (fs.ModeDir, fs.ModeSymlink, …; 0 for a
+// regular file), with the size of an entry whose type took an lstat.
 type dirEntry struct {
-	name string
-	path string // root, the entry's relative path, joined
 	typ  fs.FileMode
 	size int64
+}
+
+// pathOf returns the path that keep wrote for name, an entry of the
+// directory at dir: the name is its tail, in the same arena chunk.
+func pathOf(dir, name string) string {
+	n := len(dir) + 1
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(name)), -n)), n+len(name))
 }
 
 // dir walks the directory rel (slash-separated, relative to root), as
@@ -86,7 +90,7 @@ func (w *typesWalker) dir(rel string) error {
 		return err
 	}
 	path := filepath.Join(w.root, filepath.FromSlash(rel))
-	entries, err := w.read(rel, path)
+	names, special, err := w.read(rel, path)
 	if err != nil {
 		// As walk(): a folder the program cannot read for want of its own
 		// resources fails the walk instead of skipping inputs.
@@ -96,20 +100,26 @@ func (w *typesWalker) dir(rel string) error {
 		}
 		return fmt.Errorf("walk %s: %w", path, err)
 	}
-	for _, e := range entries {
+	for _, name := range names {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
+		e := dirEntry{size: SizeUnknown} // a regular file, as most are
+		if special != nil {
+			if sp, ok := special[name]; ok {
+				e = sp
+			}
+		}
 		if e.typ.IsDir() {
-			if err := w.dir(joinRel(rel, e.name)); err != nil {
+			if err := w.dir(joinRel(rel, name)); err != nil {
 				return err
 			}
 			continue
 		}
-		if !e.typ.IsRegular() || !w.isInput(e.name) {
+		if !e.typ.IsRegular() || !w.isInput(name) {
 			continue
 		}
-		w.files = append(w.files, File{Path: e.path, Size: e.size})
+		w.files = append(w.files, File{Path: pathOf(path, name), Size: e.size})
 	}
 	return nil
 }
@@ -121,29 +131,29 @@ func joinRel(dir, name string) string {
 	return dir + "/" + name
 }
 
-// read returns the entries of the directory at path (rel below root),
-// sorted by name, with errors in os.DirFS's words (the path rel), so that
-// a skipped folder's reason is the one WalkLstat gives. It opens the
-// directory without following a link: one that became a link since its
-// parent was read is not walked into.
-func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
+// read returns the names of the entries of the directory at path (rel
+// below root), sorted, with the entries that are not regular files of
+// unknown size in special (nil when there are none). Errors are in
+// os.DirFS's words (the path rel), so that a skipped folder's reason is the
+// one WalkLstat gives. It opens the directory without following a link:
+// one that became a link since its parent was read is not walked into.
+func (w *typesWalker) read(rel, path string) (names []string, special map[string]dirEntry, err error) {
 	flags := unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC
 	if rel != "." {
 		flags |= unix.O_NOFOLLOW
 	}
 	fd, err := w.open(path, flags)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: rel, Err: err}
+		return nil, nil, &fs.PathError{Op: "open", Path: rel, Err: err}
 	}
 	defer unix.Close(fd)
-	var entries []dirEntry
 	for {
 		n, err := unix.Getdents(fd, w.buf)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "readdirent", Path: rel, Err: err}
+			return nil, nil, &fs.PathError{Op: "readdirent", Path: rel, Err: err}
 		}
 		if n <= 0 {
 			break
@@ -153,7 +163,7 @@ func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
 			// type u8, then the NUL-terminated name.
 			reclen := int(*(*uint16)(unsafe.Pointer(&b[16])))
 			if reclen < 20 || reclen > len(b) {
-				return nil, &fs.PathError{Op: "readdirent", Path: rel, Err: errors.New("malformed directory entry")}
+				return nil, nil, &fs.PathError{Op: "readdirent", Path: rel, Err: errors.New("malformed directory entry")}
 			}
 			typ := b[18]
 			nameb := b[19:reclen]
@@ -165,9 +175,11 @@ func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
 				continue
 			}
 			full, name := w.keep(path, nameb)
-			e := dirEntry{name: name, path: full, size: SizeUnknown}
+			var e dirEntry
 			switch typ {
 			case unix.DT_REG:
+				names = append(names, name)
+				continue
 			case unix.DT_DIR:
 				e.typ = fs.ModeDir
 			case unix.DT_LNK:
@@ -188,18 +200,23 @@ func (w *typesWalker) read(rel, path string) ([]dirEntry, error) {
 					continue
 				}
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				e.typ = info.Mode().Type()
+				e.size = SizeUnknown
 				if e.typ.IsRegular() {
 					e.size = info.Size()
 				}
 			}
-			entries = append(entries, e)
+			if special == nil {
+				special = map[string]dirEntry{}
+			}
+			special[name] = e
+			names = append(names, name)
 		}
 	}
-	slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
-	return entries, nil
+	slices.Sort(names)
+	return names, special, nil
 }
 
 func openRetry(path string, flags int) (int, error) {
