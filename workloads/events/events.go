@@ -237,21 +237,33 @@ func (t *Tally) Result() Result {
 	for k, v := range t.ByType {
 		r.ByType[k] = v
 	}
-	r.TopRepos = make([]RepoCount, 0, len(t.Repos))
+	// The top ten by insertion into a list kept sorted, not a sort of
+	// every repository (tens of thousands in a corpus of tiny files).
+	top := make([]RepoCount, 0, TopRepoCount+1)
 	for name, n := range t.Repos {
-		r.TopRepos = append(r.TopRepos, RepoCount{name, n})
-	}
-	sort.Slice(r.TopRepos, func(i, j int) bool {
-		a, b := r.TopRepos[i], r.TopRepos[j]
-		if a.Events != b.Events {
-			return a.Events > b.Events
+		c := RepoCount{name, n}
+		if len(top) == TopRepoCount && !ranksBefore(c, top[len(top)-1]) {
+			continue
 		}
-		return a.Name < b.Name // Go compares strings bytewise
-	})
-	if len(r.TopRepos) > TopRepoCount {
-		r.TopRepos = r.TopRepos[:TopRepoCount:TopRepoCount]
+		i := sort.Search(len(top), func(i int) bool { return ranksBefore(c, top[i]) })
+		top = append(top, RepoCount{})
+		copy(top[i+1:], top[i:])
+		top[i] = c
+		if len(top) > TopRepoCount {
+			top = top[:TopRepoCount]
+		}
 	}
+	r.TopRepos = top[:len(top):len(top)]
 	return r
+}
+
+// ranksBefore reports whether a comes before b in top_repos: more events
+// first, ties by name in byte order (as Go compares strings).
+func ranksBefore(a, b RepoCount) bool {
+	if a.Events != b.Events {
+		return a.Events > b.Events
+	}
+	return a.Name < b.Name
 }
 
 // Canonical returns the result's canonical bytes: one line of compact JSON

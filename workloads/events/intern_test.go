@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"testing"
 )
 
@@ -109,5 +111,28 @@ func BenchmarkTally(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// TestTopRepos checks Result's top ten against a sort of every
+// repository, with many ties, fewer repositories than ten, and none.
+func TestTopRepos(t *testing.T) {
+	for _, tc := range []struct{ repos, maxCount int }{{0, 1}, {3, 2}, {10, 1}, {11, 1}, {500, 3}, {5000, 40}} {
+		var tl Tally
+		tl.init()
+		var all []RepoCount
+		for i := range tc.repos {
+			name := fmt.Sprintf("r%d", (i*7919)%100003)
+			n := int64(1 + (i*31)%tc.maxCount)
+			tl.Repos[name] = n
+			all = append(all, RepoCount{name, n})
+		}
+		sort.Slice(all, func(i, j int) bool { return ranksBefore(all[i], all[j]) })
+		if len(all) > TopRepoCount {
+			all = all[:TopRepoCount]
+		}
+		if got := tl.Result().TopRepos; !slices.Equal(got, all) {
+			t.Errorf("TopRepos of %d repositories = %v, want %v", tc.repos, got, all)
+		}
 	}
 }
