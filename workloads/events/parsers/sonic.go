@@ -114,6 +114,9 @@ type sonicDecoder struct {
 	// each per file and per PushEvent.
 	doc  sonicDocument
 	push sonicPush
+	// events is the slice doc.Events decodes into (decodeReusing).
+	events []sonicEvent
+	evs    []sonicEvent // what doc.Events points to
 }
 
 type sonicDocument struct {
@@ -177,12 +180,7 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 	if err := sonicEscapesValid(data); err != nil {
 		return err
 	}
-	// Events starts nil, so that a missing "events" stays nil: sonic
-	// allocates the slice. (Reusing one across files would save a few
-	// allocations but hide a missing member behind the reused slice.)
-	d.doc = sonicDocument{}
-	doc := &d.doc
-	err := d.decode(unsafe.String(unsafe.SliceData(data), len(data)), doc)
+	doc, err := d.decodeReusing(unsafe.String(unsafe.SliceData(data), len(data)))
 	if err != nil {
 		if d.isTooDeep(err) {
 			b.Fallback = sonicFallback
@@ -201,6 +199,50 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 		b.Add(e)
 	}
 	return nil
+}
+
+// decodeReusing decodes src into d.doc with its events in d.events, the
+// decoder's own slice, instead of a slice sonic allocates per file (and
+// grows per file: several allocations for a batch of a few events).
+//
+// sonic decodes an array into a slice it is given by resetting its
+// length and appending in place, without zeroing what it overwrites, and
+// leaves the slice untouched when "events" is missing. So the slice is
+// zeroed first — then sonic sees exactly the zeroed memory a slice of its
+// own would be — and handed over with length 1: "events": [] replaces it
+// with an empty one, a longer array sets its length, null makes it nil,
+// and only a missing "events" (or an array whose first event has none of
+// the members the workload reads: a bad file) leaves one zero event in
+// it. That one ambiguous case is decoded again the plain way, with Events
+// nil, so the verdict and its reason are exactly sonic's own.
+func (d *sonicDecoder) decodeReusing(src string) (*sonicDocument, error) {
+	// All of it, every time: a document with "events" twice may have
+	// written past the length its last array leaves.
+	clear(d.events[:cap(d.events)])
+	if cap(d.events) == 0 {
+		d.events = make([]sonicEvent, 0, sonicReuseEvents)
+	}
+	d.evs = d.events[:1]
+	d.doc = sonicDocument{Events: &d.evs}
+	err := d.decode(src, &d.doc)
+	if err != nil || d.doc.Events == nil {
+		return &d.doc, err
+	}
+	if got := d.evs; len(got) == 1 && unsafe.SliceData(got) == unsafe.SliceData(d.events) && got[0].isZero() {
+		clear(d.events[:1])
+		d.doc = sonicDocument{}
+		err = d.decode(src, &d.doc)
+	}
+	return &d.doc, err
+}
+
+// sonicReuseEvents is the capacity of the reused events slice: enough for
+// most batches (a few events), small enough to zero for every file. A
+// longer batch is decoded into a slice sonic grows, and that is dropped.
+const sonicReuseEvents = 16
+
+func (e *sonicEvent) isZero() bool {
+	return e.Type == nil && e.Actor.ID == nil && e.Repo.Name == nil && e.CreatedAt == nil && e.Payload == nil
 }
 
 // decode runs sonic over the whole of src, which must hold one value.

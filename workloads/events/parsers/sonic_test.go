@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -205,5 +206,58 @@ func TestSonicUTF8(t *testing.T) {
 			}
 		}
 		check(b)
+	}
+}
+
+// TestSonicReuse runs one sonic decoder over a sequence of documents
+// chosen to leave its reused events slice dirty for the next one (a
+// missing "events", a first event with no member the workload reads,
+// "events" twice with the longer array first, a batch longer than the
+// reused slice, null, []) and checks each verdict, reason and event
+// against a fresh decoder's.
+func TestSonicReuse(t *testing.T) {
+	ev := func(typ string) string {
+		return `{"type":"` + typ + `","actor":{"id":1},"repo":{"name":"a/b"},"created_at":"2026","payload":{"size":2}}`
+	}
+	many := strings.Repeat(ev("PushEvent")+",", 40) + ev("X")
+	docs := []string{
+		`{"events":[` + ev("A") + `,` + ev("B") + `,` + ev("C") + `]}`,
+		`{}`,
+		`{"events":[{}]}`,
+		`{"events":[{"x":1},` + ev("A") + `]}`,
+		`{"events":[` + ev("A") + `,` + ev("B") + `,` + ev("C") + `],"events":[` + ev("D") + `]}`,
+		`{"events":[{"actor":{"id":1}},{"actor":{"id":1}},{"actor":{"id":1}}]}`,
+		`{"events":[` + many + `]}`,
+		`{"events":[{"type":"T"},{"repo":{"name":"r"}}]}`,
+		`{"events":null}`,
+		`{"events":[]}`,
+		`{"events":[` + ev("A") + `],"events":null}`,
+		`{"events":[` + ev("A") + `,{"type":"A","actor":{"id":1},"repo":{"name":"a/b"}}]}`,
+		`{"events":[` + ev("PushEvent") + `]}`,
+		`{"events":[1]}`,
+		`{"events":[` + ev("A") + `,` + ev("B") + `]}`,
+	}
+	reused, err := sonicParser{}.NewDecoder()
+	if err != nil {
+		t.Skip(err)
+	}
+	describe := func(dec events.Decoder, doc string) string {
+		var b events.Batch
+		if err := dec.Decode([]byte(doc), &b); err != nil {
+			return "bad: " + err.Error()
+		}
+		var out []string
+		for _, e := range b.Events {
+			out = append(out, fmt.Sprintf("%s|%d|%s|%s|%d", e.Type, e.ActorID, e.Repo, e.CreatedAt, e.PushSize))
+		}
+		return strings.Join(out, ";")
+	}
+	for round := range 2 {
+		for i, doc := range docs {
+			fresh, _ := sonicParser{}.NewDecoder()
+			if got, want := describe(reused, doc), describe(fresh, doc); got != want {
+				t.Errorf("round %d, document %d: reused decoder = %q, fresh = %q", round, i, got, want)
+			}
+		}
 	}
 }
