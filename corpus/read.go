@@ -76,8 +76,40 @@ func ParseReadMode(name string) (ReadMode, error) {
 // (as a pipeline's parse stage does).
 type Reader struct {
 	mode ReadMode
+	pool bufPool // the reuse and sized modes' released buffers
+}
+
+// A bufPool keeps released read buffers for reuse. Its methods are safe
+// for concurrent use.
+type bufPool struct {
 	mu   sync.Mutex
-	free [][]byte // ReadReuse: released buffers
+	free [][]byte
+}
+
+func (p *bufPool) put(data []byte) {
+	if cap(data) == 0 {
+		return
+	}
+	p.mu.Lock()
+	p.free = append(p.free, data[:0])
+	p.mu.Unlock()
+}
+
+// get returns a buffer of length size.
+func (p *bufPool) get(size int) []byte {
+	p.mu.Lock()
+	var buf []byte
+	if n := len(p.free); n > 0 {
+		buf = p.free[n-1]
+		p.free = p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if cap(buf) < size {
+		// Grow geometrically so a few large files do not cause one
+		// allocation each on every pass.
+		buf = make([]byte, 0, max(size, 2*cap(buf), 64<<10))
+	}
+	return buf[:size]
 }
 
 // NewReader returns a Reader for mode; the zero mode means ReadFile.
@@ -109,7 +141,7 @@ func (r *Reader) Read(f File) ([]byte, error) {
 	case ReadMmap:
 		data, err = readMmap(f.Path)
 	case ReadSized, ReadOpenat, ReadOpenatRaw:
-		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, new(readScratch))
+		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, &readScratch{pool: &r.pool})
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -217,12 +249,7 @@ func openRegular(path string) (fd int, size int64, err error) {
 func (r *Reader) Release(data []byte) {
 	switch r.mode {
 	case ReadReuse, ReadSized, ReadOpenat, ReadOpenatRaw:
-		if cap(data) == 0 {
-			return
-		}
-		r.mu.Lock()
-		r.free = append(r.free, data[:0])
-		r.mu.Unlock()
+		r.pool.put(data)
 	case ReadMmap:
 		if len(data) > 0 {
 			_ = syscall.Munmap(data)
@@ -230,21 +257,7 @@ func (r *Reader) Release(data []byte) {
 	}
 }
 
-func (r *Reader) buffer(size int) []byte {
-	r.mu.Lock()
-	var buf []byte
-	if n := len(r.free); n > 0 {
-		buf = r.free[n-1]
-		r.free = r.free[:n-1]
-	}
-	r.mu.Unlock()
-	if cap(buf) < size {
-		// Grow geometrically so a few large files do not cause one
-		// allocation each on every pass.
-		buf = make([]byte, 0, max(size, 2*cap(buf), 64<<10))
-	}
-	return buf[:size]
-}
+func (r *Reader) buffer(size int) []byte { return r.pool.get(size) }
 
 func (r *Reader) readReuse(path string) ([]byte, error) {
 	fd, size, err := openRegular(path)

@@ -128,7 +128,11 @@ func TestReadModesAgree(t *testing.T) {
 						got.err = err.Error()
 					} else {
 						got.data = bytes.Clone(data)
-						r.Release(data)
+						if how == "reader" {
+							r.Release(data)
+						} else {
+							s.Release(data)
+						}
 					}
 					if w := want[rel]; got.err != w.err || !bytes.Equal(got.data, w.data) {
 						t.Errorf("%s %s pass %d: Read(%s) = %d bytes, %q; want %d bytes, %q", mode, how, pass, rel, len(got.data), got.err, len(w.data), w.err)

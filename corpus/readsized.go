@@ -16,6 +16,7 @@ type readScratch struct {
 	name []byte
 	st   unix.Stat_t
 	raw  bool
+	pool *bufPool // where buffers come from and failed reads' go back
 }
 
 // readSized is ReadSized's read of name relative to the directory dirfd
@@ -33,10 +34,10 @@ func (r *Reader) readSized(dirfd int, name, path string, sc *readScratch) ([]byt
 		return nil, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
 	}
 	size := int(sc.st.Size)
-	buf := r.buffer(size + 1)
+	buf := sc.pool.get(size + 1)
 	n, err := sc.read(fd, buf[:size+1])
 	if err != nil {
-		r.Release(buf)
+		sc.pool.put(buf)
 		return nil, &os.PathError{Op: "read", Path: path, Err: err}
 	}
 	if n == size {
@@ -52,7 +53,7 @@ func (r *Reader) readSized(dirfd int, name, path string, sc *readScratch) ([]byt
 		}
 		m, err := sc.read(fd, buf[len(buf):cap(buf)])
 		if err != nil {
-			r.Release(buf)
+			sc.pool.put(buf)
 			return nil, &os.PathError{Op: "read", Path: path, Err: err}
 		}
 		if m == 0 {
@@ -121,18 +122,35 @@ func (sc *readScratch) close(fd int) {
 // it read, so that the next file of that directory opens relative to it;
 // in ReadSized it reuses the buffers of the system calls. In the other
 // modes it is the Reader itself. A Session is used by one goroutine at a
-// time; Close it when that goroutine is done (its reads stay valid until
-// released).
+// time (Release aside); Close it when that goroutine is done (its reads
+// stay valid until released, to the Session).
 type Session struct {
 	r     *Reader
 	dir   string // the directory dirfd is open on, or ""
 	dirfd int
 	sc    readScratch
+	// pool is the session's own buffers in the sized modes: its reads and
+	// their releases (on the worker that read them, as strategies do)
+	// never contend with another goroutine's for the Reader's pool.
+	pool bufPool
 }
 
 // Session returns a new Session of r.
 func (r *Reader) Session() *Session {
-	return &Session{r: r, dirfd: -1, sc: readScratch{raw: r.mode == ReadOpenatRaw}}
+	s := &Session{r: r, dirfd: -1, sc: readScratch{raw: r.mode == ReadOpenatRaw}}
+	s.sc.pool = &s.pool
+	return s
+}
+
+// Release gives back data that the session's Read returned; like
+// Reader.Release, it is safe to call from any goroutine.
+func (s *Session) Release(data []byte) {
+	switch s.r.mode {
+	case ReadSized, ReadOpenat, ReadOpenatRaw:
+		s.pool.put(data)
+	default:
+		s.r.Release(data)
+	}
 }
 
 // Read is Reader.Read of f, relative to the session's directory in

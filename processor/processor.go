@@ -171,7 +171,9 @@ type cancelledWait struct{ err error }
 func (e cancelledWait) Error() string { return "latency wait: " + e.err.Error() }
 func (e cancelledWait) Unwrap() error { return e.err }
 
-func (w *worker) Release(data []byte) { w.job.reader.Release(data) }
+// Release gives data back to the session that read it (strategies
+// release on the Worker that read).
+func (w *worker) Release(data []byte) { w.session.Release(data) }
 
 // Process counts f. A read that failed because of the input makes f a bad
 // input; one that failed because the program ran out of a resource fails
