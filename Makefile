@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/benchgrid
 FUZZTIME ?= 10s
 
-.PHONY: all build bench study study-quick test test-short lint fuzz e2e clean peers-compare
+.PHONY: all build bench bench-real study study-quick test test-short lint fuzz e2e clean peers-compare
 
 all: build
 
@@ -30,6 +30,25 @@ bench: build
 	$(BIN) run -report $(BENCHFLAGS)
 	@echo "report: results/latest/report.md"
 	@echo "compare: $(GO) tool benchstat -col /parser -row /strategy results/latest/bench.txt"
+
+# Real documents: corpora cut from Go's own encoding/json test data
+# (benchgrid corpus real; docs/real-corpora.md), then every parser ×
+# strategy on one of them with its query. REAL names the source (twitter,
+# citm, golang, synthea, canada, strings), REAL_LAYOUT its layout (json,
+# json-gz, ndjson, ndjson-gz, ndjson-zst) and REAL_COPIES how many times
+# each document is written: Go's documents alone are too few to time
+# reliably (twitter's 100 statuses are 556 KiB), so the default writes
+# them 50 times (5,000 files, 27 MiB), built once, in seconds, into
+# .benchgrid/real-SOURCE-xCOPIES:
+#   make bench-real REAL=golang REAL_LAYOUT=ndjson-gz REAL_COPIES=4
+REAL ?= twitter
+REAL_LAYOUT ?= json
+REAL_COPIES ?= 50
+REAL_DIR := .benchgrid/real-$(REAL)-x$(REAL_COPIES)
+bench-real: build
+	@test -f $(REAL_DIR)/SOURCES.txt || $(BIN) corpus real -source $(REAL) -copies $(REAL_COPIES) -out $(REAL_DIR)
+	$(BIN) run -report -query $(REAL_DIR)/$(REAL).query -corpus $(REAL_DIR)/$(REAL)/$(REAL_LAYOUT) $(BENCHFLAGS)
+	@echo "report: results/latest/report.md"
 
 # The optimization study: from the naive program (std parser, goroutine per
 # file) to the fastest configuration, one change at a time.

@@ -7,7 +7,7 @@ require (
 	github.com/bytedance/sonic v1.15.5
 	github.com/goccy/go-json v0.12.0
 	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
-	github.com/klauspost/compress v1.15.15
+	github.com/klauspost/compress v1.20.4
 	github.com/minio/simdjson-go v0.4.5
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/valyala/fastjson v1.6.10

@@ -69,6 +69,44 @@ func BuildSettings() map[string]string {
 // FindModuleDir looks for.
 const BenchgridModule = "benchgrid"
 
+// DefaultPackage is benchgrid's command, the main package of a variant
+// when the running binary's own cannot be told.
+const DefaultPackage = "./cmd/benchgrid"
+
+// MainPackage is the main package that builds the running binary, as the
+// go command names it in benchgrid's module folder: "./cmd/benchgrid" for
+// benchgrid itself, "./examples/ndjsonsum" for the example. It is
+// DefaultPackage for a test binary or a binary without build information.
+// A binary whose main module is not benchgrid (a user's own module that
+// requires benchgrid) is an error wrapping ErrVariantUnavailable: a
+// variant rebuilt from benchgrid's sources would lack the user's
+// workloads.
+func MainPackage() (string, error) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return DefaultPackage, nil
+	}
+	return mainPackage(info.Main.Path, info.Path)
+}
+
+// mainPackage is MainPackage for a binary of main module module and main
+// package path.
+func mainPackage(module, path string) (string, error) {
+	switch rel, inModule := strings.CutPrefix(path, BenchgridModule+"/"); {
+	case strings.HasSuffix(path, ".test"), path == "" || path == "command-line-arguments":
+		return DefaultPackage, nil
+	case module != BenchgridModule:
+		return "", fmt.Errorf("this binary's main package %s is in module %s, not %s: build variants rebuild a main package of %s's sources: %w",
+			path, module, BenchgridModule, BenchgridModule, ErrVariantUnavailable)
+	case path == BenchgridModule:
+		return ".", nil
+	case inModule:
+		return "./" + rel, nil
+	default:
+		return DefaultPackage, nil
+	}
+}
+
 // FindModuleDir walks up from start to the directory whose go.mod declares
 // the benchgrid module. Not finding one (a binary run outside its source
 // tree) is an error wrapping ErrVariantUnavailable: no variant can be
@@ -106,6 +144,12 @@ type GoBuilder struct {
 	ModuleDir string
 	// CacheDir holds the built binaries; "" is ModuleDir/.benchgrid/builds.
 	CacheDir string
+	// Package is the main package a variant builds, as the go command
+	// names it in the module's folder ("./cmd/benchgrid"); "" is the
+	// running binary's own (see MainPackage), so that a user's binary
+	// built from benchgrid's module, with workloads of its own, has
+	// variants of itself.
+	Package string
 	// PGOProfile is the CPU profile the pgo variant is built with. When it
 	// is "", Profiler takes one.
 	PGOProfile string
@@ -202,8 +246,14 @@ func (b *GoBuilder) build(ctx context.Context, variant string, spec matrix.Varia
 		pgoFlag = "-pgo=" + path
 		notes["benchgrid.pgo-profile"] = path + " sha256:" + hex.EncodeToString(sum[:])
 	}
+	pkg := b.Package
+	if pkg == "" {
+		if pkg, err = MainPackage(); err != nil {
+			return BuiltVariant{}, err
+		}
+	}
 	env := variantEnv(os.Environ(), spec)
-	args := []string{"build", pgoFlag, "-o", "OUT", "./cmd/benchgrid"}
+	args := []string{"build", pgoFlag, "-o", "OUT", pkg}
 	commit := ""
 	if spec.Rev != "" {
 		if commit, err = resolveRev(ctx, moduleDir, spec.Rev); err != nil {

@@ -78,6 +78,10 @@ type Result struct {
 	// build) leaves them empty instead of silently measuring without it.
 	Cache   string        `json:"cache,omitempty"`
 	Latency time.Duration `json:"latency,omitempty"`
+	// Workload echoes the workload the child ran, checked against the
+	// run's: a binary built before workloads were named (an older rev=
+	// build) leaves it empty, and would run events whatever it is asked.
+	Workload string `json:"workload,omitempty"`
 	// Error is set, and nothing else, when the child failed with an error
 	// of its own (it then also exits non-zero): the parent records it as
 	// the failure's cause, of kind Kind.
@@ -359,6 +363,10 @@ func settleCache(files []corpus.File, cache string) (float64, error) {
 func echo(res *Result, spec Spec) *Result {
 	if res != nil {
 		res.Cache, res.Latency = spec.Cache, spec.Config.Latency
+		res.Workload = workload.Default
+		if spec.Workload != nil && spec.Workload.Name != "" {
+			res.Workload = spec.Workload.Name
+		}
 	}
 	return res
 }

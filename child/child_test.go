@@ -11,6 +11,7 @@ import (
 	"benchgrid/corpus"
 	"benchgrid/processor"
 	"benchgrid/record"
+	"benchgrid/workloads/events/gen"
 )
 
 func TestWarmupShare(t *testing.T) {
@@ -56,7 +57,7 @@ func TestMainReportsItsFailure(t *testing.T) {
 // warm one records it resident; an unknown mode is an error.
 func TestCacheModes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "corpus")
-	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 30, Seed: 5}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 30, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if reason := corpus.CanEvict(dir, nil); reason != "" {
@@ -109,7 +110,7 @@ func TestColdUnverified(t *testing.T) {
 		t.Skipf("/dev/shm is not tmpfs here (%q)", reason)
 	}
 	dir := filepath.Join(shm, "corpus")
-	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 5, Seed: 5}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 5, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	spec, _ := json.Marshal(Spec{Corpus: dir, Config: processor.Config{Parser: "std", Strategy: "pool"}, Cache: corpus.CacheCold})
@@ -139,7 +140,7 @@ func TestSpecIsStrict(t *testing.T) {
 // before its timed pass: the warm-up's slice would leave it mostly cold.
 func TestWarmAfterEviction(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "corpus")
-	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 60, Seed: 5}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 60, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if reason := corpus.CanEvict(dir, nil); reason != "" {

@@ -1,11 +1,14 @@
 package corpus
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 func TestPercentile(t *testing.T) {
 	ten := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}

@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -229,50 +228,4 @@ func (f failingFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	return fs.ReadDir(f.FS, name)
-}
-
-// TestIncompleteCorpus: a generation stopped part-way leaves the folder
-// marked, and every walk of it is refused until it is generated again; a
-// finished one carries no mark.
-func TestIncompleteCorpus(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "c")
-	ctx, cancel := context.WithCancel(t.Context())
-	var once bool
-	stop := func() {
-		if !once {
-			once = true
-			cancel()
-		}
-	}
-	// Cancel as soon as the first batch folder appears.
-	go func() {
-		for range 2000 {
-			if entries, _ := os.ReadDir(dir); len(entries) > 1 {
-				break
-			}
-			time.Sleep(time.Millisecond)
-		}
-		stop()
-	}()
-	_, err := Generate(ctx, GenOptions{Dir: dir, Files: 20000})
-	if err == nil {
-		t.Skip("generation finished before it could be interrupted")
-	}
-	if _, err := List(t.Context(), dir); !errors.Is(err, ErrIncomplete) {
-		t.Errorf("List of an interrupted corpus = %v, want ErrIncomplete", err)
-	}
-	if _, _, err := ListSkipping(t.Context(), dir, nil); !errors.Is(err, ErrIncomplete) {
-		t.Errorf("ListSkipping of an interrupted corpus = %v, want ErrIncomplete", err)
-	}
-
-	done := filepath.Join(t.TempDir(), "done")
-	if _, err := Generate(t.Context(), GenOptions{Dir: done, Files: 5}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Lstat(filepath.Join(done, IncompleteMarker)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a finished corpus keeps its marker: %v", err)
-	}
-	if _, err := List(t.Context(), done); err != nil {
-		t.Errorf("List of a finished corpus: %v", err)
-	}
 }

@@ -1,7 +1,9 @@
 // Package corpus owns a benchmark corpus on disk: the walker that finds its
-// inputs exactly as docs/events.md defines them, the readers that load a file's
-// bytes (the -read modes), the seeded generator of the default corpus, and
-// corpus statistics.
+// inputs exactly as docs/events.md defines them (a workload says which
+// names are inputs), the readers that load a file's bytes (the -read
+// modes), the page cache's state, the marker of a corpus being generated,
+// and corpus statistics. The generators live with their workloads
+// (workloads/events/gen, workloads/query/realcorpus).
 //
 // It is the first stage of benchgrid's flow (corpus → workload → strategies →
 // harness → reports) and knows nothing about JSON parsing, timing or flags.

@@ -66,11 +66,6 @@ func TestListWalkModes(t *testing.T) {
 			makeTree(t, root, map[string]string{"a.json": "{}", "locked/x.json": "x", "locked/deeper/y.json": "y",
 				"open/z.json": "z", "open/locked2/w.json": "w", "open/zz.json": "zz"})
 		}},
-		{name: "generated", build: func(t *testing.T, root string) {
-			if _, err := Generate(t.Context(), GenOptions{Dir: root, Files: 40, Seed: 3, Bad: 12}); err != nil {
-				t.Fatal(err)
-			}
-		}},
 	}
 	for _, tr := range trees {
 		t.Run(tr.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"benchgrid/processor"
 	"benchgrid/strategies"
 	"benchgrid/workloads/events"
+	"benchgrid/workloads/events/gen"
 )
 
 var benchCorpus = flag.String("corpus", "", "corpus for BenchmarkEvents (default: a generated 2,000-file corpus)")
@@ -37,7 +38,7 @@ func loadBenchCorpus(b *testing.B) []corpus.File {
 				return
 			}
 			dir = filepath.Join(tmp, "corpus")
-			if _, benchErr = corpus.Generate(context.Background(), corpus.GenOptions{Dir: dir, Files: 2000, Seed: 1, Bad: 40}); benchErr != nil {
+			if _, benchErr = gen.Generate(context.Background(), gen.GenOptions{Dir: dir, Files: 2000, Seed: 1, Bad: 40}); benchErr != nil {
 				return
 			}
 		}

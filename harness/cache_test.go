@@ -9,6 +9,7 @@ import (
 	"benchgrid/corpus"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workloads/events/gen"
 )
 
 // TestColdCells: on a corpus that can be evicted, cold cells run cold and
@@ -54,7 +55,7 @@ func TestColdUnavailable(t *testing.T) {
 	if shm, err := os.MkdirTemp("/dev/shm", "benchgrid-harness-"); err == nil && strings.Contains(corpus.CanEvict(shm, nil), "tmpfs") {
 		t.Cleanup(func() { os.RemoveAll(shm) })
 		opts.Corpus = filepath.Join(shm, "corpus")
-		if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: opts.Corpus, Files: 10, Seed: 3}); err != nil {
+		if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: opts.Corpus, Files: 10, Seed: 3}); err != nil {
 			t.Fatal(err)
 		}
 	} else {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"benchgrid/corpus"
+	"benchgrid/workloads/events/gen"
 )
 
 // The default corpus: generated on first use into an ignored folder, with
@@ -15,10 +16,10 @@ import (
 // 10,000 files (about 58 MiB) is the smallest the harness issue allows and
 // keeps `make bench` well inside 5 minutes on 2 cores; `corpus gen`'s own
 // default stays 20,000.
-var DefaultCorpusOptions = corpus.GenOptions{Files: 10000, Seed: 1, Bad: 40}
+var DefaultCorpusOptions = gen.GenOptions{Files: 10000, Seed: 1, Bad: 40}
 
 // QuickCorpusOptions is the smaller corpus of `study -quick`.
-var QuickCorpusOptions = corpus.GenOptions{Files: 1500, Seed: 1, Bad: 20}
+var QuickCorpusOptions = gen.GenOptions{Files: 1500, Seed: 1, Bad: 20}
 
 // GeneratedCorpusRoot is the ignored folder generated corpora live in.
 const GeneratedCorpusRoot = ".benchgrid"
@@ -31,7 +32,7 @@ const completeMarker = ".complete"
 // (opts.Dir is ignored: the folder is named after the options, under
 // GeneratedCorpusRoot) and its seed, generating it first when it is missing
 // or incomplete.
-func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, progress io.Writer) (string, uint64, error) {
+func GeneratedCorpus(ctx context.Context, name string, opts gen.GenOptions, progress io.Writer) (string, uint64, error) {
 	opts.Dir = GeneratedCorpusDir(name, opts)
 	if GeneratedCorpusReady(opts.Dir) {
 		return opts.Dir, opts.Seed, nil
@@ -43,7 +44,7 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 	// avoids "generating the corpus corpus".
 	fmt.Fprintf(progress, "generating corpus %s (%d files, seed %d, %d adversarial inputs)\n",
 		opts.Dir, opts.Files, opts.Seed, opts.Bad)
-	st, err := corpus.Generate(ctx, opts)
+	st, err := gen.Generate(ctx, opts)
 	if err != nil {
 		return "", 0, err
 	}
@@ -55,7 +56,7 @@ func GeneratedCorpus(ctx context.Context, name string, opts corpus.GenOptions, p
 }
 
 // GeneratedCorpusDir is the folder GeneratedCorpus uses for name and opts.
-func GeneratedCorpusDir(name string, opts corpus.GenOptions) string {
+func GeneratedCorpusDir(name string, opts gen.GenOptions) string {
 	return filepath.Join(GeneratedCorpusRoot, fmt.Sprintf("%s-f%d-s%d-b%d", name, opts.Files, opts.Seed, opts.Bad))
 }
 
@@ -71,12 +72,12 @@ func GeneratedCorpusReady(dir string) bool {
 // (TestExpectedCorpusSize keeps it true).
 const meanGeneratedFileBytes = 6000
 
-// ExpectedCorpusSize returns how many inputs corpus.Generate writes for
+// ExpectedCorpusSize returns how many inputs gen.Generate writes for
 // opts and about how many bytes, without writing them.
-func ExpectedCorpusSize(opts corpus.GenOptions) (files int, bytes int64) {
+func ExpectedCorpusSize(opts gen.GenOptions) (files int, bytes int64) {
 	files = opts.Files
 	if files == 0 {
-		files = corpus.DefaultFiles
+		files = gen.DefaultFiles
 	}
 	files += opts.Bad
 	return files, int64(files) * meanGeneratedFileBytes
@@ -90,7 +91,7 @@ type CorpusSource struct {
 	// Name and Gen describe a generated corpus (see GeneratedCorpus);
 	// Name is "" for a folder given.
 	Name string
-	Gen  corpus.GenOptions
+	Gen  gen.GenOptions
 }
 
 // GivenCorpus is the corpus in dir, used as it is.
@@ -98,7 +99,7 @@ func GivenCorpus(dir string) CorpusSource { return CorpusSource{Dir: dir} }
 
 // GeneratedSource is the corpus that GeneratedCorpus makes of name and
 // opts.
-func GeneratedSource(name string, opts corpus.GenOptions) CorpusSource {
+func GeneratedSource(name string, opts gen.GenOptions) CorpusSource {
 	return CorpusSource{Dir: GeneratedCorpusDir(name, opts), Name: name, Gen: opts}
 }
 

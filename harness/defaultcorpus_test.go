@@ -1,13 +1,12 @@
 package harness
 
 import (
+	"benchgrid/workloads/events/gen"
 	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"benchgrid/corpus"
 )
 
 // TestGeneratedCorpus generates a tiny corpus under GeneratedCorpusRoot in
@@ -15,7 +14,7 @@ import (
 // folder, and reuses it the second time.
 func TestGeneratedCorpus(t *testing.T) {
 	t.Chdir(t.TempDir())
-	opts := corpus.GenOptions{Files: 3, Seed: 2, Bad: 1}
+	opts := gen.GenOptions{Files: 3, Seed: 2, Bad: 1}
 	var progress bytes.Buffer
 	dir, seed, err := GeneratedCorpus(t.Context(), "corpus", opts, &progress)
 	if err != nil {
@@ -44,9 +43,9 @@ func TestExpectedCorpusSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a corpus of 1,000 files")
 	}
-	for _, opts := range []corpus.GenOptions{{Files: 1000, Seed: 1, Bad: 20}, {Files: 1000, Seed: 7}} {
+	for _, opts := range []gen.GenOptions{{Files: 1000, Seed: 1, Bad: 20}, {Files: 1000, Seed: 7}} {
 		opts.Dir = filepath.Join(t.TempDir(), "c")
-		st, err := corpus.Generate(t.Context(), opts)
+		st, err := gen.Generate(t.Context(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,8 +57,8 @@ func TestExpectedCorpusSize(t *testing.T) {
 	if files, _ := ExpectedCorpusSize(DefaultCorpusOptions); files != 10040 {
 		t.Errorf("ExpectedCorpusSize(DefaultCorpusOptions) = %d files, want 10040", files)
 	}
-	if files, _ := ExpectedCorpusSize(corpus.GenOptions{}); files != corpus.DefaultFiles {
-		t.Errorf("ExpectedCorpusSize(zero options) = %d files, want %d", files, corpus.DefaultFiles)
+	if files, _ := ExpectedCorpusSize(gen.GenOptions{}); files != gen.DefaultFiles {
+		t.Errorf("ExpectedCorpusSize(zero options) = %d files, want %d", files, gen.DefaultFiles)
 	}
 }
 
@@ -67,7 +66,7 @@ func TestExpectedCorpusSize(t *testing.T) {
 // a folder given never is, and Get leaves it alone.
 func TestCorpusSource(t *testing.T) {
 	t.Chdir(t.TempDir())
-	src := GeneratedSource("tiny", corpus.GenOptions{Files: 2, Seed: 1})
+	src := GeneratedSource("tiny", gen.GenOptions{Files: 2, Seed: 1})
 	if !src.Pending() || src.Dir != filepath.Join(GeneratedCorpusRoot, "tiny-f2-s1-b0") {
 		t.Errorf("GeneratedSource = %+v, pending %v; want pending in %s", src, src.Pending(), filepath.Join(GeneratedCorpusRoot, "tiny-f2-s1-b0"))
 	}

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"benchgrid/child"
-	"benchgrid/corpus"
 	"benchgrid/matrix"
 	"benchgrid/record"
 	"benchgrid/workloads/events"
+	"benchgrid/workloads/events/gen"
 )
 
 // childEnvVar makes the test binary act as a harness child process.
@@ -92,7 +92,7 @@ func testCorpus(t *testing.T) string {
 			return
 		}
 		corpusDir = filepath.Join(dir, "corpus")
-		_, corpusErr = corpus.Generate(context.Background(), corpus.GenOptions{Dir: corpusDir, Files: 40, Seed: 3, Bad: 12})
+		_, corpusErr = gen.Generate(context.Background(), gen.GenOptions{Dir: corpusDir, Files: 40, Seed: 3, Bad: 12})
 	})
 	if corpusErr != nil {
 		t.Fatal(corpusErr)
@@ -341,5 +341,44 @@ func TestChildEnvironment(t *testing.T) {
 	c := matrix.Cell{GOGC: "off", GOMEMLIMIT: "1GiB", GOMAXPROCS: 1}
 	if got, want := c.Env(), []string{"GOGC=off", "GOMEMLIMIT=1GiB", "GOMAXPROCS=1"}; !slices.Equal(got, want) {
 		t.Errorf("matrix.Cell.Env() = %v, want %v", got, want)
+	}
+}
+
+// TestCorpusMisfit: a corpus most of whose documents are bad for the
+// workload stops before timing, naming the most common reason and
+// -query; -allow-bad runs it and the results say it measured rejection.
+func TestCorpusMisfit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	dir := t.TempDir()
+	for i := range 5 {
+		doc := fmt.Sprintf(`{"id":%d,"text":"not an events batch"}`, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("tweet-%d.json", i)), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := `{"events":[{"type":"WatchEvent","actor":{"id":1},"repo":{"name":"a/b"},"created_at":"x"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "events.json"), []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std"}, Strategies: []string{"sequential"}}, 1)
+	opts.Corpus = dir
+	_, _, err := Run(t.Context(), opts)
+	if !errors.Is(err, ErrCorpusMisfit) {
+		t.Fatalf("Run on a corpus of tweets: %v, want ErrCorpusMisfit", err)
+	}
+	for _, w := range []string{"5 of 6 documents (83%)", `5 × "events" is missing or not an array`, "-query FILE", "-allow-bad"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("the error lacks %q: %v", w, err)
+		}
+	}
+	opts.AllowBad = true
+	_, run, err := Run(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("Run with AllowBad: %v", err)
+	}
+	if c := run.Corpus; !c.Rejection || c.Documents != 6 || c.BadDocuments != 5 {
+		t.Errorf("corpus record = %+v, want a rejection run of 5 bad documents out of 6", c)
 	}
 }

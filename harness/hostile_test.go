@@ -168,7 +168,7 @@ func TestLatestNotALink(t *testing.T) {
 // TestCheckEchoedKnobs: a child that did not apply the cell's cache or
 // latency (an older rev= build that ignores them) fails the sample.
 func TestCheckEchoedKnobs(t *testing.T) {
-	r := &runner{ref: &workload.Outcome{Files: 2, Bytes: 10}}
+	r := &runner{w: events.Workload{}, ref: &workload.Outcome{Files: 2, Bytes: 10}}
 	c := matrix.Cell{Parser: "none", Strategy: "pool", Cache: "cold", Latency: "1ms"}
 	ok := &child.Result{Sample: record.Sample{Files: 2, Bytes: 10}, GOMAXPROCS: c.Procs(), Cache: "cold", Latency: time.Millisecond}
 	if f := r.check(c, ok); f != nil {
@@ -181,5 +181,18 @@ func TestCheckEchoedKnobs(t *testing.T) {
 		if f := r.check(c, &res); f == nil || !strings.Contains(f.Reason, "lacks the knob") {
 			t.Errorf("check(cache %q latency %v) = %+v, want a failure", res.Cache, res.Latency, f)
 		}
+	}
+	// A query run: a child that does not echo the workload ran events.
+	q, err := workload.Open("query", []byte(`{"fields":[],"aggregates":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.w = q
+	if f := r.check(c, ok); f == nil || !strings.Contains(f.Reason, "the child ran the events (by default) workload, the run asks query") {
+		t.Errorf("check(no workload echoed) = %+v, want a failure", f)
+	}
+	ok.Workload = "query"
+	if f := r.check(c, ok); f != nil {
+		t.Errorf("check(query echoed) = %+v", f)
 	}
 }

@@ -33,6 +33,11 @@ type Options struct {
 	// Workload names the workload the cells run and its configuration
 	// (the zero Spec is workload.Default); Matrix.Workload is set from it.
 	Workload workload.Spec
+	// AllowBad runs on a corpus more than half of whose documents are bad
+	// for the workload, which otherwise stops before timing (see
+	// ErrCorpusMisfit); the results then say that the run measured
+	// rejection.
+	AllowBad bool
 	Matrix   matrix.Matrix
 	// Cells, when set, is the exact list of cells to measure, in place of
 	// Matrix's cross product (a study measures chosen configurations).
@@ -289,7 +294,41 @@ func (r *runner) reference(ctx context.Context, in prepared) error {
 	if r.ref, err = matrix.Reference(ctx, r.w, in.files); err != nil {
 		return fmt.Errorf("reference run: %w", err)
 	}
+	if err := r.checkFit(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// ErrCorpusMisfit is wrapped by the error of a run whose corpus does not
+// fit its workload: more than half of its documents are bad, so that the
+// run would measure how fast each parser rejects them.
+var ErrCorpusMisfit = errors.New("the corpus does not fit the workload")
+
+// checkFit is the guard rail of a corpus that does not fit the workload:
+// a run in which more than half of the documents are bad stops before
+// timing, saying the most common reasons and what to use instead, unless
+// Options.AllowBad asks to measure rejection on purpose.
+func (r *runner) checkFit() error {
+	ref := r.ref
+	if ref.Documents == 0 || 2*ref.BadDocuments <= ref.Documents {
+		return nil
+	}
+	if r.opts.AllowBad {
+		r.logf("warning: %d of %d documents are bad for the %s workload: -allow-bad measures how fast each parser rejects them", ref.BadDocuments, ref.Documents, r.w.Name())
+		return nil
+	}
+	var reasons []string
+	for _, rc := range workload.CommonReasons(ref.BadReasons, 3) {
+		reasons = append(reasons, fmt.Sprintf("%d × %s", rc.Count, rc.Reason))
+	}
+	instead := "Check that the corpus is the one this workload reads"
+	if d, err := workload.Lookup("query"); err == nil && r.w.Name() != d.Name {
+		instead = "To measure your own documents, name the fields to read in a query file and pass -query FILE (docs/query.md)"
+	}
+	return fmt.Errorf("%w: %d of %d documents (%.0f%%) of %s are bad for the %s workload, so a run would measure how fast each parser rejects them; most common reasons: %s. "+
+		"%s; to measure rejection on purpose, pass -allow-bad",
+		ErrCorpusMisfit, ref.BadDocuments, ref.Documents, 100*float64(ref.BadDocuments)/float64(ref.Documents), r.opts.Corpus, r.w.Name(), strings.Join(reasons, "; "), instead)
 }
 
 // newRecord starts the run's record: the environment, the corpus and its
@@ -308,6 +347,9 @@ func (r *runner) newRecord(in prepared) {
 			Reference: strings.TrimSuffix(string(refLine), "\n"),
 			Digest:    processor.Digest(refLine),
 			BadFiles:  ref.BadFiles,
+			Documents: ref.Documents, BadDocuments: ref.BadDocuments,
+			BadReasons: workload.CommonReasons(ref.BadReasons, 5),
+			Rejection:  ref.Documents > 0 && 2*ref.BadDocuments > ref.Documents,
 		},
 		Count:       o.Count,
 		ShuffleSeed: o.Seed,
@@ -586,6 +628,10 @@ func (r *runner) sample(ctx context.Context, round, ci int) {
 
 // check compares a child's answer with the reference.
 func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
+	if name := r.w.Name(); name != workload.Default && res.Workload != name {
+		return &record.Failure{Kind: record.FailError,
+			Reason: fmt.Sprintf("the child ran the %s workload, the run asks %s (a binary built before workloads were named?)", cmp.Or(res.Workload, "events (by default)"), name)}
+	}
 	if want := c.Config().Latency; res.Cache != c.Cache || res.Latency != want {
 		return &record.Failure{Kind: record.FailError,
 			Reason: fmt.Sprintf("the child applied cache=%q latency=%v, the cell asks cache=%q latency=%v (a binary that lacks the knob?)",

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"benchgrid/corpus"
+	"benchgrid/workloads/events/gen"
 )
 
 // BenchmarkRun measures one pass of Run per parser × read mode on the
@@ -65,7 +66,7 @@ func benchDir(b *testing.B) string {
 		return dir
 	}
 	dir := filepath.Join(b.TempDir(), "corpus")
-	if _, err := corpus.Generate(b.Context(), corpus.GenOptions{Dir: dir, Files: 20000, Seed: 1, Size: corpus.SizeTiny}); err != nil {
+	if _, err := gen.Generate(b.Context(), gen.GenOptions{Dir: dir, Files: 20000, Seed: 1, Size: gen.SizeTiny}); err != nil {
 		b.Fatal(err)
 	}
 	return dir

@@ -96,3 +96,43 @@ func TestMappedInputShrinks(t *testing.T) {
 		}
 	}
 }
+
+// TestMappedQueryInputShrinks: a mapped NDJSON input of the query
+// workload that shrinks while it is counted is one bad file, not a file
+// and a bad file.
+func TestMappedQueryInputShrinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.ndjson")
+	doc := strings.Repeat(`{"a":1}`+"\n", 200000)
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q, err := workload.Open("query", []byte(`{"fields":[{"name":"a","path":"/a","type":"int"}],"aggregates":[{"op":"sum","field":"a"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass, err := q.NewPass("std")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &job{pass: pass, reader: corpus.NewReader(corpus.ReadMmap), mapped: true}
+	w, err := j.newWorker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := corpus.File{Path: path, Size: int64(len(doc))}
+	data, err := j.reader.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Process(f, data, nil); err != nil {
+		t.Fatal(err)
+	}
+	j.reader.Release(data)
+	o := pass.Outcome(j.counters)
+	if o.Files != 1 || o.BadFiles != 1 || o.Bytes != int64(len(doc)) || !strings.Contains(o.Bad[0].Reason, "changed while mapped") {
+		t.Errorf("outcome %d files, %d bad, %d bytes, %+v; want one bad file changed while mapped", o.Files, o.BadFiles, o.Bytes, o.Bad)
+	}
+}

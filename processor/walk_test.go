@@ -1,12 +1,54 @@
 package processor
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"benchgrid/corpus"
+	"benchgrid/workloads/events/gen"
 )
+
+// TestWalkModesGenerated: on a generated corpus with adversarial inputs,
+// both walk modes list the same files (the corpus package's own tests
+// cover hostile trees; it cannot import the generator), and a pass over
+// either list prints the same line.
+func TestWalkModesGenerated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 60, Seed: 3, Bad: 20}); err != nil {
+		t.Fatal(err)
+	}
+	var lines [][]byte
+	var lists [][]string
+	for _, w := range corpus.WalkModes {
+		files, skipped, err := corpus.ListWith(t.Context(), dir, corpus.ListOptions{Walk: w})
+		if err != nil || len(skipped) > 0 {
+			t.Fatalf("ListWith(%s) = %v, skipped %v", w, err, skipped)
+		}
+		var paths []string
+		for _, f := range files {
+			paths = append(paths, f.Path)
+		}
+		lists = append(lists, paths)
+		proc, err := New(Config{Parser: "std", Strategy: "pool", Read: corpus.ReadOpenat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := proc.Run(t.Context(), files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, out.Canonical)
+	}
+	if !slices.Equal(lists[0], lists[1]) {
+		t.Errorf("walk %s listed %q, %s %q", corpus.WalkModes[0], lists[0], corpus.WalkModes[1], lists[1])
+	}
+	if !bytes.Equal(lines[0], lines[1]) {
+		t.Errorf("walk %s gives %s, %s %s", corpus.WalkModes[0], lines[0], corpus.WalkModes[1], lines[1])
+	}
+}
 
 // TestDtypeWalkSizes: with the dtype walk an input's size comes from its
 // read, and an input that cannot be read is sized by an lstat when it

@@ -8,6 +8,7 @@
 package record
 
 import (
+	"benchgrid/workload"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -128,6 +129,17 @@ type Corpus struct {
 	// with their reasons: they were skipped, not run failures.
 	BadFiles int64      `json:"bad_files"`
 	Bad      []BadInput `json:"bad,omitempty"`
+	// Documents and BadDocuments count the units the workload judged
+	// (files for events; documents for query, a bad file counting as one
+	// bad document); BadReasons are the most
+	// common reasons, numbers folded ("event N: …").
+	Documents    int64                  `json:"documents,omitempty"`
+	BadDocuments int64                  `json:"bad_documents,omitempty"`
+	BadReasons   []workload.ReasonCount `json:"bad_reasons,omitempty"`
+	// Rejection says that more than half of the documents were bad, and
+	// the run went on because it was asked to (-allow-bad): its timings
+	// measure how fast each parser rejects documents.
+	Rejection bool `json:"rejection,omitempty"`
 	// Skipped lists the folders that could not be read, with the reason:
 	// the inputs below them are not part of the run.
 	Skipped []BadInput `json:"skipped,omitempty"`

@@ -9,6 +9,7 @@ import (
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 
@@ -565,7 +566,7 @@ func (a *analysis) findings() []string {
 		switch a.verdictOf(t) {
 		case "cannot tell":
 			verdict = fmt.Sprintf("measured %s than the baseline (%s), but from %d rounds the report cannot tell (that needs %s)",
-				fmtSpeed(1/t.Ratio), text(a.baseline.Name), t.N, a.needText(t))
+				fmtSpeed(t.Ratio), text(a.baseline.Name), t.N, a.needText(t))
 		case "tied":
 			verdict = fmt.Sprintf("not told apart from the baseline (%s)", text(a.baseline.Name))
 		default:

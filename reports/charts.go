@@ -379,7 +379,7 @@ func (a *analysis) fitsChart(format string) (*chart, error) {
 // of each category as horizontal stacked bars: absolute times, so that a
 // cell that spends less on everything shows shorter, not just the same
 // shares.
-func categoryChart(rows []categoryRow, labels []string, format string) (*chart, error) {
+func categoryChart(rows []categoryRow, shown []category, labels []string, format string) (*chart, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -387,7 +387,7 @@ func categoryChart(rows []categoryRow, labels []string, format string) (*chart, 
 	legend := plot.NewLegend()
 	var prev *plotter.BarChart
 	n := len(rows)
-	for cat := range numCategories {
+	for _, cat := range shown {
 		vals := make(plotter.Values, n)
 		for i, r := range rows {
 			// The first row is drawn at the top.

@@ -9,6 +9,7 @@ import (
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 
@@ -95,6 +96,9 @@ func Compare(ctx context.Context, oldDir, newDir string, opts CompareOptions) (m
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
+	}
+	if o, n := oldRun.WorkloadName(), newRun.WorkloadName(); o != n {
+		return nil, nil, fmt.Errorf("compare: %s ran the %s workload and %s the %s workload: their cells measure different work", oldDir, o, newDir, n)
 	}
 	md, regressed = compareRuns(oldDir, newDir, oldRun, newRun, opts)
 	return md, regressed, nil
@@ -203,7 +207,11 @@ func compareRuns(oldDir, newDir string, oldRun, newRun *record.Run, opts Compare
 	t.add("Go", text(oldRun.Env.GoVersion), text(newRun.Env.GoVersion))
 	t.add("Machine", text(oldRun.Env.CPU), text(newRun.Env.CPU))
 	t.add("Corpus", fmt.Sprintf("%d files, %d bytes", oldRun.Corpus.Files, oldRun.Corpus.Bytes), fmt.Sprintf("%d files, %d bytes", newRun.Corpus.Files, newRun.Corpus.Bytes))
+	t.add("Workload", text(workloadText(oldRun)), text(workloadText(newRun)))
 	t.write(&b)
+	if configDigest(oldRun) != configDigest(newRun) {
+		b.WriteString("**⚠ The runs' workload configurations differ (the query files' SHA-256): the cells answered different questions, so the comparison may be meaningless.**\n\n")
+	}
 	if oldRun.Corpus.Digest != newRun.Corpus.Digest || oldRun.Corpus.Bytes != newRun.Corpus.Bytes {
 		b.WriteString("**⚠ The runs measured different corpora (reference digest or size differ): the comparison may be meaningless.**\n\n")
 	}
@@ -395,4 +403,19 @@ func sampleText(c *cellStat) string {
 		return "no samples"
 	}
 	return fmtDur(c.median()) + " " + fmtCI(c.wallS)
+}
+
+// workloadText names r's workload, with its configuration's digest.
+func workloadText(r *record.Run) string {
+	if d := configDigest(r); d != "" {
+		return r.WorkloadName() + " (configuration " + d[:min(12, len(d))] + "…)"
+	}
+	return r.WorkloadName()
+}
+
+func configDigest(r *record.Run) string {
+	if r.Workload == nil {
+		return ""
+	}
+	return r.Workload.ConfigDigest
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 

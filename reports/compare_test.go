@@ -182,3 +182,37 @@ func TestCompareAnchorRobust(t *testing.T) {
 		t.Errorf("the drift is not the median ratio, +10%%:\n%s", md)
 	}
 }
+
+// TestCompareWorkloads: runs of different workloads are not compared;
+// runs of one workload under different query files are, with a warning.
+func TestCompareWorkloads(t *testing.T) {
+	mk := func(w *record.Workload) string {
+		run, err := record.Read(filepath.Join("testdata", "run"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run.Workload = w
+		dir := t.TempDir()
+		if err := record.Write(dir, run); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	events := mk(nil)
+	q1 := mk(&record.Workload{Name: "query", Config: "{}", ConfigDigest: "aaaaaaaaaaaaaaaa"})
+	q2 := mk(&record.Workload{Name: "query", Config: "{ }", ConfigDigest: "bbbbbbbbbbbbbbbb"})
+	if _, _, err := Compare(t.Context(), events, q1, CompareOptions{}); err == nil || !strings.Contains(err.Error(), "ran the events workload and") {
+		t.Errorf("events vs query: %v, want an error", err)
+	}
+	md, _, err := Compare(t.Context(), q1, q2, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "workload configurations differ") || !strings.Contains(string(md), "query (configuration aaaaaaaaaaaa…)") {
+		t.Errorf("the comparison of two query files does not warn:\n%s", md)
+	}
+	md, _, _ = Compare(t.Context(), q1, q1, CompareOptions{})
+	if strings.Contains(string(md), "configurations differ") {
+		t.Error("a run compared with itself warns of different configurations")
+	}
+}

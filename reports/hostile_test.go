@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"benchgrid/record"
+
 	"github.com/google/pprof/profile"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"

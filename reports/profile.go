@@ -21,22 +21,24 @@ type category int
 
 // The categories, in the order reports list them.
 const (
-	catIO        category = iota // file I/O and system calls
-	catJSON                      // JSON parsing and validation
-	catAggregate                 // aggregating events: the tally, maps
-	catGC                        // garbage collection
-	catSched                     // scheduler, channels, locks
-	catOther                     // anything else
+	catIO         category = iota // file I/O and system calls
+	catDecompress                 // gzip and zstd decompression of inputs
+	catJSON                       // JSON parsing and validation
+	catAggregate                  // aggregating events: the tally, maps
+	catGC                         // garbage collection
+	catSched                      // scheduler, channels, locks
+	catOther                      // anything else
 	numCategories
 )
 
 var categoryNames = [numCategories]string{
-	catIO:        "file I/O & syscalls",
-	catJSON:      "JSON parse & validate",
-	catAggregate: "aggregation",
-	catGC:        "GC",
-	catSched:     "scheduler & channels",
-	catOther:     "other",
+	catIO:         "file I/O & syscalls",
+	catDecompress: "decompression",
+	catJSON:       "JSON parse & validate",
+	catAggregate:  "aggregation",
+	catGC:         "GC",
+	catSched:      "scheduler & channels",
+	catOther:      "other",
 }
 
 // String returns the category's name as the report prints it.
@@ -60,6 +62,10 @@ var categoryRules = []struct {
 		"syscall.", "os.", "internal/poll.", "internal/syscall/", "internal/runtime/syscall",
 		"golang.org/x/sys/unix.", "runtime.entersyscall", "runtime.exitsyscall", "runtime.reentersyscall",
 		"io/fs.", "path/filepath.", "io.ReadAll", "io.ReadFull", "bufio.", "benchgrid/corpus.",
+	}},
+	{catDecompress, []string{
+		"github.com/klauspost/compress", "compress/gzip.", "compress/flate.", "hash/crc32.",
+		"benchgrid/workloads/query.(*decompressor)",
 	}},
 	{catJSON, []string{
 		"encoding/json.", "github.com/bytedance/sonic", "github.com/valyala/fastjson",

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"benchgrid/record"
+
 	"github.com/google/pprof/profile"
 )
 
@@ -32,6 +33,9 @@ func TestCategorize(t *testing.T) {
 		{"github.com/bytedance/sonic/internal/decoder.(*Decoder).Decode", catJSON, true},
 		{"github.com/valyala/fastjson.(*Parser).Parse", catJSON, true},
 		{"benchgrid/workload/strictjson.Validate", catJSON, true},
+		{"github.com/klauspost/compress/zstd.(*Decoder).DecodeAll", catDecompress, true},
+		{"benchgrid/workloads/query.(*decompressor).gunzip", catDecompress, true},
+		{"benchgrid/workloads/query.(*Tally).File", catAggregate, true},
 		{"benchgrid/workloads/events/parsers.(*sonicDecoder).Decode", catJSON, true},
 		{"benchgrid/workloads/events.(*Tally).AddGood", catAggregate, true},
 		{"runtime.mapassign_faststr", catAggregate, true},

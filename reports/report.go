@@ -191,6 +191,14 @@ func (a *analysis) writeAlerts(b *strings.Builder) {
 	if !a.run.Complete {
 		lines = append(lines, "**The run is incomplete**: it was interrupted or is still going; what follows covers what was measured.")
 	}
+	if c := a.run.Corpus; c.Rejection {
+		var reasons []string
+		for _, rc := range c.BadReasons {
+			reasons = append(reasons, fmt.Sprintf("%d × %s", rc.Count, text(rc.Reason)))
+		}
+		lines = append(lines, fmt.Sprintf("**This run measured rejection**: %d of %d documents (%.0f%%) were bad for the %s workload (most common: %s), and the run went on because %s asked it to. Its timings say how fast each parser rejects these documents, not how fast it reads them. %s",
+			c.BadDocuments, c.Documents, 100*float64(c.BadDocuments)/float64(c.Documents), text(a.run.WorkloadName()), strings.Join(reasons, "; "), code("-allow-bad"), a.insteadOfRejection()))
+	}
 	if a.corpusChanged() {
 		lines = append(lines, "**The corpus changed during the run**: every configuration read different bytes from the reference, so no answer could be checked and the timings measured different work. Measure again on a corpus nothing writes to.")
 	} else if n := len(a.mismatched()); n > 0 {
@@ -214,6 +222,48 @@ func (a *analysis) writeAlerts(b *strings.Builder) {
 	if len(lines) > 0 {
 		b.WriteString("\n")
 	}
+}
+
+// insteadOfRejection says what to measure instead of a corpus that does
+// not fit the run's workload.
+func (a *analysis) insteadOfRejection() string {
+	switch a.run.WorkloadName() {
+	case "events":
+		return "To measure your own documents, name their fields in a query file and pass " + code("-query FILE") + " (docs/query.md)."
+	case "query":
+		return "Check the query file's paths and types against the documents (docs/query.md)."
+	}
+	return "Check that the corpus is the one this workload reads."
+}
+
+// minReliablePassNs is the shortest timed pass this report trusts: on
+// the 2-core shared machine benchgrid is developed on, timer, scheduling
+// and start-up noise of a near-empty pass reach tens of milliseconds
+// (docs/architecture.md, "Short passes").
+const minReliablePassNs = 50e6
+
+// shortPasses returns the cells that compute an answer whose median timed
+// pass is shorter than minReliablePassNs (the reading floor is expected
+// to be quick).
+func (a *analysis) shortPasses() []*cellStat {
+	var out []*cellStat
+	for _, c := range a.cells {
+		if c.eligible() && c.median() < minReliablePassNs {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// answering counts the cells with samples that compute an answer.
+func (a *analysis) answering() int {
+	n := 0
+	for _, c := range a.cells {
+		if c.eligible() {
+			n++
+		}
+	}
+	return n
 }
 
 // mismatched returns the cells with a digest mismatch.
@@ -328,6 +378,13 @@ func (a *analysis) writeRunLine(b *strings.Builder) {
 			fmtPct(ad.TargetCI), budget(ad))
 	} else {
 		fmt.Fprintf(b, "; %d cells, %d samples asked per cell.", len(run.Cells), run.Count)
+	}
+	if w := run.Workload; w != nil && w.Name != "events" {
+		fmt.Fprintf(b, " Workload %s", text(w.Name))
+		if w.ConfigDigest != "" {
+			fmt.Fprintf(b, " (configuration SHA-256 %s…, in results.json)", w.ConfigDigest[:12])
+		}
+		fmt.Fprintf(b, " over %d files.", run.Corpus.Files)
 	}
 	var vary []string
 	for _, ax := range a.varying {
@@ -471,6 +528,10 @@ func (a *analysis) writeSummary(b *strings.Builder) {
 		notes = append(notes, fmt.Sprintf("%d more are not listed here; the Matrix marks every one.", n-listed))
 	}
 	fmt.Fprintf(b, "%s\n\n", strings.Join(notes, " "))
+	if short := a.shortPasses(); len(short) > 0 {
+		fmt.Fprintf(b, "**Corpus too small to time reliably**: the timed pass of %d of the %d %s that compute an answer is shorter than %s (the best's takes %s). Timer, scheduling and start-up noise on this machine are a large share of so short a pass, so its ratios say more about the noise than about the configurations. Measure a larger corpus (%s for the events workload; more of your files for another).\n\n",
+			len(short), a.answering(), cellsWord(a.answering()), fmtDur(minReliablePassNs), fmtDur(a.best.median()), code("corpus gen -files N"))
+	}
 	fmt.Fprintf(b, "¹ The cell's wall time over the best's, paired by round, with the Holm-adjusted p-value; \"~\" where the evidence does not separate them (see Notes on method).\n")
 	fmt.Fprintf(b, "² Baseline over best, paired by round: the geometric mean of the per-round ratios of wall times, with its %.0f%% interval by bootstrap over the rounds (%d resamples, seed %d), and the Holm-adjusted p-value of a t-test of the log ratios. \"~\" where the evidence does not separate them at α=%g.\n",
 		100*a.opts.Confidence, a.opts.Resamples, a.opts.Seed, a.opts.Alpha)

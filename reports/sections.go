@@ -322,22 +322,23 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 	if len(rows) == 0 {
 		b.WriteString("No CPU profile could be read.\n\n")
 	} else {
+		shown := shownCategories(rows)
 		head := []string{"Cell", "Profiled CPU"}
-		for c := range numCategories {
+		for _, c := range shown {
 			head = append(head, c.String())
 		}
 		t := table{head: head}
 		for _, r := range rows {
 			cp := byCell[r.cell]
 			row := []string{text(r.cell.Name), fmt.Sprintf("%s a pass (%d passes)", fmtDur(float64(r.total)/float64(r.passes)), cp.passes)}
-			for i, p := range r.pct {
-				row = append(row, fmt.Sprintf("%s (%.0f%%)", fmtDur(r.perPass[i]), p))
+			for _, c := range shown {
+				row = append(row, fmt.Sprintf("%s (%.0f%%)", fmtDur(r.perPass[c]), r.pct[c]))
 			}
 			t.add(row...)
 		}
 		t.write(b)
 		var err error
-		ch, err = categoryChart(rows, labels, a.opts.ChartFormat)
+		ch, err = categoryChart(rows, shown, labels, a.opts.ChartFormat)
 		if err != nil {
 			return nil, err
 		}
@@ -376,4 +377,18 @@ func (a *analysis) writeProfiles(b *strings.Builder) (*chart, error) {
 		t.write(b)
 	}
 	return ch, nil
+}
+
+// shownCategories are the categories the CPU table and chart show: all of
+// them but decompression, which shows only when some profile has it (a
+// workload of compressed inputs).
+func shownCategories(rows []categoryRow) []category {
+	var out []category
+	for c := range numCategories {
+		if c == catDecompress && !slices.ContainsFunc(rows, func(r categoryRow) bool { return r.perPass[c] > 0 }) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 

@@ -6,6 +6,7 @@ import (
 
 	"benchgrid/benchstats"
 	"benchgrid/record"
+
 	"golang.org/x/perf/benchmath"
 )
 

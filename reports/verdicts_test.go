@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"benchgrid/record"
+	"benchgrid/workload"
 )
 
 // A spec is one cell of a synthetic run: its axes and its true wall time.
@@ -152,7 +153,8 @@ func TestLowN(t *testing.T) {
 				t.Errorf("n=%d: the first screen lacks %q:\n%s", n, w, head)
 			}
 		}
-		for _, w := range []string{"Cannot tell whether the parser matters", "rounds (the fewest from which the report tells anything)", "cannot tell: "} {
+		for _, w := range []string{"Cannot tell whether the parser matters", "rounds (the fewest from which the report tells anything)", "cannot tell: ",
+			"Overall, the best configuration (sonic/pool) is measured 4.", "× faster than the baseline (std/perfile), but from"} {
 			if !strings.Contains(s, w) {
 				t.Errorf("n=%d: the report lacks %q", n, w)
 			}
@@ -347,5 +349,44 @@ func TestExports(t *testing.T) {
 	}
 	if r, _ := entries[0]["range"].(string); !strings.HasPrefix(r, "± ") {
 		t.Errorf("%s: first range = %q, want ± …", BenchmarkActionJSON, r)
+	}
+}
+
+// The guard rails' lines: a run that measured rejection says so first,
+// and a pass too short to time says so in the summary, for answering
+// cells only (the floor is expected to be quick).
+func TestGuardRailLines(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		rejection bool
+		bestMs    float64
+		want      []string
+		wantNot   []string
+	}{
+		{"long passes", false, 80, nil, []string{"too small to time", "measured rejection"}},
+		{"short passes", false, 20, []string{"**Corpus too small to time reliably**: the timed pass of 2 of the 2 cells that compute an answer is shorter than 50.00 ms"}, []string{"measured rejection"}},
+		{"rejection", true, 80, []string{"⚠ **This run measured rejection**: 90 of 100 documents (90%) were bad for the events workload (most common: 90 × \"events\" is missing or not an array)", "`-query FILE`"}, []string{"too small to time"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := driftRun(6, 0, 0.01, 2, ps(2*tc.bestMs, "std", "perfile"), ps(tc.bestMs, "sonic", "pool"), ps(tc.bestMs/4, "none", "pool"))
+			if tc.rejection {
+				run.Corpus.Documents, run.Corpus.BadDocuments, run.Corpus.Rejection = 100, 90, true
+				run.Corpus.BadReasons = []workload.ReasonCount{{Reason: `"events" is missing or not an array`, Count: 90}}
+			}
+			md, _, err := build(t.Context(), t.TempDir(), run, Options{ChartFormat: "svg"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(md), w) {
+					t.Errorf("the report lacks %q", w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(string(md), w) {
+					t.Errorf("the report says %q", w)
+				}
+			}
+		})
 	}
 }

@@ -82,4 +82,24 @@ grep -q 'Original' "$studydir/study.md" || { echo "study.md has no optimization 
 # The preset is a config file that run accepts.
 "$bin" run -config "$studydir/preset.json" -corpus "$corpus" -dry-run -count 1 | tee "$work/preset.cells"
 grep -q '^parser=' "$work/preset.cells" || { echo "preset.json did not rerun"; exit 1; }
+# Real documents (corpus real): every layout of a source gives the same
+# answer but for files and bytes, with no bad document, from every parser.
+"$bin" corpus real -out "$work/real" -source twitter,citm,strings >"$work/real.out"
+grep -q 'benchgrid run -query .*/twitter.query -corpus .*/twitter/json$' "$work/real.out" || { echo "corpus real printed no run line"; cat "$work/real.out"; exit 1; }
+for src in twitter citm strings; do
+  want=
+  for layout in json json-gz ndjson ndjson-gz ndjson-zst; do
+    for parser in std sonic fastjson simdjson goccy; do
+      if ! line=$("$bin" process -query "$work/real/$src.query" -parser "$parser" -strategy pool -workers 3 "$work/real/$src/$layout" 2>"$work/err"); then
+        grep -q 'unavailable' "$work/err" && continue  # a parser this machine cannot run
+        cat "$work/err"; exit 1
+      fi
+      case "$line" in *'"bad_files":0,'*'"bad_documents":0,'*) ;; *) echo "$src/$layout $parser: bad inputs: $line"; exit 1;; esac
+      got=$(printf '%s\n' "$line" | sed 's/^{"files":[0-9]*,"bad_files":0,"bytes":[0-9]*,/{/')
+      [ -z "$want" ] && want=$got
+      [ "$got" = "$want" ] || { echo "MISMATCH $src/$layout parser=$parser:"; echo "  got  $got"; echo "  want $want"; exit 1; }
+    done
+  done
+  echo "real $src: every layout × parser: ${want:0:70}…"
+done
 echo "e2e: ok"

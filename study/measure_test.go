@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"benchgrid/child"
-	"benchgrid/corpus"
 	"benchgrid/harness"
 	"benchgrid/matrix"
 	"benchgrid/record"
+	"benchgrid/workloads/events/gen"
 )
 
 // childEnvVar makes the test binary act as a harness child process.
@@ -34,7 +34,7 @@ func TestHarnessMeasure(t *testing.T) {
 	}
 	root := t.TempDir()
 	dir := filepath.Join(root, "corpus")
-	if _, err := corpus.Generate(t.Context(), corpus.GenOptions{Dir: dir, Files: 20, Seed: 5, Bad: 2}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 20, Seed: 5, Bad: 2}); err != nil {
 		t.Fatal(err)
 	}
 	studyDir, err := NewDir(filepath.Join(root, "results"), time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))

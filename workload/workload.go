@@ -18,6 +18,7 @@ package workload
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"sync"
@@ -106,7 +107,10 @@ type Outcome struct {
 	// unreadable, and the inputs' on-disk bytes.
 	Files, BadFiles, Bytes int64
 	// Documents and BadDocuments count the units the workload judges
-	// good or bad: files for events, documents (NDJSON lines) for query.
+	// good or bad, as the guard rail against a corpus that does not fit
+	// the workload weighs them: files for events; documents (NDJSON
+	// lines) for query, with a file that could not be read or
+	// decompressed as one bad unit.
 	// A read-only pass counts Documents when it can tell them without
 	// parsing, and no BadDocuments.
 	Documents, BadDocuments int64
@@ -115,13 +119,14 @@ type Outcome struct {
 	Canonical []byte
 	// Summary is a short human description of the answer, for messages.
 	Summary string
-	// Bad lists bad inputs or documents with their reasons, in the order
-	// they were met: possibly only the first ones (see BadReasons for the
-	// counts).
+	// Bad lists bad inputs or documents with their reasons: all of them,
+	// or only some (events lists them in the order they were met, query
+	// the first by path and line); BadReasons has the counts.
 	Bad []BadInput
 	// BadReasons counts bad documents (and files) by reason.
 	BadReasons map[string]int64
-	// Fallbacks counts inputs an adapter decoded another way, by reason
+	// Fallbacks counts documents (for events, files) an adapter decoded
+	// another way, by reason
 	// (say, beyond its parser's nesting limit): a fallback is never
 	// silent.
 	Fallbacks map[string]int64
@@ -159,12 +164,17 @@ var (
 	definitions = map[string]Definition{}
 )
 
-// Register adds a workload definition; it panics when the name is taken or
-// the definition is incomplete.
+// Register adds a workload definition; it panics when the name is taken,
+// is not a valid name (lower-case letters, digits, '.', '_' and '-',
+// starting with a letter or digit: it is part of flags, file names and
+// bench.txt's benchmark names), or the definition is incomplete.
 func Register(d Definition) {
 	mu.Lock()
 	defer mu.Unlock()
-	if d.Name == "" || d.Open == nil {
+	if !simpleName.MatchString(d.Name) {
+		panic(fmt.Sprintf("workload: invalid name %q (want lower-case letters, digits, '.', '_' or '-')", d.Name))
+	}
+	if d.Open == nil {
 		panic("workload: incomplete definition")
 	}
 	if _, dup := definitions[d.Name]; dup {
@@ -273,3 +283,36 @@ func (s Spec) Open() (Workload, error) {
 // IsDefault reports whether s is the default workload with no
 // configuration.
 func (s Spec) IsDefault() bool { return (s.Name == "" || s.Name == Default) && len(s.Config) == 0 }
+
+// A ReasonCount is one reason bad documents were bad, with how many were.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  int64  `json:"count"`
+}
+
+// CommonReasons groups reasons that differ only in their numbers (an
+// event's index, an offset: "event 3: …" and "event 7: …" are one
+// reason, "event N: …") and returns the n most common, most first, ties
+// in bytewise order.
+func CommonReasons(reasons map[string]int64, n int) []ReasonCount {
+	grouped := map[string]int64{}
+	for r, c := range reasons {
+		grouped[digitRuns.ReplaceAllString(r, "N")] += c
+	}
+	out := make([]ReasonCount, 0, len(grouped))
+	for r, c := range grouped {
+		out = append(out, ReasonCount{Reason: r, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+var digitRuns = regexp.MustCompile(`[0-9]+`)

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"benchgrid/cli"
 )
 
 // TestDoc keeps the session in the command's documentation true, as
@@ -43,7 +45,7 @@ func checkDoc(t *testing.T, src []byte) {
 			t.Fatalf("$ benchgrid %s: quoting is not supported here; keep the doc's commands to plain words", step.line)
 		}
 		var stdout, stderr bytes.Buffer
-		if err := run(t.Context(), strings.Fields(line), &stdout, &stderr); err != nil {
+		if err := cli.Run(t.Context(), strings.Fields(line), strings.NewReader(""), &stdout, &stderr); err != nil {
 			t.Fatalf("$ benchgrid %s: %v\nstderr:\n%s", step.line, err, stderr.Bytes())
 		}
 		if step.want == nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"benchgrid/child"
+	"benchgrid/cli"
 	"benchgrid/processor"
 	"benchgrid/workloads/events"
 
@@ -33,9 +34,10 @@ var update = flag.Bool("update", false, "rewrite the expected files inside testd
 // itself (another OS, or a copy testscript could not link), the child would
 // be `benchgrid.test _child`, and go test's main would run every test in it
 // instead of one sample, whose output the harness would fail to decode.
-// Tests that call run in-process (TestStudyEndToEnd) are in that second
-// case: their os.Executable is this test binary, and without the dispatch
-// below each child would run the tests again, recursively. go test never
+// Tests that run the command in-process are in that second case (package
+// cli's TestStudyEndToEnd, with a TestMain of its own like this one): their
+// os.Executable is the test binary, and without the dispatch below each
+// child would run the tests again, recursively. go test never
 // passes "_child" as the first argument, so dispatching on it is safe.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == child.Subcommand {
@@ -44,8 +46,8 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){"benchgrid": benchgridMain})
 }
 
-// benchgridMain is the benchgrid command inside scripts.
-func benchgridMain() { os.Exit(benchgrid()) }
+// benchgridMain is the benchgrid command inside scripts: main's body.
+func benchgridMain() { os.Exit(cli.Main()) }
 
 // TestChildDispatch checks the fallback in TestMain: the test binary
 // started under its own name as `_child` acts as benchgrid's child (which

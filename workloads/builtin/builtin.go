@@ -7,4 +7,6 @@ package builtin
 import (
 	// The events workload (docs/events.md) and its adapters.
 	_ "benchgrid/workloads/events/parsers"
+	// The query workload (docs/query.md) and its adapters.
+	_ "benchgrid/workloads/query/adapters"
 )

@@ -98,6 +98,7 @@ type Records struct {
 
 // Reset empties r, keeping its memory.
 func (r *Records) Reset() {
+	r.count = 0
 	r.Values = r.Values[:0]
 	r.arena = r.arena[:0]
 }
@@ -158,7 +159,7 @@ type Adapter interface {
 	// Name is the adapter's registered name: std, sonic, fastjson, …
 	Name() string
 	// NewExtractor returns the state one worker uses for every document
-	// it reads under q. It fails wrapping workload.ErrUnavailable when the
+	// it reads under q. It fails wrapping ErrUnavailable when the
 	// parser cannot run on this machine, or cannot serve q (a path form it
 	// cannot express), naming the reason.
 	NewExtractor(q *Query) (Extractor, error)
@@ -182,4 +183,15 @@ type Aggregate struct {
 	Op    Op
 	Field int // index into Query.Fields
 	N     int // for Top: how many values; 0 otherwise
+}
+
+// A Fallbacker is an Extractor that decodes, with encoding/json, a valid
+// document its parser cannot take (nesting beyond the parser's limit, a
+// lone surrogate escape simdjson-go refuses, …): never silently, since
+// Fallback says so and the tally counts it, as events' Batch.Fallback is.
+type Fallbacker interface {
+	Extractor
+	// Fallback returns why the last Extract decoded its document another
+	// way, or "" when the parser did.
+	Fallback() string
 }

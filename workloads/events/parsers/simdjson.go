@@ -8,6 +8,7 @@ import (
 
 	"github.com/minio/simdjson-go"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/events"
 )
@@ -96,7 +97,7 @@ func (d *simdjsonDecoder) Decode(data []byte, b *events.Batch) error {
 		b.Fallback = simdjsonFallback
 		return nil
 	}
-	if err := simdjsonCheck(d.pj.Tape, data); err != nil {
+	if err := leniency.SimdjsonTape(d.pj.Tape, data); err != nil {
 		return err
 	}
 	err := d.read(b)
@@ -134,58 +135,17 @@ func (d *simdjsonDecoder) parse(data []byte) error {
 
 // simdjsonEnds checks that data, but for JSON whitespace around it, begins
 // with '{' and ends with '}': simdjson-go trims any Unicode space
-// (bytes.TrimSpace), and the top level must be an object anyway.
+// (bytes.TrimSpace; leniency.SimdjsonEnds), and the top level must be an
+// object anyway.
 func simdjsonEnds(data []byte) error {
-	i, j := 0, len(data)
-	for i < j && isSpace(data[i]) {
-		i++
-	}
-	for j > i && isSpace(data[j-1]) {
-		j--
-	}
+	i, j, err := leniency.SimdjsonEnds(data)
 	switch {
-	case i == j:
-		return errors.New("no JSON value")
+	case err != nil:
+		return err
 	case data[i] != '{':
-		return &tokenError{i, fmt.Sprintf("top level is not an object: unexpected %q", data[i])}
-	case data[j-1] != '}':
-		return &tokenError{j - 1, fmt.Sprintf("unexpected %q after the top-level value", data[j-1])}
-	}
-	return nil
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// simdjsonCheck checks, on data and the tape simdjson-go built from it,
-// what simdjson-go does not: nesting no deeper than strictjson.MaxDepth,
-// and numbers spelled as JSON requires.
-//
-// simdjson-go's only wrongly accepted numbers (parse_number.go; confirmed
-// on every token of up to 5 characters of [0-9.eE+-]) begin with a minus,
-// a zero and a digit (-01.5, -00.5, -01e5, -000000000000000000001), and it
-// stores them all as negative floats. Those are rare in practice: when the
-// tape holds one (or -0.0), checkTokens checks every token of the source.
-//
-// The walk costs one load per tape entry: a tenth of the parse, and about
-// half the cost of searching the source for "-0" (which dates are full of).
-func simdjsonCheck(tape []uint64, data []byte) error {
-	depth := 0
-	for i := 0; i < len(tape); i++ {
-		switch simdjson.Tag(tape[i] >> simdjson.JSONTAGOFFSET) {
-		case simdjson.TagObjectStart, simdjson.TagArrayStart:
-			if depth++; depth > strictjson.MaxDepth {
-				return fmt.Errorf("nesting deeper than %d", strictjson.MaxDepth)
-			}
-		case simdjson.TagObjectEnd, simdjson.TagArrayEnd:
-			depth--
-		case simdjson.TagString, simdjson.TagInteger, simdjson.TagUint:
-			i++ // the length or value that follows
-		case simdjson.TagFloat:
-			i++
-			if i < len(tape) && tape[i]>>63 != 0 {
-				return checkTokens(data)
-			}
-		}
+		return &leniency.TokenError{Offset: i, Msg: fmt.Sprintf("top level is not an object: unexpected %q", data[i])}
+	case data[j] != '}':
+		return &leniency.TokenError{Offset: j, Msg: fmt.Sprintf("unexpected %q after the top-level value", data[j])}
 	}
 	return nil
 }
@@ -394,10 +354,10 @@ func (d *simdjsonDecoder) str(name []byte, t simdjson.Type, it *simdjson.Iter) (
 		return nil, fmt.Errorf("simdjson: %w", err)
 	}
 	msg := d.pj.Message
-	if len(s) == 0 || within(msg, s) {
+	if len(s) == 0 || leniency.Within(msg, s) {
 		return s, nil
 	}
-	if len(name) == 0 || !within(msg, name) {
+	if len(name) == 0 || !leniency.Within(msg, name) {
 		return nil, errSimdjsonFallback
 	}
 	// From the closing quote of the name: whitespace, ':', whitespace,
@@ -409,7 +369,7 @@ func (d *simdjsonDecoder) str(name []byte, t simdjson.Type, it *simdjson.Iter) (
 	if i >= len(msg) || msg[i] != '"' {
 		return nil, errors.New("simdjson: string value not found after its member name")
 	}
-	end, err := checkString(msg, i)
+	end, err := leniency.CheckString(msg, i)
 	if err != nil {
 		return nil, err
 	}
@@ -420,12 +380,4 @@ func (d *simdjsonDecoder) str(name []byte, t simdjson.Type, it *simdjson.Iter) (
 	return d.strs[start:len(d.strs):len(d.strs)], nil
 }
 
-// within reports whether s lies inside buf's memory.
-func within(buf, s []byte) bool {
-	if len(buf) == 0 {
-		return false
-	}
-	b := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
-	return b <= p && p+uintptr(len(s)) <= b+uintptr(len(buf))
-}
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -13,6 +12,7 @@ import (
 	"github.com/bytedance/sonic/decoder"
 	sonicutf8 "github.com/bytedance/sonic/utf8"
 
+	"benchgrid/workload/leniency"
 	"benchgrid/workload/strictjson"
 	"benchgrid/workloads/events"
 )
@@ -177,7 +177,7 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 	if !sonicutf8.Validate(data) {
 		return events.ErrInvalidUTF8
 	}
-	if err := sonicEscapesValid(data); err != nil {
+	if err := leniency.EscapesValid(data); err != nil {
 		return err
 	}
 	doc, err := d.decodeReusing(unsafe.String(unsafe.SliceData(data), len(data)))
@@ -322,34 +322,6 @@ func (d *sonicDecoder) str(raw sonicRaw, b *events.Batch) ([]byte, error) {
 		}
 	}
 	return s, nil
-}
-
-// sonicEscapesValid reports the first backslash in data that does not
-// start a valid JSON escape. A backslash can only stand inside a string
-// (anywhere else sonic rejects the file), and walking from the start of
-// the file, escape by escape, finds exactly the escapes of every string.
-func sonicEscapesValid(data []byte) error {
-	for i := 0; ; {
-		j := bytes.IndexByte(data[i:], '\\')
-		if j < 0 {
-			return nil
-		}
-		i += j
-		if i+1 >= len(data) {
-			return &tokenError{i, "unterminated escape"}
-		}
-		switch data[i+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			i += 2
-		case 'u':
-			if len(data)-i < 6 || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
-				return &tokenError{i, "invalid \\u escape"}
-			}
-			i += 6
-		default:
-			return &tokenError{i, fmt.Sprintf("invalid escape %q", data[i:i+2])}
-		}
-	}
 }
 
 // sonicErr is a sonic error with a one-line message: sonic's own messages
