@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/benchgrid
 FUZZTIME ?= 10s
 
-.PHONY: all build bench bench-real study study-quick test test-short lint fuzz e2e clean
+.PHONY: all build bench bench-real study study-quick test test-short lint fuzz e2e clean peers-compare
 
 all: build
 
@@ -83,3 +83,10 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# benchgrid's process against the Rust and C++ peers (../shared/peers),
+# whole processes, paired rounds, CPU seconds, on two corpora from
+# scripts/peers-corpus.py: ROUNDS=5 by default, BG_CONFIGS to choose the
+# configurations (see the script). A benchmark, never a test.
+peers-compare:
+	scripts/peers-compare.sh

@@ -21,11 +21,12 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strategy := fs.String("strategy", strategies.WithRole(strategies.RoleVersus), "concurrency strategy")
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
-	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse or mmap")
+	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat or openat-raw")
+	walk := fs.String("walk", string(corpus.WalkLstat), "walk mode: lstat (an lstat per input) or dtype (getdents' entry types, sizes learned when read)")
 	latency := fs.Duration("latency", 0, "simulated storage latency waited before every file's read (0: none)")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-v] DIR")
+		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-walk W] [-v] DIR")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -54,7 +55,11 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
-	files, skipped, err := corpus.ListSkipping(ctx, fs.Arg(0), w.IsInput)
+	walkMode, err := corpus.ParseWalkMode(*walk)
+	if err != nil {
+		return usageError{err: err}
+	}
+	files, skipped, err := corpus.ListWith(ctx, fs.Arg(0), corpus.ListOptions{IsInput: w.IsInput, Walk: walkMode})
 	if err != nil {
 		return err
 	}

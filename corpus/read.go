@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // A ReadMode is how a file's bytes are loaded: the -read knob.
@@ -30,10 +32,36 @@ const (
 	// ReadMmap maps the file read-only. The Rust study found memory maps
 	// harmful for small files; the mode is kept as a control.
 	ReadMmap ReadMode = "mmap"
+	// ReadSized is ReadReuse with one read fewer: the buffer has room for
+	// one byte more than fstat's size, so a read that returns exactly that
+	// size has met the end of the file (a regular file's read is short
+	// only at its end) and needs no second read to see EOF. A read that
+	// returns less or more (the file shrank or grew since fstat) goes on
+	// reading until EOF. Per file: open, fstat, read, close.
+	ReadSized ReadMode = "sized"
+	// ReadOpenat is ReadSized that opens a file relative to its
+	// directory (openat on a directory descriptor) instead of resolving
+	// its whole path: each reading goroutine keeps the descriptor of the
+	// last directory it read from (a Session), and the walk's lexical
+	// order makes consecutive files share it. A directory that cannot be
+	// opened falls back to the whole path, so errors are those of
+	// ReadSized.
+	ReadOpenat ReadMode = "openat"
+	// ReadOpenatRaw is ReadOpenat with raw system calls: the goroutine
+	// keeps its P through openat, fstat, read and close instead of telling
+	// the scheduler it entered a system call, so the runtime's monitor
+	// (sysmon) neither wakes every 20µs to take the P of a goroutine in a
+	// system call nor hands it to another thread. That is right for files
+	// in the page cache, whose calls take microseconds; a read that waits
+	// for a disk holds its P (and delays a stop-the-world) for as long, so
+	// a cold cache or a network file system runs on fewer threads than
+	// the other modes, as a C++ or Rust program with one thread per CPU
+	// does.
+	ReadOpenatRaw ReadMode = "openat-raw"
 )
 
 // ReadModes lists every read mode, the default first.
-var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap}
+var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat, ReadOpenatRaw}
 
 // ParseReadMode returns the read mode called name.
 func ParseReadMode(name string) (ReadMode, error) {
@@ -48,8 +76,40 @@ func ParseReadMode(name string) (ReadMode, error) {
 // (as a pipeline's parse stage does).
 type Reader struct {
 	mode ReadMode
+	pool bufPool // the reuse and sized modes' released buffers
+}
+
+// A bufPool keeps released read buffers for reuse. Its methods are safe
+// for concurrent use.
+type bufPool struct {
 	mu   sync.Mutex
-	free [][]byte // ReadReuse: released buffers
+	free [][]byte
+}
+
+func (p *bufPool) put(data []byte) {
+	if cap(data) == 0 {
+		return
+	}
+	p.mu.Lock()
+	p.free = append(p.free, data[:0])
+	p.mu.Unlock()
+}
+
+// get returns a buffer of length size.
+func (p *bufPool) get(size int) []byte {
+	p.mu.Lock()
+	var buf []byte
+	if n := len(p.free); n > 0 {
+		buf = p.free[n-1]
+		p.free = p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if cap(buf) < size {
+		// Grow geometrically so a few large files do not cause one
+		// allocation each on every pass.
+		buf = make([]byte, 0, max(size, 2*cap(buf), 64<<10))
+	}
+	return buf[:size]
 }
 
 // NewReader returns a Reader for mode; the zero mode means ReadFile.
@@ -80,6 +140,8 @@ func (r *Reader) Read(f File) ([]byte, error) {
 		data, err = r.readReuse(f.Path)
 	case ReadMmap:
 		data, err = readMmap(f.Path)
+	case ReadSized, ReadOpenat, ReadOpenatRaw:
+		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, &readScratch{pool: &r.pool})
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -186,13 +248,8 @@ func openRegular(path string) (fd int, size int64, err error) {
 // Release gives back data returned by Read.
 func (r *Reader) Release(data []byte) {
 	switch r.mode {
-	case ReadReuse:
-		if cap(data) == 0 {
-			return
-		}
-		r.mu.Lock()
-		r.free = append(r.free, data[:0])
-		r.mu.Unlock()
+	case ReadReuse, ReadSized, ReadOpenat, ReadOpenatRaw:
+		r.pool.put(data)
 	case ReadMmap:
 		if len(data) > 0 {
 			_ = syscall.Munmap(data)
@@ -200,21 +257,7 @@ func (r *Reader) Release(data []byte) {
 	}
 }
 
-func (r *Reader) buffer(size int) []byte {
-	r.mu.Lock()
-	var buf []byte
-	if n := len(r.free); n > 0 {
-		buf = r.free[n-1]
-		r.free = r.free[:n-1]
-	}
-	r.mu.Unlock()
-	if cap(buf) < size {
-		// Grow geometrically so a few large files do not cause one
-		// allocation each on every pass.
-		buf = make([]byte, 0, max(size, 2*cap(buf), 64<<10))
-	}
-	return buf[:size]
-}
+func (r *Reader) buffer(size int) []byte { return r.pool.get(size) }
 
 func (r *Reader) readReuse(path string) ([]byte, error) {
 	fd, size, err := openRegular(path)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -51,9 +52,96 @@ func TestReadModes(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		ok   bool
-	}{{"readfile", true}, {"reuse", true}, {"mmap", true}, {"", false}, {"MMAP", false}} {
+	}{{"readfile", true}, {"reuse", true}, {"mmap", true}, {"sized", true}, {"openat", true}, {"openat-raw", true}, {"", false}, {"MMAP", false}} {
 		if _, err := ParseReadMode(tc.name); (err == nil) != tc.ok {
 			t.Errorf("ParseReadMode(%q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+// TestReadModesAgree checks every read mode, through a Reader and through
+// a Session (which keeps a directory open in ReadOpenat), against
+// ReadReuse: identical bytes for good inputs in several directories read
+// in an interleaved order, and identical errors for bad ones (gone, a
+// whole folder gone, a FIFO, a link, a directory, a file that cannot be
+// opened).
+func TestReadModesAgree(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, []byte(`{"events":[]}`), "x/fifo.json", "x/link.json", "x/dir.json", "x/noperm.json", "gone/a.json")
+	big := bytes.Repeat([]byte(`{"k":"v"},`), 20000)
+	writeFiles(t, root, big, "x/big.json", "y/big.json")
+	writeFiles(t, root, []byte{}, "y/empty.json")
+	writeFiles(t, root, []byte("{}"), "a.json", "x/a.json", "y/a.json", "y/z/a.json")
+	p := func(rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+	os.Remove(p("x/fifo.json"))
+	if err := syscall.Mkfifo(p("x/fifo.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p("x/link.json"))
+	if err := os.Symlink("a.json", p("x/link.json")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p("x/dir.json"))
+	if err := os.Mkdir(p("x/dir.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p("x/noperm.json"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(p("gone")); err != nil {
+		t.Fatal(err)
+	}
+	// Interleaved directories, so a Session changes its directory often.
+	order := []string{"a.json", "x/a.json", "x/big.json", "y/a.json", "x/fifo.json", "y/empty.json", "x/link.json",
+		"y/big.json", "x/dir.json", "y/z/a.json", "x/missing.json", "gone/a.json", "x/noperm.json", "missing/deeper/a.json", "a.json"}
+	ref := NewReader(ReadReuse)
+	type result struct {
+		data []byte
+		err  string
+	}
+	want := map[string]result{}
+	for _, rel := range order {
+		data, err := ref.Read(File{Path: p(rel)})
+		r := result{data: bytes.Clone(data)}
+		if err != nil {
+			r.err = err.Error()
+		} else {
+			ref.Release(data)
+		}
+		want[rel] = r
+	}
+	for _, mode := range ReadModes {
+		r := NewReader(mode)
+		for _, how := range []string{"reader", "session"} {
+			s := r.Session()
+			for pass := range 2 {
+				for _, rel := range order {
+					var data []byte
+					var err error
+					if how == "reader" {
+						data, err = r.Read(File{Path: p(rel), Size: SizeUnknown})
+					} else {
+						data, err = s.Read(File{Path: p(rel), Size: SizeUnknown})
+					}
+					var got result
+					if err != nil {
+						got.err = err.Error()
+					} else {
+						got.data = bytes.Clone(data)
+						if how == "reader" {
+							r.Release(data)
+						} else {
+							s.Release(data)
+						}
+					}
+					if w := want[rel]; got.err != w.err || !bytes.Equal(got.data, w.data) {
+						t.Errorf("%s %s pass %d: Read(%s) = %d bytes, %q; want %d bytes, %q", mode, how, pass, rel, len(got.data), got.err, len(w.data), w.err)
+					}
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Errorf("%s: Session.Close = %v", mode, err)
+			}
 		}
 	}
 }

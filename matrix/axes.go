@@ -133,7 +133,7 @@ var Axes = []Axis{
 	},
 	{
 		Key: "read", Flag: "read", ConfigKey: "read",
-		Usage:     "comma-separated read modes: readfile, reuse, mmap (default: readfile)",
+		Usage:     "comma-separated read modes: readfile, reuse, mmap, sized, openat, openat-raw (default: readfile)",
 		values:    func(m *Matrix) []string { return m.Reads },
 		setValues: func(m *Matrix, vs []string) error { m.Reads = vs; return nil },
 		defaults:  func(workload.Workload) []string { return []string{string(corpus.ReadFile)} },
@@ -186,6 +186,22 @@ var Axes = []Axis{
 		label:     func(c Cell) string { return c.Cache },
 	},
 	{
+		Key: "tally", Flag: "tally", ConfigKey: "tally", Env: TallyEnv, Optional: true,
+		Usage:     "comma-separated tally tables of the events workload: map, intern (names counted without an allocation or a second lookup) (default: map)",
+		values:    func(m *Matrix) []string { return m.Tally },
+		setValues: func(m *Matrix, vs []string) error { m.Tally = vs; return nil },
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(checkTally),
+		set: func(c *Cell, v string) {
+			if v == TallyMap {
+				v = "" // the default, left out of the name
+			}
+			c.Tally = v
+		},
+		value: func(c Cell) string { return c.Tally },
+		label: func(c Cell) string { return c.Tally },
+	},
+	{
 		Key: "gogc", Flag: "gogc", ConfigKey: "gogc", Env: "GOGC", Unset: "100",
 		Usage:     "comma-separated GOGC values for the children (e.g. 100,400,off)",
 		values:    func(m *Matrix) []string { return m.GOGC },
@@ -233,7 +249,7 @@ var Axes = []Axis{
 
 // expansionOrder is the nesting of Matrix.Cells' loops, outermost first:
 // cells come out in this order, and so do bench.txt's lines.
-var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "read", "readers", "latency", "cache", "strategy", "workers", "parser"}
+var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "tally", "read", "readers", "latency", "cache", "strategy", "workers", "parser"}
 
 // AxisByKey returns the axis named key.
 func AxisByKey(key string) (Axis, bool) {
@@ -398,4 +414,21 @@ func OneCell(c Cell) Matrix {
 // the workload.
 func ignoreWorkload(check func(v string) error) func(workload.Workload, string) error {
 	return func(_ workload.Workload, v string) error { return check(v) }
+}
+
+// TallyEnv is the environment variable of the tally axis, which the events
+// workload reads (events.TallyEnv: the matrix does not import workloads);
+// TallyMap and TallyIntern are its values.
+const (
+	TallyEnv    = "BENCHGRID_TALLY"
+	TallyMap    = "map"
+	TallyIntern = "intern"
+)
+
+// checkTally accepts the tally axis's values.
+func checkTally(v string) error {
+	if v == "" || v == TallyMap || v == TallyIntern {
+		return nil
+	}
+	return fmt.Errorf("unknown tally %q (have %s, %s)", v, TallyMap, TallyIntern)
 }

@@ -39,6 +39,9 @@ type Matrix struct {
 	// Cache lists page-cache states: "warm", or "cold" (evicted before
 	// every sample's timed pass); "" is warm, left out of the cell's name.
 	Cache []string `json:"cache,omitempty"`
+	// Tally lists the events workload's tally tables: "map", "intern"
+	// (see TallyEnv); "" is map, left out of the cell's name.
+	Tally []string `json:"tally,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -158,6 +161,9 @@ type Cell struct {
 	// Cache is the page cache's state at the timed pass: "warm", "cold"
 	// or "" (warm, and left out of the name).
 	Cache string
+	// Tally is the events workload's tally tables, "intern", or "" (the
+	// maps, left out of the name).
+	Tally string
 }
 
 // Procs is the GOMAXPROCS the cell's child runs with.

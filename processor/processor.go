@@ -109,7 +109,11 @@ func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Out
 		defer c.close()
 		j.wait = func() error { return c.wait(ctx) }
 	}
-	if err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker)); err != nil {
+	err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker))
+	for _, s := range j.sessions {
+		s.Close()
+	}
+	if err != nil {
 		return nil, err
 	}
 	return p.pass.Outcome(j.counters), nil
@@ -127,6 +131,7 @@ type job struct {
 
 	mu       sync.Mutex
 	counters []workload.Counter
+	sessions []*corpus.Session // the workers' reader sessions, closed after the pass
 }
 
 func (j *job) newWorker() (strategies.Worker, error) {
@@ -134,9 +139,10 @@ func (j *job) newWorker() (strategies.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &worker{job: j, counter: c}
+	w := &worker{job: j, counter: c, session: j.reader.Session()}
 	j.mu.Lock()
 	j.counters = append(j.counters, c)
+	j.sessions = append(j.sessions, w.session)
 	j.mu.Unlock()
 	return w, nil
 }
@@ -145,6 +151,7 @@ func (j *job) newWorker() (strategies.Worker, error) {
 type worker struct {
 	job     *job
 	counter workload.Counter
+	session *corpus.Session // this goroutine's reads (a directory kept open in ReadOpenat)
 }
 
 // Read waits the simulated latency, if any, then reads f.
@@ -154,7 +161,7 @@ func (w *worker) Read(f corpus.File) ([]byte, error) {
 			return nil, cancelledWait{err}
 		}
 	}
-	return w.job.reader.Read(f)
+	return w.session.Read(f)
 }
 
 // A cancelledWait is a latency wait that the pass's ctx cut short: not a
@@ -164,7 +171,9 @@ type cancelledWait struct{ err error }
 func (e cancelledWait) Error() string { return "latency wait: " + e.err.Error() }
 func (e cancelledWait) Unwrap() error { return e.err }
 
-func (w *worker) Release(data []byte) { w.job.reader.Release(data) }
+// Release gives data back to the session that read it (strategies
+// release on the Worker that read).
+func (w *worker) Release(data []byte) { w.session.Release(data) }
 
 // Process counts f. A read that failed because of the input makes f a bad
 // input; one that failed because the program ran out of a resource fails
@@ -180,7 +189,7 @@ func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 		if errors.As(readErr, new(cancelledWait)) {
 			return nil
 		}
-		w.counter.Unreadable(f.Path, f.Size, readErr)
+		w.counter.Unreadable(f.Path, corpus.SizeOf(f), readErr) // a d_type walk left the size to the read
 		return nil
 	}
 	if w.job.mapped {

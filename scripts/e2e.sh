@@ -19,10 +19,15 @@ echo "reference: $want"
 configs=0
 for parser in std sonic fastjson simdjson goccy; do
   for strategy in sequential pool pipeline perfile errgroup atomic; do
-    for read in readfile reuse mmap; do
-      got=$("$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -workers 3 "$corpus")
+    for read in readfile reuse mmap sized openat openat-raw; do
+      # The walk and the tally alternate with the read mode, so that
+      # every option meets every parser and strategy.
+      walk=lstat tally=map
+      case $read in sized|openat-raw) walk=dtype ;; esac
+      case $read in openat|openat-raw|mmap) tally=intern ;; esac
+      got=$(BENCHGRID_TALLY=$tally "$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -walk "$walk" -workers 3 "$corpus")
       if [ "$got" != "$want" ]; then
-        echo "MISMATCH parser=$parser strategy=$strategy read=$read:"
+        echo "MISMATCH parser=$parser strategy=$strategy read=$read walk=$walk tally=$tally:"
         echo "  got  $got"
         echo "  want $want"
         exit 1

@@ -40,8 +40,8 @@ func Naive(w workload.Workload) matrix.Cell { return matrix.BaselineCell(w) }
 // the baseline and then on top of every configuration the study adopts,
 // taken from the registries: every parser but the baseline's and the
 // reading floor (one that exists only in a build variant, with that
-// build), every strategy but the baseline's, every other read mode, three
-// GC settings and the build variants. PGO is not among them: the study
+// build), every strategy but the baseline's, every other read mode, the
+// interned tally, three GC settings and the build variants. PGO is not among them: the study
 // tries it last, on the final configuration.
 func Candidates(w workload.Workload) []record.StudyChange {
 	var out []record.StudyChange
@@ -75,6 +75,7 @@ func Candidates(w workload.Workload) []record.StudyChange {
 			one(ClassIO, "read", string(r))
 		}
 	}
+	one(ClassParser, "tally", matrix.TallyIntern)
 	// A GC change sets both variables, so that switching from one GC
 	// setting to another never leaves the other's memory limit behind.
 	gc := func(name, gogc, limit string) {

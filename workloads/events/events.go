@@ -86,6 +86,9 @@ type Tally struct {
 	// Fallbacks counts files an adapter decoded another way, by reason
 	// (see Batch.Fallback).
 	Fallbacks map[string]int64
+	// fast, when set (InternTally), counts types, repositories and
+	// actors until fold adds them to the maps above.
+	fast *fastTally
 }
 
 // init makes the maps, with no size hint: a worker that lives for one
@@ -106,6 +109,19 @@ func (t *Tally) AddGood(size int64, b *Batch) {
 	t.Files++
 	t.Bytes += size
 	t.Events += int64(len(b.Events))
+	if f := t.fast; f != nil {
+		for i := range b.Events {
+			e := &b.Events[i]
+			t.PushCommits += e.PushSize
+			f.actors.add(e.ActorID)
+			f.addType(e.Type)
+			f.addRepo(e.Repo)
+			if string(e.CreatedAt) > t.MaxCreatedAt {
+				t.MaxCreatedAt = string(e.CreatedAt)
+			}
+		}
+		return
+	}
 	for i := range b.Events {
 		e := &b.Events[i]
 		t.PushCommits += e.PushSize
@@ -156,6 +172,8 @@ func (t *Tally) AddRead(size int64) {
 
 // Merge adds o's contributions to t.
 func (t *Tally) Merge(o *Tally) {
+	t.fold()
+	o.fold()
 	t.init()
 	t.Files += o.Files
 	t.BadFiles += o.BadFiles
@@ -205,6 +223,7 @@ const TopRepoCount = 10
 
 // Result computes the result of everything t has counted.
 func (t *Tally) Result() Result {
+	t.fold()
 	r := Result{
 		Files:          t.Files,
 		BadFiles:       t.BadFiles,
@@ -218,21 +237,33 @@ func (t *Tally) Result() Result {
 	for k, v := range t.ByType {
 		r.ByType[k] = v
 	}
-	r.TopRepos = make([]RepoCount, 0, len(t.Repos))
+	// The top ten by insertion into a list kept sorted, not a sort of
+	// every repository (tens of thousands in a corpus of tiny files).
+	top := make([]RepoCount, 0, TopRepoCount+1)
 	for name, n := range t.Repos {
-		r.TopRepos = append(r.TopRepos, RepoCount{name, n})
-	}
-	sort.Slice(r.TopRepos, func(i, j int) bool {
-		a, b := r.TopRepos[i], r.TopRepos[j]
-		if a.Events != b.Events {
-			return a.Events > b.Events
+		c := RepoCount{name, n}
+		if len(top) == TopRepoCount && !ranksBefore(c, top[len(top)-1]) {
+			continue
 		}
-		return a.Name < b.Name // Go compares strings bytewise
-	})
-	if len(r.TopRepos) > TopRepoCount {
-		r.TopRepos = r.TopRepos[:TopRepoCount:TopRepoCount]
+		i := sort.Search(len(top), func(i int) bool { return ranksBefore(c, top[i]) })
+		top = append(top, RepoCount{})
+		copy(top[i+1:], top[i:])
+		top[i] = c
+		if len(top) > TopRepoCount {
+			top = top[:TopRepoCount]
+		}
 	}
+	r.TopRepos = top[:len(top):len(top)]
 	return r
+}
+
+// ranksBefore reports whether a comes before b in top_repos: more events
+// first, ties by name in byte order (as Go compares strings).
+func ranksBefore(a, b RepoCount) bool {
+	if a.Events != b.Events {
+		return a.Events > b.Events
+	}
+	return a.Name < b.Name
 }
 
 // Canonical returns the result's canonical bytes: one line of compact JSON

@@ -50,12 +50,13 @@ func (Workload) NewPass(parser string) (workload.Pass, error) {
 	if _, err := p.NewDecoder(); err != nil {
 		return nil, fmt.Errorf("parser %s: %w", parser, err)
 	}
-	return pass{parser: p, readOnly: IsReadOnly(p)}, nil
+	return pass{parser: p, readOnly: IsReadOnly(p), intern: tallyFromEnv()}, nil
 }
 
 type pass struct {
 	parser   Parser
 	readOnly bool
+	intern   bool // TallyEnv asks for InternTally
 }
 
 func (p pass) NewCounter() (workload.Counter, error) {
@@ -63,7 +64,11 @@ func (p pass) NewCounter() (workload.Counter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parser %s: %w", p.parser.Name(), err)
 	}
-	return &counter{dec: dec, readOnly: p.readOnly}, nil
+	c := &counter{dec: dec, readOnly: p.readOnly}
+	if p.intern {
+		c.tally.InternTally()
+	}
+	return c, nil
 }
 
 func (p pass) Outcome(counters []workload.Counter) *workload.Outcome {

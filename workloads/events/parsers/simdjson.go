@@ -109,6 +109,10 @@ func (d *simdjsonDecoder) Decode(data []byte, b *events.Batch) error {
 	return err
 }
 
+// simdjsonOptions are made once: a call's own option would be a closure
+// allocated per file.
+var simdjsonOptions = []simdjson.ParserOption{simdjson.WithCopyStrings(false)}
+
 // parse runs simdjson-go over data, reusing the decoder's tape.
 func (d *simdjsonDecoder) parse(data []byte) error {
 	var saved simdjson.ParsedJson
@@ -118,7 +122,7 @@ func (d *simdjsonDecoder) parse(data []byte) error {
 		// then allocate again: keep a copy to restore.
 		saved = *d.pj
 	}
-	pj, err := simdjson.Parse(data, d.pj, simdjson.WithCopyStrings(false))
+	pj, err := simdjson.Parse(data, d.pj, simdjsonOptions...)
 	if err != nil {
 		if d.pj != nil {
 			*d.pj = saved

@@ -1,9 +1,15 @@
 package parsers
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	sonicutf8 "github.com/bytedance/sonic/utf8"
 
 	"benchgrid/workloads/events"
 )
@@ -154,6 +160,104 @@ func TestSonicFallback(t *testing.T) {
 		}
 		if got.fallback != "" && got.fallback != sonicFallback {
 			t.Errorf("Decode(%.60q) fallback = %q, want %q", tc.data, got.fallback, sonicFallback)
+		}
+	}
+}
+
+// TestSonicUTF8 holds sonic's UTF-8 validator, which the sonic adapter
+// uses for the contract's UTF-8 rule, to utf8.Valid's verdicts: every
+// kind of bad sequence, at every offset around its SIMD blocks, and
+// random bytes.
+func TestSonicUTF8(t *testing.T) {
+	seqs := [][]byte{
+		[]byte("a"), []byte("é"), []byte("€"), []byte("😀"), []byte("\U0010FFFF"),
+		{0x80}, {0xbf}, {0xc0, 0x80}, {0xc1, 0xbf}, {0xe0, 0x80, 0x80}, {0xe0, 0x9f, 0xbf}, // stray continuation, overlong
+		{0xed, 0xa0, 0x80}, {0xed, 0xbf, 0xbf}, // encoded surrogates
+		{0xf0, 0x80, 0x80, 0x80}, {0xf4, 0x90, 0x80, 0x80}, {0xf5, 0x80, 0x80, 0x80}, {0xff}, {0xfe}, // overlong, beyond U+10FFFF
+		{0xc3}, {0xe2, 0x82}, {0xf0, 0x9f, 0x98}, // truncated
+		{0xc3, 0x28}, {0xe2, 0x28, 0xa1}, {0xf0, 0x28, 0x8c, 0xbc}, // bad continuation
+		{0x00}, {0x7f},
+	}
+	check := func(b []byte) {
+		t.Helper()
+		if got, want := sonicutf8.Validate(b), utf8.Valid(b); got != want {
+			t.Errorf("sonic utf8.Validate(%q) = %v, utf8.Valid = %v", b, got, want)
+		}
+	}
+	for _, seq := range seqs {
+		for _, pre := range []int{0, 1, 15, 16, 31, 32, 33, 63, 64, 65, 100} {
+			for _, post := range []int{0, 1, 31, 32, 64} {
+				b := append(append(bytes.Repeat([]byte("x"), pre), seq...), bytes.Repeat([]byte("é"), post/2)...)
+				check(b)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, rng.IntN(200))
+		for i := range b {
+			switch rng.IntN(4) {
+			case 0:
+				b[i] = byte(rng.IntN(256))
+			case 1:
+				b[i] = 0x80 | byte(rng.IntN(64))
+			default:
+				b[i] = byte(rng.IntN(128))
+			}
+		}
+		check(b)
+	}
+}
+
+// TestSonicReuse runs one sonic decoder over a sequence of documents
+// chosen to leave its reused events slice dirty for the next one (a
+// missing "events", a first event with no member the workload reads,
+// "events" twice with the longer array first, a batch longer than the
+// reused slice, null, []) and checks each verdict, reason and event
+// against a fresh decoder's.
+func TestSonicReuse(t *testing.T) {
+	ev := func(typ string) string {
+		return `{"type":"` + typ + `","actor":{"id":1},"repo":{"name":"a/b"},"created_at":"2026","payload":{"size":2}}`
+	}
+	many := strings.Repeat(ev("PushEvent")+",", 40) + ev("X")
+	docs := []string{
+		`{"events":[` + ev("A") + `,` + ev("B") + `,` + ev("C") + `]}`,
+		`{}`,
+		`{"events":[{}]}`,
+		`{"events":[{"x":1},` + ev("A") + `]}`,
+		`{"events":[` + ev("A") + `,` + ev("B") + `,` + ev("C") + `],"events":[` + ev("D") + `]}`,
+		`{"events":[{"actor":{"id":1}},{"actor":{"id":1}},{"actor":{"id":1}}]}`,
+		`{"events":[` + many + `]}`,
+		`{"events":[{"type":"T"},{"repo":{"name":"r"}}]}`,
+		`{"events":null}`,
+		`{"events":[]}`,
+		`{"events":[` + ev("A") + `],"events":null}`,
+		`{"events":[` + ev("A") + `,{"type":"A","actor":{"id":1},"repo":{"name":"a/b"}}]}`,
+		`{"events":[` + ev("PushEvent") + `]}`,
+		`{"events":[1]}`,
+		`{"events":[` + ev("A") + `,` + ev("B") + `]}`,
+	}
+	reused, err := sonicParser{}.NewDecoder()
+	if err != nil {
+		t.Skip(err)
+	}
+	describe := func(dec events.Decoder, doc string) string {
+		var b events.Batch
+		if err := dec.Decode([]byte(doc), &b); err != nil {
+			return "bad: " + err.Error()
+		}
+		var out []string
+		for _, e := range b.Events {
+			out = append(out, fmt.Sprintf("%s|%d|%s|%s|%d", e.Type, e.ActorID, e.Repo, e.CreatedAt, e.PushSize))
+		}
+		return strings.Join(out, ";")
+	}
+	for round := range 2 {
+		for i, doc := range docs {
+			fresh, _ := sonicParser{}.NewDecoder()
+			if got, want := describe(reused, doc), describe(fresh, doc); got != want {
+				t.Errorf("round %d, document %d: reused decoder = %q, fresh = %q", round, i, got, want)
+			}
 		}
 	}
 }

@@ -1,0 +1,171 @@
+//go:build linux
+
+package corpus
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestListWalkModes checks that every walk mode lists exactly what
+// WalkLstat lists, on hostile trees: links to files and folders inside and
+// outside the corpus, dangling links, FIFOs, sockets and devices named
+// x.json, folders named x.json, names that differ only in case, a root
+// that is a link, folders that cannot be read.
+func TestListWalkModes(t *testing.T) {
+	type tree struct {
+		name  string
+		build func(t *testing.T, root string)
+		// locked folders (relative) that cannot be opened, as for a user
+		// without permission (root reads every folder whatever its mode).
+		locked []string
+	}
+	outside := t.TempDir()
+	makeTree(t, outside, map[string]string{"target.json": "outside", "dir/in.json": "outside"})
+	trees := []tree{
+		{name: "empty", build: func(*testing.T, string) {}},
+		{name: "hostile", build: func(t *testing.T, root string) {
+			makeTree(t, root, map[string]string{
+				"b.json": "{}", "a.json": `{"events":[]}`, "A.JSON": "x", "c.Json": "x", "notes.txt": "x",
+				"json": "x", ".hidden.json": "hidden", "dir.json/in.json": "in x.json", "sub/z.json": "z",
+				"sub/deeper/y.json": "y", "sub-a/x.json": "x", "empty/": "", "x.jsonl": "x",
+				"deep/1/2/3/4/5/6/7/8/9/leaf.json": "deep", "sp ace/é.json": "non-ASCII name",
+			})
+			for _, l := range []struct{ target, name string }{
+				{filepath.Join(outside, "target.json"), "link.json"},
+				{filepath.Join(outside, "dir"), "linkdir"},
+				{filepath.Join(root, "a.json"), "sub/link-inside.json"},
+				{filepath.Join(root, "missing"), "dangling.json"},
+				{filepath.Join(outside, "dir"), "dirlink.json"},
+				{filepath.Join(root, "sub"), "sub/loop"},
+			} {
+				if err := os.Symlink(l.target, filepath.Join(root, l.name)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := syscall.Mkfifo(filepath.Join(root, "fifo.json"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l, err := net.Listen("unix", filepath.Join(root, "sock.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { l.Close() })
+			// A device, where this user may make one (root outside a
+			// restricted sandbox).
+			_ = unix.Mknod(filepath.Join(root, "null.json"), unix.S_IFCHR|0o644, int(unix.Mkdev(1, 3)))
+		}},
+		{name: "locked folders", locked: []string{"locked", "open/locked2"}, build: func(t *testing.T, root string) {
+			makeTree(t, root, map[string]string{"a.json": "{}", "locked/x.json": "x", "locked/deeper/y.json": "y",
+				"open/z.json": "z", "open/locked2/w.json": "w", "open/zz.json": "zz"})
+		}},
+	}
+	for _, tr := range trees {
+		t.Run(tr.name, func(t *testing.T) {
+			root := t.TempDir()
+			tr.build(t, root)
+			locked := map[string]bool{}
+			for _, l := range tr.locked {
+				locked[filepath.Join(root, filepath.FromSlash(l))] = true
+			}
+			// WalkLstat's listing, through an os.DirFS that refuses the
+			// same folders.
+			fsys := lockedFS{FS: os.DirFS(root), locked: map[string]bool{}}
+			for _, l := range tr.locked {
+				fsys.locked[l] = true
+			}
+			want, wantSkipped, err := list(t.Context(), root, fsys, IsJSON, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tr.locked) == 0 {
+				// With nothing locked, the real ListWith's WalkLstat.
+				if want, wantSkipped, err = ListWith(t.Context(), root, ListOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: func(path string, flags int) (int, error) {
+				if locked[path] {
+					return -1, syscall.EACCES
+				}
+				return openRetry(path, flags)
+			}}
+			if err := w.dir("."); err != nil {
+				t.Fatalf("walk %s = %v", WalkTypes, err)
+			}
+			got, gotSkipped := w.files, w.skipped
+			if !slices.Equal(filePaths(got), filePaths(want)) {
+				t.Errorf("ListWith(%s) = %q, want %q", WalkTypes, filePaths(got), filePaths(want))
+			}
+			if !slices.Equal(gotSkipped, wantSkipped) {
+				t.Errorf("ListWith(%s) skipped %+v, want %+v", WalkTypes, gotSkipped, wantSkipped)
+			}
+			for i, f := range got {
+				if f.Size != SizeUnknown {
+					t.Errorf("ListWith(%s): %s has Size %d, want SizeUnknown from a d_type walk", WalkTypes, f.Path, f.Size)
+				}
+				if i < len(want) && SizeOf(f) != want[i].Size {
+					t.Errorf("SizeOf(%s) = %d, want %d", f.Path, SizeOf(f), want[i].Size)
+				}
+			}
+			if len(tr.locked) > 0 {
+				return
+			}
+			// The real ListWith, also through a root that is a link and a
+			// root with a trailing separator.
+			link := filepath.Join(t.TempDir(), "link")
+			if err := os.Symlink(root, link); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []string{root, link, root + "/"} {
+				got, _, err := ListWith(t.Context(), r, ListOptions{Walk: WalkTypes})
+				if err != nil {
+					t.Fatalf("ListWith(%q, %s) = %v", r, WalkTypes, err)
+				}
+				lw, _, _ := ListWith(t.Context(), r, ListOptions{Walk: WalkLstat})
+				if !slices.Equal(filePaths(got), filePaths(lw)) {
+					t.Errorf("ListWith(%q, %s) = %q, want %q", r, WalkTypes, filePaths(got), filePaths(lw))
+				}
+			}
+		})
+	}
+}
+
+func filePaths(files []File) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func TestListWithErrors(t *testing.T) {
+	root := t.TempDir()
+	makeTree(t, root, map[string]string{"a.json": "{}"})
+	for _, tc := range []struct {
+		root string
+		walk WalkMode
+		want string
+	}{
+		{filepath.Join(root, "missing"), WalkTypes, "no such file"},
+		{filepath.Join(root, "a.json"), WalkTypes, "not a directory"},
+		{root, "sideways", "unknown walk mode"},
+	} {
+		if _, _, err := ListWith(t.Context(), tc.root, ListOptions{Walk: tc.walk}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ListWith(%q, %s) = %v, want an error containing %q", tc.root, tc.walk, err, tc.want)
+		}
+	}
+	if _, err := ParseWalkMode("dtype"); err != nil {
+		t.Errorf("ParseWalkMode(dtype) = %v", err)
+	}
+	if _, err := ParseWalkMode("DTYPE"); err == nil {
+		t.Errorf("ParseWalkMode(DTYPE) = nil error, want unknown")
+	}
+}

@@ -1,0 +1,81 @@
+package processor
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"benchgrid/corpus"
+	"benchgrid/workloads/events/gen"
+)
+
+// BenchmarkRun measures one pass of Run per parser × read mode on the
+// atomic strategy, over a generated tiny corpus (or the corpus named by
+// BENCHGRID_BENCH_CORPUS, for the peers' corpora), and reports the
+// allocations and nanoseconds per file beside Go's own figures. The walk
+// is outside the timed region (BenchmarkList measures it). A benchmark,
+// never a pass/fail test.
+func BenchmarkRun(b *testing.B) {
+	files := benchCorpus(b, corpus.WalkTypes)
+	for _, parser := range []string{"none", "sonic", "simdjson", "fastjson", "std"} {
+		for _, mode := range []corpus.ReadMode{corpus.ReadReuse, corpus.ReadSized, corpus.ReadOpenat} {
+			b.Run("parser="+parser+"/read="+string(mode), func(b *testing.B) {
+				proc, err := New(Config{Parser: parser, Strategy: "atomic", Read: mode})
+				if err != nil {
+					b.Skip(err)
+				}
+				var ms0, ms1 runtime.MemStats
+				runtime.ReadMemStats(&ms0)
+				b.ResetTimer()
+				for b.Loop() {
+					if _, err := proc.Run(b.Context(), files); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				runtime.ReadMemStats(&ms1)
+				n := float64(b.N) * float64(len(files))
+				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/file")
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/file")
+			})
+		}
+	}
+}
+
+// BenchmarkList measures listing the corpus in each walk mode.
+func BenchmarkList(b *testing.B) {
+	dir := benchDir(b)
+	for _, w := range corpus.WalkModes {
+		b.Run("walk="+string(w), func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				files, _, err := corpus.ListWith(b.Context(), dir, corpus.ListOptions{Walk: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(files)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/file")
+		})
+	}
+}
+
+func benchDir(b *testing.B) string {
+	if dir := os.Getenv("BENCHGRID_BENCH_CORPUS"); dir != "" {
+		return dir
+	}
+	dir := filepath.Join(b.TempDir(), "corpus")
+	if _, err := gen.Generate(b.Context(), gen.GenOptions{Dir: dir, Files: 20000, Seed: 1, Size: gen.SizeTiny}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+func benchCorpus(b *testing.B, w corpus.WalkMode) []corpus.File {
+	files, _, err := corpus.ListWith(b.Context(), benchDir(b), corpus.ListOptions{Walk: w})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return files
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# peers-compare.sh: benchgrid's `process` against the Rust and C++ peers
+# (../shared/peers), as whole processes, paired round by round, CPU
+# seconds, on two corpora written by scripts/peers-corpus.py (not by
+# benchgrid's generator): `mixed` (20,042 files, p50 ~3 KiB, a tail to
+# ~450 KiB) and `tiny` (200,000 files of ~300 B). Prints one table per
+# corpus with median CPU seconds and the median of the paired ratios
+# against each peer. A benchmark, never a pass/fail test: it exits 1 only
+# when an implementation prints a different answer or cannot be built.
+#
+# Environment:
+#   ROUNDS     paired rounds per corpus (default 5)
+#   PEERS_SRC  the peers' sources (default ../shared/peers beside the repo)
+#   WORK       where peers are built and corpora written (default .benchgrid/peers)
+#   BG_CONFIGS benchgrid configurations, ';'-separated: process's flags,
+#              after VAR=value words for its environment
+#   BENCHGRID  a benchgrid binary to use instead of building one
+#   NO_INSTALL set to skip apt-get when a peer's toolchain is missing
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${ROUNDS:-5}
+src=${PEERS_SRC:-$root/../shared/peers}
+[ -d "$src" ] || src=/work/shared/peers
+work=${WORK:-$root/.benchgrid/peers}
+# The default: the issue's best configurations before (reuse, an lstat
+# walk, the map tally) and with every option this branch adds, and the
+# reading floor both ways.
+configs=${BG_CONFIGS:-"-parser sonic -strategy atomic -read reuse;-parser simdjson -strategy atomic -read reuse;-parser none -strategy atomic -read reuse;BENCHGRID_TALLY=intern -parser sonic -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser simdjson -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser fastjson -strategy atomic -read openat-raw -walk dtype;-parser none -strategy atomic -read openat-raw -walk dtype"}
+mkdir -p "$work"
+
+# The peers: built outside the checkout, from Debian's packages (crates
+# and libsimdjson), as their README says.
+need=()
+compgen -G '/usr/share/cargo/registry/rayon-1*' >/dev/null || need+=(librust-rayon-dev librust-serde-json-dev librust-walkdir-dev librust-serde-derive-dev)
+[ -e /usr/include/simdjson.h ] || need+=(libsimdjson-dev)
+command -v cargo >/dev/null || need+=(cargo)
+command -v g++ >/dev/null || need+=(g++)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ -n "${NO_INSTALL:-}" ]; then
+		echo "peers-compare: missing ${need[*]} (NO_INSTALL is set)" >&2
+		exit 1
+	fi
+	echo "peers-compare: installing ${need[*]}" >&2
+	apt-get update -qq && apt-get install -y -qq "${need[@]}" >&2
+fi
+if [ ! -x "$work/src/rust-rayon/target/release/rust-rayon" ] || [ ! -x "$work/src/simdjson-cpp/simdjson-peer" ]; then
+	rm -rf "$work/src"
+	cp -r "$src" "$work/src"
+	chmod -R u+w "$work/src"
+	(cd "$work/src/rust-rayon" && cargo build --release --offline --quiet) >&2
+	make -s -C "$work/src/simdjson-cpp" >&2
+fi
+rust=$work/src/rust-rayon/target/release/rust-rayon
+cpp=$work/src/simdjson-cpp/simdjson-peer
+
+# The corpora, made once (deterministic for the seed).
+for shape in mixed tiny; do
+	if [ ! -e "$work/$shape/.done" ]; then
+		rm -rf "${work:?}/$shape"
+		python3 "$root/scripts/peers-corpus.py" "$shape" "$work/$shape"
+		touch "$work/$shape/.done"
+	fi
+done
+
+bg=${BENCHGRID:-$work/benchgrid}
+if [ -z "${BENCHGRID:-}" ]; then
+	(cd "$root" && go build -pgo=off -o "$bg" ./cmd/benchgrid)
+fi
+
+impls=(-impl "rust=$rust {corpus}" -impl "cpp=$cpp {corpus}")
+IFS=';' read -ra cfgs <<<"$configs"
+for c in "${cfgs[@]}"; do
+	# Leading VAR=value words are the process's environment
+	# (BENCHGRID_TALLY=intern, GOGC=400); the rest are process's flags.
+	envs=$(echo "$c" | grep -oE '^( *[A-Z_]+=[^ ]+)+' || true)
+	flags=${c#"$envs"}
+	name=$(echo "$flags" | sed -E 's/^ +//; s/-parser //; s/ -strategy /\//; s/ -read /\//; s/ -(\w+) /\/\1=/g')
+	for e in $envs; do name="$name/${e#BENCHGRID_}"; done
+	name=$(echo "$name" | tr 'A-Z=' 'a-z:') # paired.py splits NAME=CMD at the first =
+	impls+=(-impl "$name=${envs:+env $envs }$bg process $flags {corpus}")
+done
+exec python3 "$root/scripts/paired.py" -rounds "$rounds" -ref rust -ref cpp \
+	-corpus "mixed=$work/mixed" -corpus "tiny=$work/tiny" "${impls[@]}"
