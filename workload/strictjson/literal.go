@@ -130,3 +130,43 @@ func hex4(s []byte) rune {
 	}
 	return r
 }
+
+// AppendQuoted appends s as a JSON string escaped as JSON requires and
+// nothing more, as JSON.stringify and RFC 8785 do (the canonical bytes of
+// docs/events.md and docs/query.md): \" and \\, \b \f \n \r \t, any other byte below
+// 0x20 as \u00xx in lower-case hex, and everything else as it is
+// (including /, <, >, &, DEL, U+2028 and U+2029). s is valid UTF-8, being
+// a valid document's string or a query file's. encoding/json's default
+// escaping of <, >, &, U+2028 and U+2029 is deliberately not used.
+func AppendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"

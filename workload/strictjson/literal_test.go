@@ -83,3 +83,20 @@ func FuzzAppendUnescaped(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendQuoted: the canonical bytes' escaping, JSON's minimum: no
+// escaping of /, <, >, &, DEL, U+2028 or U+2029, lower-case \u00xx.
+func TestAppendQuoted(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", `""`},
+		{"plain", `"plain"`},
+		{"a\"b\\c", `"a\"b\\c"`},
+		{"\b\f\n\r\t", `"\b\f\n\r\t"`},
+		{"\x00\x1f", `"\u0000\u001f"`},
+		{"/<>&\x7f\u2028\u2029é😀", "\"/<>&\x7f\u2028\u2029é😀\""},
+	} {
+		if got := string(AppendQuoted([]byte("x"), tc.in)); got != "x"+tc.want {
+			t.Errorf("AppendQuoted(%q) = %s, want x%s", tc.in, got, tc.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@
 package events
 
 import (
+	"benchgrid/workload/strictjson"
 	"bytes"
 	"fmt"
 	"sort"
@@ -299,43 +300,10 @@ func (r Result) Canonical() []byte {
 	return b.Bytes()
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string escaped as JSON requires and
-// nothing more (as JSON.stringify and RFC 8785 do): encoding/json's default
-// escaping of <, >, &, U+2028 and U+2029 is deliberately not used.
+// appendString writes s to b as a JSON string, as the canonical bytes
+// escape it (strictjson.AppendQuoted).
 func appendString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
+	b.Write(strictjson.AppendQuoted(b.AvailableBuffer(), s))
 }
 
 // Summary is a short human description of r, for messages.

@@ -102,7 +102,7 @@ func (t *Tally) init(q *Query, floor bool) {
 	t.mismatch = make([]string, len(q.Fields))
 	for i, f := range q.Fields {
 		t.fields[i].typ = f.Type
-		name := appendString(nil, f.Name)
+		name := strictjson.AppendQuoted(nil, f.Name)
 		t.missing[i] = "field " + string(name) + " is absent or null"
 		t.mismatch[i] = "field " + string(name) + " is not of type " + f.Type.String()
 	}
@@ -579,7 +579,7 @@ func (f *fieldStats) distinct() int {
 // appendKey appends a value given in key form as a JSON value.
 func (f *fieldStats) appendKey(b []byte, key string) []byte {
 	if f.typ == String {
-		return appendString(b, key)
+		return strictjson.AppendQuoted(b, key)
 	}
 	return append(b, key...)
 }
@@ -600,9 +600,9 @@ func (f *fieldStats) appendBound(b []byte, max bool) []byte {
 	switch f.typ {
 	case String:
 		if max {
-			return appendString(b, string(f.maxS))
+			return strictjson.AppendQuoted(b, string(f.maxS))
 		}
-		return appendString(b, string(f.minS))
+		return strictjson.AppendQuoted(b, string(f.minS))
 	case Bool:
 		v := f.minI
 		if max {
@@ -642,7 +642,7 @@ func (t *Tally) Canonical() []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, t.q.Name(a))
+		b = strictjson.AppendQuoted(b, t.q.Name(a))
 		b = append(b, ':')
 		f := &t.fields[a.Field]
 		switch a.Op {
@@ -652,7 +652,7 @@ func (t *Tally) Canonical() []byte {
 				if j > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, kc.key)
+				b = strictjson.AppendQuoted(b, kc.key)
 				b = append(b, ':')
 				b = strconv.AppendInt(b, kc.count, 10)
 			}
@@ -689,43 +689,4 @@ func (t *Tally) Canonical() []byte {
 		}
 	}
 	return append(b, "}}\n"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string escaped as JSON requires and
-// nothing more, as JSON.stringify and RFC 8785 do (docs/query.md,
-// "Canonical bytes"): \" and \\, \b \f \n \r \t, any other byte below
-// 0x20 as \u00xx in lower-case hex, and everything else as it is
-// (including /, <, >, &, DEL, U+2028 and U+2029). s is valid UTF-8, being
-// a valid document's string or a query file's.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
