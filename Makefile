@@ -84,7 +84,7 @@ fuzz:
 clean:
 	rm -rf bin
 
-# benchgrid's process against the Rust and C++ peers (../shared/peers),
+# benchgrid's process against the Rust and C++ peers (docs/peers.md),
 # whole processes, paired rounds, CPU seconds, on two corpora from
 # scripts/peers-corpus.py: ROUNDS=5 by default, BG_CONFIGS to choose the
 # configurations (see the script). A benchmark, never a test.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # peers-compare.sh: benchgrid's `process` against the Rust and C++ peers
-# (../shared/peers), as whole processes, paired round by round, CPU
+# (docs/peers.md), as whole processes, paired round by round, CPU
 # seconds, on two corpora written by scripts/peers-corpus.py (not by
 # benchgrid's generator): `mixed` (20,042 files, p50 ~3 KiB, a tail to
 # ~450 KiB) and `tiny` (200,000 files of ~300 B). Prints one table per
@@ -10,7 +10,9 @@
 #
 # Environment:
 #   ROUNDS     paired rounds per corpus (default 5)
-#   PEERS_SRC  the peers' sources (default ../shared/peers beside the repo)
+#   PEERS_SRC  the peers' sources (default ../shared/peers beside the
+#              checkout, where benchgrid's development environment keeps
+#              them; a clone elsewhere has none: see docs/peers.md)
 #   WORK       where peers are built and corpora written (default .benchgrid/peers)
 #   BG_CONFIGS benchgrid configurations, ';'-separated: process's flags,
 #              after VAR=value words for its environment
@@ -21,7 +23,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-5}
 src=${PEERS_SRC:-$root/../shared/peers}
-[ -d "$src" ] || src=/work/shared/peers
+if [ ! -d "$src/rust-rayon" ] || [ ! -d "$src/simdjson-cpp" ]; then
+	echo "peers-compare: no peers' sources at $src (rust-rayon/ and simdjson-cpp/): set PEERS_SRC (docs/peers.md)" >&2
+	exit 1
+fi
 work=${WORK:-$root/.benchgrid/peers}
 # The default: the issue's best configurations before (reuse, an lstat
 # walk, the map tally) and with every option this branch adds, and the

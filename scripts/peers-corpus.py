@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes a corpus of GitHub-style event batches for the peers comparison.
 
-It is deliberately independent of benchgrid's own generator (corpus/gen.go):
-another author's idea of the same shape (../shared/WORKLOAD.md), so that a
+It is deliberately independent of benchgrid's own generator
+(workloads/events/gen): another author's idea of the same shape
+(docs/events.md), so that a
 comparison against the Rust and C++ peers is not tuned to benchgrid's files.
 Two shapes, as issue 13 measures them:
 

@@ -6,7 +6,7 @@ package query
 // It is the contract between this package and package adapters; keep it
 // stable.
 
-// A Type is a field's type (QUERY.md's table of field types).
+// A Type is a field's type (docs/query.md's table of field types).
 type Type uint8
 
 // The field types.
@@ -141,16 +141,16 @@ type Extractor interface {
 	// entry, filling each record's field values. doc is one document's
 	// bytes: a whole .json file, or one NDJSON line without its LF
 	// (possibly ending in CR, which is whitespace). It returns a non-nil
-	// reason when the document is bad by QUERY.md's rule 1 (not valid JSON
-	// and UTF-8 exactly as WORKLOAD.md's rule 1 says) or rule 2 (records
+	// reason when the document is bad by docs/query.md's rule 1 (not valid JSON
+	// and UTF-8 exactly as docs/events.md's rule 1 says) or rule 2 (records
 	// absent or not an array); whatever it added to r is then discarded.
 	// Rule 3 (types, required fields) is the tally's check over the
 	// Values, so an adapter reports a wrong type as Mismatch, not as an
 	// error.
 	//
 	// Duplicate member names: where an object has a member name more than
-	// once, the last one counts (as encoding/json decodes). QUERY.md is
-	// silent here; docs/query.md states benchgrid's reading.
+	// once, the last one counts (as encoding/json decodes): benchgrid's
+	// reading where the contract is silent (docs/query.md).
 	Extract(doc []byte, r *Records) error
 }
 
