@@ -322,9 +322,17 @@ func (r *runner) checkFit() error {
 	for _, rc := range workload.CommonReasons(ref.BadReasons, 3) {
 		reasons = append(reasons, fmt.Sprintf("%d × %s", rc.Count, rc.Reason))
 	}
+	// What to use instead: the workloads configured by a file of their
+	// own (query's -query FILE), which can describe the user's documents.
 	instead := "Check that the corpus is the one this workload reads"
-	if d, err := workload.Lookup("query"); err == nil && r.w.Name() != d.Name {
-		instead = "To measure your own documents, name the fields to read in a query file and pass -query FILE (docs/query.md)"
+	var others []string
+	for _, name := range workload.Names() {
+		if d, err := workload.Lookup(name); err == nil && d.ConfigFlag != "" && name != r.w.Name() {
+			others = append(others, fmt.Sprintf("-%s FILE, %s", d.ConfigFlag, d.Text))
+		}
+	}
+	if len(others) > 0 {
+		instead = "To measure your own documents instead, pass " + strings.Join(others, "; or ")
 	}
 	return fmt.Errorf("%w: %d of %d documents (%.0f%%) of %s are bad for the %s workload, so a run would measure how fast each parser rejects them; most common reasons: %s. "+
 		"%s; to measure rejection on purpose, pass -allow-bad",
