@@ -296,6 +296,10 @@ func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.Fi
 		return nil, err
 	}
 	runtime.GC()
+	// The timed pass ends with the workload's answer: the workers'
+	// counters merged and the canonical line computed (workload.Pass's
+	// Outcome), as a program that needs the answer pays for it. On the
+	// default corpus that is about 1.3 ms of sonic/atomic's ~90 ms.
 	before := beginTimed()
 	tally, err := proc.Run(ctx, files)
 	after := endTimed()
