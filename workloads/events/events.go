@@ -13,6 +13,8 @@ import (
 	"benchgrid/workload/strictjson"
 	"bytes"
 	"fmt"
+	"iter"
+	"maps"
 	"sort"
 )
 
@@ -105,7 +107,6 @@ func (t *Tally) init() {
 
 // AddGood counts a good file of size bytes and all the events of b.
 func (t *Tally) AddGood(size int64, b *Batch) {
-	t.init()
 	t.countFallback(b)
 	t.Files++
 	t.Bytes += size
@@ -123,6 +124,7 @@ func (t *Tally) AddGood(size int64, b *Batch) {
 		}
 		return
 	}
+	t.init()
 	for i := range b.Events {
 		e := &b.Events[i]
 		t.PushCommits += e.PushSize
@@ -171,17 +173,42 @@ func (t *Tally) AddRead(size int64) {
 	t.Bytes += size
 }
 
-// Merge adds o's contributions to t.
+// Merge adds o's contributions to t. When o is interned (InternTally) and
+// neither tally has counted into its maps, t becomes interned too and the
+// tables are merged; otherwise both tallies' tables are folded into their
+// maps first.
 func (t *Tally) Merge(o *Tally) {
-	t.fold()
-	o.fold()
-	t.init()
+	if o.fast != nil && t.mapsEmpty() && o.mapsEmpty() {
+		t.InternTally()
+		t.fast.merge(o.fast)
+	} else {
+		t.fold()
+		o.fold()
+		t.init()
+		t.mergeMaps(o)
+	}
 	t.Files += o.Files
 	t.BadFiles += o.BadFiles
 	t.Bytes += o.Bytes
 	t.Events += o.Events
 	t.PushCommits += o.PushCommits
 	t.MaxCreatedAt = max(t.MaxCreatedAt, o.MaxCreatedAt)
+	t.Bad = append(t.Bad, o.Bad...)
+	for k, v := range o.Fallbacks {
+		if t.Fallbacks == nil {
+			t.Fallbacks = make(map[string]int64)
+		}
+		t.Fallbacks[k] += v
+	}
+}
+
+// mapsEmpty reports whether nothing has been counted in t's maps.
+func (t *Tally) mapsEmpty() bool {
+	return len(t.ByType) == 0 && len(t.Repos) == 0 && len(t.Actors) == 0
+}
+
+// mergeMaps adds o's maps to t's, which exist.
+func (t *Tally) mergeMaps(o *Tally) {
 	for k, v := range o.ByType {
 		t.ByType[k] += v
 	}
@@ -190,13 +217,6 @@ func (t *Tally) Merge(o *Tally) {
 	}
 	for k := range o.Actors {
 		t.Actors[k] = struct{}{}
-	}
-	t.Bad = append(t.Bad, o.Bad...)
-	for k, v := range o.Fallbacks {
-		if t.Fallbacks == nil {
-			t.Fallbacks = make(map[string]int64)
-		}
-		t.Fallbacks[k] += v
 	}
 }
 
@@ -223,25 +243,44 @@ type Result struct {
 const TopRepoCount = 10
 
 // Result computes the result of everything t has counted.
+// An interned tally whose maps are empty is read from its tables.
 func (t *Tally) Result() Result {
-	t.fold()
 	r := Result{
-		Files:          t.Files,
-		BadFiles:       t.BadFiles,
-		Bytes:          t.Bytes,
-		Events:         t.Events,
-		PushCommits:    t.PushCommits,
-		DistinctActors: int64(len(t.Actors)),
-		MaxCreatedAt:   t.MaxCreatedAt,
-		ByType:         make(map[string]int64, len(t.ByType)),
+		Files:        t.Files,
+		BadFiles:     t.BadFiles,
+		Bytes:        t.Bytes,
+		Events:       t.Events,
+		PushCommits:  t.PushCommits,
+		MaxCreatedAt: t.MaxCreatedAt,
 	}
-	for k, v := range t.ByType {
-		r.ByType[k] = v
+	if f := t.fast; f != nil && t.mapsEmpty() {
+		r.DistinctActors = int64(f.actors.n)
+		if f.actors.hasZero {
+			r.DistinctActors++
+		}
+		r.ByType = make(map[string]int64, len(f.types))
+		for _, tc := range f.types {
+			r.ByType[tc.name] = tc.n
+		}
+		r.TopRepos = topRepos(f.repos.all())
+		return r
 	}
-	// The top ten by insertion into a list kept sorted, not a sort of
-	// every repository (tens of thousands in a corpus of tiny files).
+	t.fold()
+	r.DistinctActors = int64(len(t.Actors))
+	r.ByType = maps.Clone(t.ByType)
+	if r.ByType == nil {
+		r.ByType = map[string]int64{}
+	}
+	r.TopRepos = topRepos(maps.All(t.Repos))
+	return r
+}
+
+// topRepos returns the TopRepoCount repositories that rank first, by
+// insertion into a list kept sorted, not a sort of every repository (tens
+// of thousands in a corpus of tiny files).
+func topRepos(repos iter.Seq2[string, int64]) []RepoCount {
 	top := make([]RepoCount, 0, TopRepoCount+1)
-	for name, n := range t.Repos {
+	for name, n := range repos {
 		c := RepoCount{name, n}
 		if len(top) == TopRepoCount && !ranksBefore(c, top[len(top)-1]) {
 			continue
@@ -254,8 +293,7 @@ func (t *Tally) Result() Result {
 			top = top[:TopRepoCount]
 		}
 	}
-	r.TopRepos = top[:len(top):len(top)]
-	return r
+	return top[:len(top):len(top)]
 }
 
 // ranksBefore reports whether a comes before b in top_repos: more events

@@ -1,7 +1,10 @@
 package events
 
 import (
+	"hash/maphash"
+	"iter"
 	"os"
+	"slices"
 	"unsafe"
 )
 
@@ -26,11 +29,14 @@ var TallyModes = []string{TallyMap, TallyIntern}
 func tallyFromEnv() bool { return os.Getenv(TallyEnv) == TallyIntern }
 
 // InternTally makes t count with its own tables instead of its exported
-// maps until they are needed (Merge, Result, Outcome fold them back): a
-// repository or type name met before costs one hash lookup and no
-// allocation, a new one is copied into an arena shared by all names (no
-// allocation per name), and an actor is one probe of an open-addressing
-// set of int64. Call it before the first AddGood.
+// maps: a repository name met before costs one probe of an
+// open-addressing table that keeps each name's hash and count beside it
+// (no allocation, and no string made of the bytes), a type name one
+// comparison in a short list, a new name is copied into an arena shared
+// by all names (no allocation per name), and an actor is one probe of an
+// open-addressing set of int64. Merging two interned tallies merges their
+// tables, and Result reads them, so the maps are filled only when an
+// interned tally meets a plain one. Call it before the first AddGood.
 func (t *Tally) InternTally() {
 	if t.fast == nil {
 		t.fast = &fastTally{}
@@ -44,8 +50,7 @@ type fastTally struct {
 	// than hashing one. Past maxLinearTypes, types go to typeIndex.
 	types     []nameCount
 	typeIndex map[string]int
-	repoIndex map[string]int // into repos
-	repos     []nameCount
+	repos     nameTable
 	actors    int64Set
 	arena     []byte
 }
@@ -73,59 +78,195 @@ func (f *fastTally) intern(b []byte) string {
 }
 
 func (f *fastTally) addType(b []byte) {
+	if c := f.typeCount(b); c != nil {
+		*c++
+		return
+	}
+	f.newType(f.intern(b), 1)
+}
+
+// typeCount returns the count of the type b, or nil when it is new.
+func (f *fastTally) typeCount(b []byte) *int64 {
 	if f.typeIndex == nil {
 		for i := range f.types {
 			if f.types[i].name == string(b) {
-				f.types[i].n++
-				return
+				return &f.types[i].n
 			}
 		}
-		if len(f.types) < maxLinearTypes {
-			f.types = append(f.types, nameCount{f.intern(b), 1})
-			return
-		}
+		return nil
+	}
+	if i, ok := f.typeIndex[string(b)]; ok {
+		return &f.types[i].n
+	}
+	return nil
+}
+
+// newType adds the type called name, interned and not yet counted, with
+// the count n; past maxLinearTypes the types get an index.
+func (f *fastTally) newType(name string, n int64) {
+	if f.typeIndex == nil && len(f.types) >= maxLinearTypes {
 		f.typeIndex = make(map[string]int, 2*maxLinearTypes)
 		for i, tc := range f.types {
 			f.typeIndex[tc.name] = i
 		}
 	}
-	if i, ok := f.typeIndex[string(b)]; ok {
-		f.types[i].n++
-		return
+	if f.typeIndex != nil {
+		f.typeIndex[name] = len(f.types)
 	}
-	name := f.intern(b)
-	f.typeIndex[name] = len(f.types)
-	f.types = append(f.types, nameCount{name, 1})
+	f.types = append(f.types, nameCount{name, n})
 }
 
 func (f *fastTally) addRepo(b []byte) {
-	if i, ok := f.repoIndex[string(b)]; ok {
-		f.repos[i].n++
+	h := hashName(b)
+	if c := f.repos.find(h, b); c != nil {
+		*c++
 		return
 	}
-	if f.repoIndex == nil {
-		f.repoIndex = make(map[string]int)
+	f.repos.insert(h, f.intern(b), 1)
+}
+
+// merge adds o's counts to f's tables. f's names then share o's arena,
+// which is never written over.
+func (f *fastTally) merge(o *fastTally) {
+	for _, tc := range o.types {
+		if c := f.typeCount(bytesOf(tc.name)); c != nil {
+			*c += tc.n
+		} else {
+			f.newType(tc.name, tc.n)
+		}
 	}
-	name := f.intern(b)
-	f.repoIndex[name] = len(f.repos)
-	f.repos = append(f.repos, nameCount{name, 1})
+	f.repos.merge(&o.repos)
+	f.actors.merge(&o.actors)
+}
+
+// empty reports whether f has counted nothing.
+func (f *fastTally) empty() bool {
+	return len(f.types) == 0 && f.repos.n == 0 && f.actors.n == 0 && !f.actors.hasZero
 }
 
 // fold adds the tables' counts to t's exported maps and empties them.
 func (t *Tally) fold() {
 	f := t.fast
-	if f == nil || (len(f.types) == 0 && len(f.repos) == 0 && f.actors.n == 0 && !f.actors.hasZero) {
+	if f == nil || f.empty() {
 		return
 	}
 	t.init()
 	for _, tc := range f.types {
 		t.ByType[tc.name] += tc.n
 	}
-	for _, rc := range f.repos {
-		t.Repos[rc.name] += rc.n
+	for name, n := range f.repos.all() {
+		t.Repos[name] += n
 	}
 	f.actors.each(func(id int64) { t.Actors[id] = struct{}{} })
 	*f = fastTally{}
+}
+
+// bytesOf returns s's bytes without a copy, for lookups that take bytes;
+// they must not be written to.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// nameSeed is the seed of every nameTable's hashes: one for the process,
+// so that a merge reuses the hashes its tables keep.
+var nameSeed = maphash.MakeSeed()
+
+// hashName returns b's hash for a nameTable: never 0, which marks an
+// empty slot.
+func hashName(b []byte) uint64 { return maphash.Bytes(nameSeed, b) | 1 }
+
+// nameTable counts names: an open-addressing table with linear probing
+// whose slots hold a name's hash, the name and its count, so that a
+// lookup touches the slot and the name's bytes and nothing else. A slot
+// whose hash is 0 is empty.
+type nameTable struct {
+	slots []nameSlot // a power of two long, at most three quarters full
+	n     int
+}
+
+type nameSlot struct {
+	hash uint64
+	name string
+	n    int64
+}
+
+// find returns the count of the name b, whose hash is h, or nil when the
+// table does not have it.
+func (t *nameTable) find(h uint64, b []byte) *int64 {
+	if t.n == 0 {
+		return nil
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.hash == h && s.name == string(b) {
+			return &s.n
+		}
+		if s.hash == 0 {
+			return nil
+		}
+	}
+}
+
+// insert adds name, which the table does not have, with its hash h and
+// count n.
+func (t *nameTable) insert(h uint64, name string, n int64) {
+	if 4*(t.n+1) > 3*len(t.slots) {
+		t.grow()
+	}
+	t.place(nameSlot{h, name, n})
+	t.n++
+}
+
+// place puts s in the first empty slot of its probe sequence.
+func (t *nameTable) place(s nameSlot) {
+	mask := uint64(len(t.slots) - 1)
+	i := s.hash & mask
+	for t.slots[i].hash != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = s
+}
+
+// grow doubles the table (64 slots at first: a tally that counts one
+// file must not pay for a large one).
+func (t *nameTable) grow() {
+	old := t.slots
+	t.slots = make([]nameSlot, max(64, 2*len(old)))
+	for _, s := range old {
+		if s.hash != 0 {
+			t.place(s)
+		}
+	}
+}
+
+// merge adds o's counts to t, reusing o's hashes; an empty t takes a copy
+// of o's slots.
+func (t *nameTable) merge(o *nameTable) {
+	if t.n == 0 {
+		t.slots = slices.Clone(o.slots)
+		t.n = o.n
+		return
+	}
+	for _, s := range o.slots {
+		if s.hash == 0 {
+			continue
+		}
+		if c := t.find(s.hash, bytesOf(s.name)); c != nil {
+			*c += s.n
+			continue
+		}
+		t.insert(s.hash, s.name, s.n)
+	}
+}
+
+// all yields every name with its count, in no particular order.
+func (t *nameTable) all() iter.Seq2[string, int64] {
+	return func(yield func(string, int64) bool) {
+		for _, s := range t.slots {
+			if s.hash != 0 && !yield(s.name, s.n) {
+				return
+			}
+		}
+	}
 }
 
 // int64Set is an open-addressing hash set of int64 with linear probing;
@@ -162,6 +303,21 @@ func (s *int64Set) grow() {
 	s.slots = make([]int64, max(1024, 2*len(old)))
 	s.n = 0
 	for _, k := range old {
+		if k != 0 {
+			s.add(k)
+		}
+	}
+}
+
+// merge adds o's keys to s; an empty s takes a copy of o's slots.
+func (s *int64Set) merge(o *int64Set) {
+	s.hasZero = s.hasZero || o.hasZero
+	if s.n == 0 {
+		s.slots = slices.Clone(o.slots)
+		s.n = o.n
+		return
+	}
+	for _, k := range o.slots {
 		if k != 0 {
 			s.add(k)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
@@ -57,13 +58,19 @@ func TestInternTally(t *testing.T) {
 			interned.InternTally()
 			halves := [2]Tally{}
 			halves[1].InternTally()
+			// Both interned, merged table into table (Outcome's case).
+			internedHalves := [2]Tally{}
+			internedHalves[0].InternTally()
+			internedHalves[1].InternTally()
 			n := 0
 			tc.feed(func(size int64, b *Batch) {
 				plain.AddGood(size, b)
 				interned.AddGood(size, b)
 				halves[n%2].AddGood(size, b)
+				internedHalves[n%2].AddGood(size, b)
 				n++
 			})
+			wantHalf := internedHalves[0].Result().Canonical()
 			want := plain.Result().Canonical()
 			if got := interned.Result().Canonical(); !bytes.Equal(got, want) {
 				t.Errorf("InternTally's result = %s, want %s", got, want)
@@ -75,15 +82,34 @@ func TestInternTally(t *testing.T) {
 			merged2.InternTally()
 			merged2.Merge(&halves[1])
 			merged2.Merge(&halves[0])
-			for _, m := range []*Tally{&merged, &merged2} {
+			var merged3 Tally
+			merged3.Merge(&internedHalves[0])
+			merged3.Merge(&internedHalves[1])
+			if got := internedHalves[0].Result().Canonical(); !bytes.Equal(got, wantHalf) {
+				t.Errorf("a merged tally's own result changed: %s, want %s", got, wantHalf)
+			}
+			for _, m := range []*Tally{&merged, &merged2, &merged3} {
 				if got := m.Result().Canonical(); !bytes.Equal(got, want) {
 					t.Errorf("merged halves = %s, want %s", got, want)
 				}
 			}
-			interned.AddGood(1, batchOf(ev("Late", "late/repo", "9999", 42, 0)))
-			plain.AddGood(1, batchOf(ev("Late", "late/repo", "9999", 42, 0)))
-			if got, want := interned.Result().Canonical(), plain.Result().Canonical(); !bytes.Equal(got, want) {
-				t.Errorf("after a Result, InternTally's result = %s, want %s", got, want)
+			late := batchOf(ev("Late", "late/repo", "9999", 42, 0))
+			interned.AddGood(1, late)
+			plain.AddGood(1, late)
+			// A tally merged from, counting on, changes neither what it
+			// was merged into nor its own sum.
+			internedHalves[0].AddGood(1, late)
+			if got := merged3.Result().Canonical(); !bytes.Equal(got, want) {
+				t.Errorf("merged halves after one counted on = %s, want %s", got, want)
+			}
+			merged3.AddGood(1, late)
+			var again Tally
+			again.Merge(&internedHalves[0])
+			again.Merge(&internedHalves[1])
+			for name, m := range map[string]*Tally{"InternTally's": &interned, "the merged tally's": &merged3, "a merged-from tally's": &again} {
+				if got, want := m.Result().Canonical(), plain.Result().Canonical(); !bytes.Equal(got, want) {
+					t.Errorf("after a Result, %s result = %s, want %s", name, got, want)
+				}
 			}
 		})
 	}
@@ -134,5 +160,47 @@ func TestTopRepos(t *testing.T) {
 		if got := tl.Result().TopRepos; !slices.Equal(got, all) {
 			t.Errorf("TopRepos of %d repositories = %v, want %v", tc.repos, got, all)
 		}
+	}
+}
+
+// BenchmarkTallyPass measures a whole pass's counting as on the tiny
+// corpus: 266,000 events of 20,000 repositories in random order, counted
+// by two tallies (two workers), merged and turned into a Result. It
+// reports the time per event.
+func BenchmarkTallyPass(b *testing.B) {
+	const events, repos = 266000, 20000
+	types := []string{"PushEvent", "CreateEvent", "WatchEvent", "IssuesEvent", "ForkEvent", "PullRequestEvent"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	batches := make([]*Batch, 0, events/2)
+	for i := 0; i < events; i += 2 {
+		var evs []Event
+		for range 2 {
+			r := rng.IntN(repos)
+			evs = append(evs, ev(types[rng.IntN(len(types))], fmt.Sprintf("org%d/web-%d", r%9973, r), "2026-01-01T00:00:00Z", int64(rng.IntN(20000)), 1))
+		}
+		batches = append(batches, batchOf(evs...))
+	}
+	for _, mode := range TallyModes {
+		b.Run("tally="+mode, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var w [2]Tally
+				for i := range w {
+					if mode == TallyIntern {
+						w[i].InternTally()
+					}
+				}
+				for i, bt := range batches {
+					w[i%2].AddGood(100, bt)
+				}
+				var t Tally
+				t.Merge(&w[0])
+				t.Merge(&w[1])
+				if r := t.Result(); r.Events != events {
+					b.Fatalf("counted %d events, want %d", r.Events, events)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/events, "ns/event")
+		})
 	}
 }
