@@ -3,6 +3,7 @@
 package corpus
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -167,5 +168,37 @@ func TestListWithErrors(t *testing.T) {
 	}
 	if _, err := ParseWalkMode("DTYPE"); err == nil {
 		t.Errorf("ParseWalkMode(DTYPE) = nil error, want unknown")
+	}
+}
+
+// TestSortNames checks sortNames against slices.Sort on names that
+// defeat its integer keys: one a prefix of another, names equal for more
+// than 8 bytes after their common prefix, bytes above 0x7f, a prefix
+// that is a whole name, and shuffled batches like a corpus's.
+func TestSortNames(t *testing.T) {
+	var batch []string
+	for i := range 3000 {
+		batch = append(batch, fmt.Sprintf("batch-%06d.json", (i*7919)%3000))
+	}
+	for _, names := range [][]string{
+		nil,
+		{"a"},
+		{"b", "a"},
+		{"ab", "a", "abc", "", "b"},
+		{"x.json.json", "x.json", "x.jsom", "x.jsonx"},
+		{"same-prefix-123456789-b", "same-prefix-123456789-a", "same-prefix-12345678", "same-prefix-123456789"},
+		{"a-0123456789-y", "a-0123456789-x", "b", "a-0123456789", "a-01234567"},
+		{"é.json", "e.json", "\xff", "\x7f", "\x80\x80", "z"},
+		{"p", "p", "q", "p"},
+		batch,
+	} {
+		w := typesWalker{}
+		got := slices.Clone(names)
+		w.sortNames(got)
+		want := slices.Clone(names)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("sortNames(%q) = %q, want %q", names, got, want)
+		}
 	}
 }
