@@ -80,7 +80,62 @@ func ListWith(ctx context.Context, root string, opts ListOptions) ([]File, []Ski
 	case "", WalkLstat:
 		return list(ctx, root, nil, isInput, true)
 	case WalkTypes:
-		return listTypes(ctx, root, isInput)
+		var files []File
+		skipped, err := walkTypes(ctx, root, isInput, func(fs []File) error {
+			files = fs
+			return nil
+		}, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		return files, skipped, nil
 	}
-	return nil, nil, fmt.Errorf("list %s: %w", root, errors.New("unknown walk mode "+string(opts.Walk)))
+	return nil, nil, unknownWalk(root, opts.Walk)
+}
+
+func unknownWalk(root string, w WalkMode) error {
+	return fmt.Errorf("list %s: %w", root, errors.New("unknown walk mode "+string(w)))
+}
+
+// StreamBatch is how many inputs WalkWith hands over at most in one call
+// in the lstat mode, which learns them one at a time.
+const StreamBatch = 256
+
+// WalkWith is ListWith that hands the inputs over while it walks, instead
+// of returning them at the end: it calls emit with the next inputs in
+// lexical order (in the dtype mode, the inputs of one directory up to its
+// next subdirectory, or its end; in the lstat mode, up to StreamBatch at
+// a time), each slice its own, which emit may keep and share with other
+// goroutines. Concatenated, the slices are exactly ListWith's list, and
+// the skipped folders, returned at the end, are its skipped folders. It
+// stops at the first error emit returns, and returns it.
+func WalkWith(ctx context.Context, root string, opts ListOptions, emit func([]File) error) ([]Skipped, error) {
+	isInput := opts.IsInput
+	if isInput == nil {
+		isInput = IsJSON
+	}
+	switch opts.Walk {
+	case "", WalkLstat:
+		var skipped []Skipped
+		batch := make([]File, 0, StreamBatch)
+		err := walk(ctx, root, nil, isInput, func(f File) error {
+			batch = append(batch, f)
+			if len(batch) < StreamBatch {
+				return nil
+			}
+			err := emit(batch)
+			batch = make([]File, 0, StreamBatch)
+			return err
+		}, func(s Skipped) { skipped = append(skipped, s) })
+		if err == nil && len(batch) > 0 {
+			err = emit(batch)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return skipped, nil
+	case WalkTypes:
+		return walkTypes(ctx, root, isInput, emit, false)
+	}
+	return nil, unknownWalk(root, opts.Walk)
 }

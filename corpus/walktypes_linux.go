@@ -15,25 +15,37 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// listTypes is ListWith's WalkTypes: the walk of walk() (same order, same
+// walkTypes is walkWith's WalkTypes: the walk of walk() (same order, same
 // inputs, same skipped folders and reasons) with getdents' entry types
-// instead of an lstat per input.
-func listTypes(ctx context.Context, root string, isInput func(string) bool) ([]File, []Skipped, error) {
+// instead of an lstat per input. With whole, it calls emit once, with
+// the whole list.
+func walkTypes(ctx context.Context, root string, isInput func(string) bool, emit func([]File) error, whole bool) ([]Skipped, error) {
 	info, err := os.Stat(root) // follows a link at the root, as docs/events.md allows
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", root, err)
+		return nil, fmt.Errorf("corpus %s: %w", root, err)
 	}
 	if !info.IsDir() {
-		return nil, nil, fmt.Errorf("corpus %s: not a directory", root)
+		return nil, fmt.Errorf("corpus %s: not a directory", root)
 	}
 	if err := CheckComplete(root); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	w := typesWalker{ctx: ctx, root: root, isInput: isInput, buf: make([]byte, 64<<10), open: openRetry}
-	if err := w.dir("."); err != nil {
-		return nil, nil, err
+	if !whole {
+		w.emit = emit
 	}
-	return w.files, w.skipped, nil
+	if err := w.dir("."); err != nil {
+		return nil, err
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	if whole && len(w.files) > 0 {
+		if err := emit(w.files); err != nil {
+			return nil, err
+		}
+	}
+	return w.skipped, nil
 }
 
 type typesWalker struct {
@@ -41,7 +53,11 @@ type typesWalker struct {
 	root    string
 	isInput func(string) bool
 	buf     []byte // getdents' buffer, reused
-	files   []File
+	// files are the inputs listed and not yet handed to emit.
+	files []File
+	// emit, when set, is given files before the walk goes into a
+	// subdirectory and after each directory, and files starts afresh.
+	emit    func([]File) error
 	skipped []Skipped
 	// open opens a directory: openRetry, or a test's stand-in that
 	// refuses some (root can read any folder, whatever its mode).
@@ -128,6 +144,9 @@ func (w *typesWalker) dir(rel string) error {
 			}
 		}
 		if e.typ.IsDir() {
+			if err := w.flush(); err != nil {
+				return err
+			}
 			if err := w.dir(joinRel(rel, name)); err != nil {
 				return err
 			}
@@ -138,7 +157,17 @@ func (w *typesWalker) dir(rel string) error {
 		}
 		w.files = append(w.files, File{Path: pathOf(path, name), Size: e.size})
 	}
-	return nil
+	return w.flush()
+}
+
+// flush hands the files listed so far to emit, if set.
+func (w *typesWalker) flush() error {
+	if w.emit == nil || len(w.files) == 0 {
+		return nil
+	}
+	files := w.files
+	w.files = nil
+	return w.emit(files)
 }
 
 func joinRel(dir, name string) string {

@@ -8,8 +8,8 @@ import (
 	"fmt"
 )
 
-// listTypes is ListWith's WalkTypes, which reads directories with Linux's
+// walkTypes is the WalkTypes walk, which reads directories with Linux's
 // getdents: elsewhere it is unavailable, and says so.
-func listTypes(_ context.Context, root string, _ func(string) bool) ([]File, []Skipped, error) {
-	return nil, nil, fmt.Errorf("list %s: walk mode %s: %w", root, WalkTypes, errors.ErrUnsupported)
+func walkTypes(_ context.Context, root string, _ func(string) bool, _ func([]File) error, _ bool) ([]Skipped, error) {
+	return nil, fmt.Errorf("list %s: walk mode %s: %w", root, WalkTypes, errors.ErrUnsupported)
 }

@@ -3,6 +3,7 @@
 package corpus
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -92,16 +93,37 @@ func TestListWalkModes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			w := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: func(path string, flags int) (int, error) {
+			open := func(path string, flags int) (int, error) {
 				if locked[path] {
 					return -1, syscall.EACCES
 				}
 				return openRetry(path, flags)
-			}}
+			}
+			w := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: open}
 			if err := w.dir("."); err != nil {
 				t.Fatalf("walk %s = %v", WalkTypes, err)
 			}
 			got, gotSkipped := w.files, w.skipped
+			// Streamed (WalkWith's dtype walk), the slices handed over add
+			// up to the same list, each left as it was handed over.
+			var streamed, kept [][]File
+			ws := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: open, emit: func(fs []File) error {
+				streamed = append(streamed, fs)
+				kept = append(kept, slices.Clone(fs))
+				return nil
+			}}
+			if err := ws.dir("."); err != nil {
+				t.Fatalf("streamed walk %s = %v", WalkTypes, err)
+			}
+			if !slices.EqualFunc(streamed, kept, slices.Equal) {
+				t.Errorf("WalkWith(%s): a slice handed over changed later", WalkTypes)
+			}
+			if all := slices.Concat(streamed...); !slices.Equal(filePaths(all), filePaths(want)) || len(ws.files) != 0 {
+				t.Errorf("WalkWith(%s) = %q (%d left over), want %q", WalkTypes, filePaths(all), len(ws.files), filePaths(want))
+			}
+			if !slices.Equal(ws.skipped, wantSkipped) {
+				t.Errorf("WalkWith(%s) skipped %+v, want %+v", WalkTypes, ws.skipped, wantSkipped)
+			}
 			if !slices.Equal(filePaths(got), filePaths(want)) {
 				t.Errorf("ListWith(%s) = %q, want %q", WalkTypes, filePaths(got), filePaths(want))
 			}
@@ -133,6 +155,32 @@ func TestListWalkModes(t *testing.T) {
 				lw, _, _ := ListWith(t.Context(), r, ListOptions{Walk: WalkLstat})
 				if !slices.Equal(filePaths(got), filePaths(lw)) {
 					t.Errorf("ListWith(%q, %s) = %q, want %q", r, WalkTypes, filePaths(got), filePaths(lw))
+				}
+				for _, mode := range WalkModes {
+					var all []File
+					batches := 0
+					if _, err := WalkWith(t.Context(), r, ListOptions{Walk: mode}, func(fs []File) error {
+						all = append(all, fs...)
+						batches++
+						if len(fs) == 0 || len(fs) > StreamBatch && mode == WalkLstat {
+							t.Errorf("WalkWith(%q, %s) handed over %d files at once", r, mode, len(fs))
+						}
+						return nil
+					}); err != nil {
+						t.Fatalf("WalkWith(%q, %s) = %v", r, mode, err)
+					}
+					if !slices.Equal(filePaths(all), filePaths(lw)) {
+						t.Errorf("WalkWith(%q, %s) = %q, want %q", r, mode, filePaths(all), filePaths(lw))
+					}
+					if len(lw) > 0 {
+						// Stopped by emit: its error comes back, and nothing
+						// more is handed over.
+						stop := errors.New("stop")
+						calls := 0
+						if _, err := WalkWith(t.Context(), r, ListOptions{Walk: mode}, func([]File) error { calls++; return stop }); err != stop || calls != 1 {
+							t.Errorf("WalkWith(%q, %s) with emit failing = %v after %d calls, want %v after 1", r, mode, err, calls, stop)
+						}
+					}
 				}
 			}
 		})
