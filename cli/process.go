@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"benchgrid/corpus"
 	"benchgrid/processor"
@@ -23,10 +24,11 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
 	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat or openat-raw")
 	walk := fs.String("walk", string(corpus.WalkLstat), "walk mode: lstat (an lstat per input) or dtype (getdents' entry types, sizes learned when read)")
+	stream := fs.Bool("stream", false, "hand files to the workers while walking, instead of after the walk (strategies "+strings.Join(processor.StreamStrategies, " and ")+")")
 	latency := fs.Duration("latency", 0, "simulated storage latency waited before every file's read (0: none)")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-walk W] [-v] DIR")
+		fmt.Fprintln(stderr, "usage: benchgrid process [-workload W | -query FILE] -parser P -strategy S [-workers N] [-read M] [-walk W] [-stream] [-v] DIR")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -34,6 +36,9 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if fs.NArg() != 1 {
 		return usagef("process: want one corpus directory, got %d arguments", fs.NArg())
+	}
+	if *stream && !slices.Contains(processor.StreamStrategies, *strategy) {
+		return usagef("process: -stream: strategy %s has no streaming form (have %s)", *strategy, strings.Join(processor.StreamStrategies, ", "))
 	}
 	mode, err := corpus.ParseReadMode(*read)
 	if err != nil {
@@ -59,14 +64,26 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageError{err: err}
 	}
-	files, skipped, err := corpus.ListWith(ctx, fs.Arg(0), corpus.ListOptions{IsInput: w.IsInput, Walk: walkMode})
-	if err != nil {
-		return err
+	list := corpus.ListOptions{IsInput: w.IsInput, Walk: walkMode}
+	var tally *workload.Outcome
+	if *stream {
+		var skipped []corpus.Skipped
+		tally, err = proc.RunWalk(ctx, func(ctx context.Context, emit func([]corpus.File) error) error {
+			var err error
+			skipped, err = corpus.WalkWith(ctx, fs.Arg(0), list, emit)
+			return err
+		})
+		printSkipped(stderr, skipped)
+	} else {
+		var files []corpus.File
+		var skipped []corpus.Skipped
+		files, skipped, err = corpus.ListWith(ctx, fs.Arg(0), list)
+		if err != nil {
+			return err
+		}
+		printSkipped(stderr, skipped)
+		tally, err = proc.Run(ctx, files)
 	}
-	for _, sk := range skipped {
-		fmt.Fprintf(stderr, "skipped folder %s: %s\n", sk.Path, sk.Reason)
-	}
-	tally, err := proc.Run(ctx, files)
 	if err != nil {
 		return err
 	}
@@ -87,6 +104,13 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	_, err = stdout.Write(tally.Canonical)
 	return err
+}
+
+// printSkipped says which folders the walk skipped, and why.
+func printSkipped(stderr io.Writer, skipped []corpus.Skipped) {
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "skipped folder %s: %s\n", sk.Path, sk.Reason)
+	}
 }
 
 // plural returns "1 file" or "n files".

@@ -99,6 +99,14 @@ func (p *Processor) Workload() workload.Workload { return p.cfg.Workload }
 // read waits it first; a wait cut short by ctx counts nothing, and Run
 // returns ctx.Err().
 func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Outcome, error) {
+	return p.run(ctx, func(j *job) error {
+		return p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker))
+	})
+}
+
+// run makes a pass's job, runs schedule with it, closes the workers'
+// sessions and merges their counts.
+func (p *Processor) run(ctx context.Context, schedule func(*job) error) (*workload.Outcome, error) {
 	j := &job{pass: p.pass, reader: corpus.NewReader(p.cfg.Read), mapped: p.cfg.Read == corpus.ReadMmap}
 	switch d := p.cfg.Latency; {
 	case d <= 0:
@@ -109,7 +117,7 @@ func (p *Processor) Run(ctx context.Context, files []corpus.File) (*workload.Out
 		defer c.close()
 		j.wait = func() error { return c.wait(ctx) }
 	}
-	err := p.strategy.Run(ctx, files, strategies.WorkFunc(j.newWorker))
+	err := schedule(j)
 	for _, s := range j.sessions {
 		s.Close()
 	}
