@@ -5,6 +5,7 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -228,6 +229,17 @@ func TestSortNames(t *testing.T) {
 	for i := range 3000 {
 		batch = append(batch, fmt.Sprintf("batch-%06d.json", (i*7919)%3000))
 	}
+	// Short names from a small alphabet: long runs of equal keys, keys
+	// that vary in any byte, names that end inside the key.
+	var random []string
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 3000 {
+		b := []byte("pre-")
+		for range rng.IntN(14) {
+			b = append(b, "ab.\xff"[rng.IntN(4)])
+		}
+		random = append(random, string(b))
+	}
 	for _, names := range [][]string{
 		nil,
 		{"a"},
@@ -239,6 +251,7 @@ func TestSortNames(t *testing.T) {
 		{"é.json", "e.json", "\xff", "\x7f", "\x80\x80", "z"},
 		{"p", "p", "q", "p"},
 		batch,
+		random,
 	} {
 		w := typesWalker{}
 		got := slices.Clone(names)
