@@ -1,12 +1,14 @@
 package processor
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"benchgrid/corpus"
+	"benchgrid/workload"
 	"benchgrid/workloads/events/gen"
 )
 
@@ -78,4 +80,55 @@ func benchCorpus(b *testing.B, w corpus.WalkMode) []corpus.File {
 		b.Fatal(err)
 	}
 	return files
+}
+
+// BenchmarkWalkAndRun measures the walk and the pass together, as
+// `benchgrid process` runs them: listing first and then Run (list), or
+// RunWalk streaming the walk's files to the workers (stream), with sonic
+// on the openat-raw read mode, the dtype walk and the interned tally
+// (set BENCHGRID_TALLY=intern), and reports the allocations and
+// nanoseconds per file. A benchmark, never a pass/fail test.
+func BenchmarkWalkAndRun(b *testing.B) {
+	dir := benchDir(b)
+	list := corpus.ListOptions{Walk: corpus.WalkTypes}
+	for _, stream := range []bool{false, true} {
+		name := "list"
+		if stream {
+			name = "stream"
+		}
+		b.Run(name, func(b *testing.B) {
+			proc, err := New(Config{Parser: "sonic", Strategy: "atomic", Read: corpus.ReadOpenatRaw})
+			if err != nil {
+				b.Skip(err)
+			}
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			var files int64
+			b.ResetTimer()
+			for b.Loop() {
+				var out *workload.Outcome
+				if stream {
+					out, err = proc.RunWalk(b.Context(), func(ctx context.Context, emit func([]corpus.File) error) error {
+						_, err := corpus.WalkWith(ctx, dir, list, emit)
+						return err
+					})
+				} else {
+					var fs []corpus.File
+					fs, _, err = corpus.ListWith(b.Context(), dir, list)
+					if err == nil {
+						out, err = proc.Run(b.Context(), fs)
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				files = out.Files
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&ms1)
+			n := float64(b.N) * float64(files)
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/file")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/file")
+		})
+	}
 }
