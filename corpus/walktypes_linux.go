@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,8 +65,8 @@ type typesWalker struct {
 	// directory's names sit above its parent's while it is walked, and
 	// are popped after, so that no directory allocates a list of its own.
 	names []string
-	// keys is sortNames' scratch, reused.
-	keys []sortKey
+	// keys and sortTmp are sortNames' scratch, reused.
+	keys, sortTmp []sortKey
 	// arena holds the paths of entries, written whole (the directory's
 	// path, a separator, the name) so that a listed file's Path and its
 	// entry's name share one copy and neither costs an allocation of its
@@ -274,13 +273,15 @@ type sortKey struct {
 	name string
 }
 
-// sortNames sorts names in byte order, as slices.Sort does, but compares
-// first the 8 bytes after the names' common prefix as one integer (zeros
-// past a name's end: a name has no NUL bytes, so a shorter name's key is
-// smaller exactly when the name is), and whole names only when those are
-// equal. A directory's names mostly differ there (batch-000123.json), so
-// most comparisons are one integer comparison instead of a byte loop
-// over the common prefix.
+// sortNames sorts names in byte order, as slices.Sort does. It orders
+// them first by the 8 bytes after the names' common prefix, as one
+// integer (zeros past a name's end: a name has no NUL bytes, so a shorter
+// name's key is smaller exactly when the name is), with a radix sort over
+// only the bytes of the key that are not the same in every name, and
+// then sorts each run of equal keys by whole names. A directory's names
+// mostly differ there (batch-000123.json: three varying bytes, so three
+// passes over the names), so few runs are longer than one, and no
+// comparison loops over the common prefix.
 func (w *typesWalker) sortNames(names []string) {
 	if len(names) < 2 {
 		return
@@ -296,6 +297,7 @@ func (w *typesWalker) sortNames(names []string) {
 		}
 	}
 	keys := w.keys[:0]
+	var or, and uint64 = 0, ^uint64(0)
 	for _, n := range names {
 		var k uint64
 		for i := range 8 {
@@ -304,18 +306,51 @@ func (w *typesWalker) sortNames(names []string) {
 				k |= uint64(n[p+i])
 			}
 		}
+		or, and = or|k, and&k
 		keys = append(keys, sortKey{k, n})
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
+	tmp := w.sortTmp
+	if cap(tmp) < len(keys) {
+		tmp = make([]sortKey, len(keys), cap(keys))
+	}
+	tmp = tmp[:len(keys)]
+	// A stable counting sort on each byte that varies, least significant
+	// first, from keys to tmp and back.
+	varies := or ^ and
+	for shift := uint(0); shift < 64; shift += 8 {
+		if (varies>>shift)&0xff == 0 {
+			continue
 		}
-		return strings.Compare(a.name, b.name)
-	})
+		var count [256]int
+		for i := range keys {
+			count[byte(keys[i].key>>shift)]++
+		}
+		pos := 0
+		for b, c := range count {
+			count[b] = pos
+			pos += c
+		}
+		for i := range keys {
+			b := byte(keys[i].key >> shift)
+			tmp[count[b]] = keys[i]
+			count[b]++
+		}
+		keys, tmp = tmp, keys
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j].key == keys[i].key {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(keys[i:j], func(a, b sortKey) int { return strings.Compare(a.name, b.name) })
+		}
+		i = j
+	}
 	for i := range keys {
 		names[i] = keys[i].name
 	}
-	w.keys = keys[:0]
+	w.keys, w.sortTmp = keys[:0], tmp[:0]
 }
 
 func openRetry(path string, flags int) (int, error) {
