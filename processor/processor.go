@@ -1,4 +1,5 @@
-// Package processor runs a workload once over a list of files under one
+// Package processor runs a workload once over a list of files (Run), or
+// over the files a walk hands over while it walks (RunWalk), under one
 // configuration (workload, parser, strategy, workers, readers, read mode,
 // simulated storage latency):
 // the work that a child process times, that the reference pass checks
