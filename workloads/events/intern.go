@@ -141,7 +141,7 @@ func (f *fastTally) merge(o *fastTally) {
 
 // empty reports whether f has counted nothing.
 func (f *fastTally) empty() bool {
-	return len(f.types) == 0 && f.repos.n == 0 && f.actors.n == 0 && !f.actors.hasZero
+	return len(f.types) == 0 && len(f.repos.names) == 0 && f.actors.n == 0 && !f.actors.hasZero
 }
 
 // fold adds the tables' counts to t's exported maps and empties them.
@@ -169,39 +169,50 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 // so that a merge reuses the hashes its tables keep.
 var nameSeed = maphash.MakeSeed()
 
-// hashName returns b's hash for a nameTable: never 0, which marks an
-// empty slot.
-func hashName(b []byte) uint64 { return maphash.Bytes(nameSeed, b) | 1 }
+// hashName returns b's hash for a nameTable.
+func hashName(b []byte) uint64 { return maphash.Bytes(nameSeed, b) }
 
-// nameTable counts names: an open-addressing table with linear probing
-// whose slots hold a name's hash, the name and its count, so that a
-// lookup touches the slot and the name's bytes and nothing else. A slot
-// whose hash is 0 is empty.
+// nameTable counts names: an open-addressing index with linear probing
+// over a dense list of the names in the order they came, each with its
+// count and hash. An index slot is 8 bytes (the hash's high half as a tag
+// and the name's place in the list), so that the index of a corpus's
+// tens of thousands of repositories stays in a core's cache, growing it
+// moves only slots, and a lookup touches a name's entry and bytes only
+// when the tag matches.
 type nameTable struct {
 	slots []nameSlot // a power of two long, at most three quarters full
-	n     int
+	names []nameEntry
 }
 
+// A nameSlot is empty when at is 0; otherwise names[at-1] is its name.
 type nameSlot struct {
-	hash uint64
+	tag uint32
+	at  uint32
+}
+
+type nameEntry struct {
 	name string
 	n    int64
+	hash uint64
 }
 
 // find returns the count of the name b, whose hash is h, or nil when the
 // table does not have it.
 func (t *nameTable) find(h uint64, b []byte) *int64 {
-	if t.n == 0 {
+	if len(t.names) == 0 {
 		return nil
 	}
 	mask := uint64(len(t.slots) - 1)
+	tag := uint32(h >> 32)
 	for i := h & mask; ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.hash == h && s.name == string(b) {
-			return &s.n
-		}
-		if s.hash == 0 {
+		s := t.slots[i]
+		if s.at == 0 {
 			return nil
+		}
+		if s.tag == tag {
+			if e := &t.names[s.at-1]; e.name == string(b) {
+				return &e.n
+			}
 		}
 	}
 }
@@ -209,60 +220,63 @@ func (t *nameTable) find(h uint64, b []byte) *int64 {
 // insert adds name, which the table does not have, with its hash h and
 // count n.
 func (t *nameTable) insert(h uint64, name string, n int64) {
-	if 4*(t.n+1) > 3*len(t.slots) {
+	if 4*(len(t.names)+1) > 3*len(t.slots) {
 		t.grow()
 	}
-	t.place(nameSlot{h, name, n})
-	t.n++
+	t.names = append(t.names, nameEntry{name, n, h})
+	t.place(h, uint32(len(t.names)))
 }
 
-// place puts s in the first empty slot of its probe sequence.
-func (t *nameTable) place(s nameSlot) {
+// place points the first empty slot of h's probe sequence at names[at-1].
+func (t *nameTable) place(h uint64, at uint32) {
 	mask := uint64(len(t.slots) - 1)
-	i := s.hash & mask
-	for t.slots[i].hash != 0 {
+	i := h & mask
+	for t.slots[i].at != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = s
+	t.slots[i] = nameSlot{uint32(h >> 32), at}
 }
 
-// grow doubles the table (64 slots at first: a tally that counts one
-// file must not pay for a large one).
+// grow doubles the index (64 slots at first: a tally that counts one file
+// must not pay for a large one) and the list's room, and places every
+// name again. A table
+// holds fewer than 2³² names: its slots' places are 32 bits.
 func (t *nameTable) grow() {
-	old := t.slots
-	t.slots = make([]nameSlot, max(64, 2*len(old)))
-	for _, s := range old {
-		if s.hash != 0 {
-			t.place(s)
-		}
+	t.slots = make([]nameSlot, max(64, 2*len(t.slots)))
+	// The list grows with the index, to what the index can hold: append
+	// alone would grow a long list by a quarter at a time.
+	if room := 3 * len(t.slots) / 4; cap(t.names) < room {
+		names := make([]nameEntry, len(t.names), room)
+		copy(names, t.names)
+		t.names = names
+	}
+	for i, e := range t.names {
+		t.place(e.hash, uint32(i+1))
 	}
 }
 
 // merge adds o's counts to t, reusing o's hashes; an empty t takes a copy
-// of o's slots.
+// of o's table.
 func (t *nameTable) merge(o *nameTable) {
-	if t.n == 0 {
+	if len(t.names) == 0 {
 		t.slots = slices.Clone(o.slots)
-		t.n = o.n
+		t.names = slices.Clone(o.names)
 		return
 	}
-	for _, s := range o.slots {
-		if s.hash == 0 {
+	for _, e := range o.names {
+		if c := t.find(e.hash, bytesOf(e.name)); c != nil {
+			*c += e.n
 			continue
 		}
-		if c := t.find(s.hash, bytesOf(s.name)); c != nil {
-			*c += s.n
-			continue
-		}
-		t.insert(s.hash, s.name, s.n)
+		t.insert(e.hash, e.name, e.n)
 	}
 }
 
-// all yields every name with its count, in no particular order.
+// all yields every name with its count, in the order they came.
 func (t *nameTable) all() iter.Seq2[string, int64] {
 	return func(yield func(string, int64) bool) {
-		for _, s := range t.slots {
-			if s.hash != 0 && !yield(s.name, s.n) {
+		for _, e := range t.names {
+			if !yield(e.name, e.n) {
 				return
 			}
 		}

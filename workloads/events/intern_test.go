@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -46,6 +47,12 @@ func TestInternTally(t *testing.T) {
 				add(int64(i), batchOf(ev("PushEvent", fmt.Sprintf("org%d/%s", i%7919, bytes.Repeat([]byte("x"), i%50)), fmt.Sprint(i%977), int64(i*7919), 1)))
 			}
 		}},
+		{"repeated repos", func(add func(int64, *Batch)) {
+			// 5,000 names met 4 times each, spread over the table's growth.
+			for i := range 20000 {
+				add(1, batchOf(ev("PushEvent", fmt.Sprintf("o/r%d", (i*7919)%5000), "x", int64(i), 1)))
+			}
+		}},
 		{"reused input", func(add func(int64, *Batch)) {
 			for i := range 500 {
 				add(1, batchOf(reused(fmt.Sprint("T", i%5), fmt.Sprint("o/", i%37), int64(i%101))))
@@ -71,6 +78,7 @@ func TestInternTally(t *testing.T) {
 				n++
 			})
 			wantHalf := internedHalves[0].Result().Canonical()
+			checkRepos(t, "InternTally", &interned, plain.Repos)
 			want := plain.Result().Canonical()
 			if got := interned.Result().Canonical(); !bytes.Equal(got, want) {
 				t.Errorf("InternTally's result = %s, want %s", got, want)
@@ -85,6 +93,7 @@ func TestInternTally(t *testing.T) {
 			var merged3 Tally
 			merged3.Merge(&internedHalves[0])
 			merged3.Merge(&internedHalves[1])
+			checkRepos(t, "merged interned halves", &merged3, plain.Repos)
 			if got := internedHalves[0].Result().Canonical(); !bytes.Equal(got, wantHalf) {
 				t.Errorf("a merged tally's own result changed: %s, want %s", got, wantHalf)
 			}
@@ -112,6 +121,22 @@ func TestInternTally(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkRepos checks that the interned tally tl holds each repository of
+// want once, with its count, and no other.
+func checkRepos(t *testing.T, what string, tl *Tally, want map[string]int64) {
+	t.Helper()
+	got := map[string]int64{}
+	for name, n := range tl.fast.repos.all() {
+		if _, dup := got[name]; dup {
+			t.Errorf("%s counts repository %q twice", what, name)
+		}
+		got[name] = n
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s counts %d repositories, want %d (or other counts)", what, len(got), len(want))
 	}
 }
 
