@@ -133,11 +133,12 @@ func (sc *readScratch) close(fd int) {
 	_, _ = sc.syscall6(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 }
 
-// A Session is one goroutine's use of a Reader: in ReadOpenat and
-// ReadOpenatRaw it keeps the descriptor of the directory of the last file
-// it read, so that the next file of that directory opens relative to it;
-// in ReadSized it reuses the buffers of the system calls. In the other
-// modes it is the Reader itself. A Session is used by one goroutine at a
+// A Session is one goroutine's use of a Reader: in ReadOpenat,
+// ReadOpenatRaw and ReadUring it keeps the descriptor of the directory of
+// the last file it read, so that the next file of that directory opens
+// relative to it; in ReadSized it reuses the buffers of the system calls;
+// in ReadUring it also keeps its ring, set up on its first read. In the
+// other modes it is the Reader itself. A Session is used by one goroutine at a
 // time (Release aside); Close it when that goroutine is done (its reads
 // stay valid until released, to the Session).
 type Session struct {
