@@ -215,6 +215,23 @@ func (u *uringSession) queue(i int) (*uringSQE, error) {
 	return e, nil
 }
 
+// run submits the step's queued entries and calls each with every
+// completion's file and result (which the test hook may change).
+func (u *uringSession) run(each func(i int, uf *uringFile, res int32)) error {
+	return u.ring.run(len(u.queued), func(c uringCQE) {
+		i := int(c.userData)
+		uf, res := &u.files[i], c.res
+		if u.result != nil && u.step != uringOpClose {
+			fd := uf.fd
+			if u.step == uringOpOpenat {
+				fd = -1
+			}
+			res = u.result(u.step, fd, res)
+		}
+		each(i, uf, res)
+	})
+}
+
 // uringOpens opens every file of the batch in one submission.
 func (s *Session) uringOpens(files []File, errs []error) error {
 	u := &s.ur
@@ -232,16 +249,12 @@ func (s *Session) uringOpens(files []File, errs []error) error {
 		e.opcode, e.fd, e.opFlags = uringOpOpenat, int32(uf.dirfd), uint32(openFlags)
 		e.addr = uint64(uintptr(unsafe.Pointer(&u.names[uf.name]))) // copied by the kernel when submitted
 	}
-	return u.ring.run(len(u.queued), func(c uringCQE) {
-		i := int(c.userData)
-		uf, path := &u.files[i], files[i].Path
-		if u.result != nil {
-			c.res = u.result(u.step, -1, c.res)
-		}
+	return u.run(func(i int, uf *uringFile, res int32) {
+		path := files[i].Path
 		switch {
-		case c.res >= 0:
-			uf.fd, uf.state = int(c.res), uringRead
-		case retryable(syscall.Errno(-c.res)):
+		case res >= 0:
+			uf.fd, uf.state = int(res), uringRead
+		case retryable(syscall.Errno(-res)):
 			fd, err := s.sc.openat(unix.AT_FDCWD, path)
 			if err != nil {
 				errs[i], uf.state = &os.PathError{Op: "open", Path: path, Err: err}, uringDone
@@ -249,7 +262,7 @@ func (s *Session) uringOpens(files []File, errs []error) error {
 				uf.fd, uf.state = fd, uringRead
 			}
 		default:
-			errs[i], uf.state = &os.PathError{Op: "open", Path: path, Err: syscall.Errno(-c.res)}, uringDone
+			errs[i], uf.state = &os.PathError{Op: "open", Path: path, Err: syscall.Errno(-res)}, uringDone
 		}
 	})
 }
@@ -289,23 +302,19 @@ func (s *Session) uringReads(files []File, data [][]byte, errs []error) error {
 		e.opcode, e.fd, e.len, e.off = uringOpRead, int32(uf.fd), uint32(size+1), uringCurrentPosition
 		e.addr = uint64(uintptr(unsafe.Pointer(unsafe.SliceData(uf.buf))))
 	}
-	return u.ring.run(len(u.queued), func(c uringCQE) {
-		i := int(c.userData)
-		uf, path := &u.files[i], files[i].Path
+	return u.run(func(i int, uf *uringFile, res int32) {
+		path := files[i].Path
 		uf.state = uringDone
-		if u.result != nil {
-			c.res = u.result(u.step, uf.fd, c.res)
-		}
 		switch {
-		case c.res >= 0:
-			data[i], errs[i] = s.sc.readOn(uf.fd, uf.buf, int(c.res), uf.size, path)
+		case res >= 0:
+			data[i], errs[i] = s.sc.readOn(uf.fd, uf.buf, int(res), uf.size, path)
 			uf.buf = nil
-		case retryable(syscall.Errno(-c.res)):
+		case retryable(syscall.Errno(-res)):
 			data[i], errs[i] = s.readSync(uf, path)
 		default:
 			s.sc.pool.put(uf.buf)
 			uf.buf = nil
-			errs[i] = &os.PathError{Op: "read", Path: path, Err: syscall.Errno(-c.res)}
+			errs[i] = &os.PathError{Op: "read", Path: path, Err: syscall.Errno(-res)}
 		}
 	})
 }
@@ -339,9 +348,7 @@ func (s *Session) uringCloses() error {
 		}
 		e.opcode, e.fd = uringOpClose, int32(uf.fd)
 	}
-	return u.ring.run(len(u.queued), func(c uringCQE) {
-		u.files[c.userData].fd = -1
-	})
+	return u.run(func(_ int, uf *uringFile, _ int32) { uf.fd = -1 })
 }
 
 // ringFailed ends a batch whose ring failed with err: it takes what the
