@@ -50,7 +50,7 @@ func openFDs(t *testing.T) int {
 // hostileTree writes good and bad inputs in several directories and
 // returns their paths: the good ones (empty, small, larger than a buffer)
 // and every kind of bad one TestReadModesAgree knows.
-func hostileTree(t *testing.T) []string {
+func hostileTree(t testing.TB) []string {
 	t.Helper()
 	root := t.TempDir()
 	writeFiles(t, root, []byte(`{"events":[]}`), "x/fifo.json", "x/link.json", "x/dir.json", "x/noperm.json", "gone/a.json")
@@ -171,10 +171,12 @@ func FuzzUringBatch(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint8(4))
 	f.Add([]byte{4, 4, 4, 0}, uint8(1))
 	f.Add(bytes.Repeat([]byte{2, 6, 8}, 50), uint8(64))
+	if err := ReadModeAvailable(ReadUring); err != nil {
+		f.Skip(err)
+	}
+	paths := hostileTree(f)
+	want := sizedOutcomes(paths)
 	f.Fuzz(func(t *testing.T, picks []byte, k uint8) {
-		skipWithoutUring(t)
-		paths := hostileTree(t)
-		want := sizedOutcomes(paths)
 		order := make([]string, len(picks))
 		for i, b := range picks {
 			order[i] = paths[int(b)%len(paths)]

@@ -126,8 +126,10 @@ func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
 	}
 	if u.ring == nil {
 		if err := s.startRing(); err != nil {
+			var ue *UnavailableError
+			unavailable := errors.As(err, &ue)
 			for i, f := range files {
-				if ue := (*UnavailableError)(nil); errors.As(err, &ue) {
+				if unavailable {
 					errs[i] = ue
 				} else {
 					errs[i] = &os.PathError{Op: "io_uring_setup", Path: f.Path, Err: unwrapSyscall(err)}
