@@ -50,6 +50,11 @@ type fakeWork struct {
 
 	done atomic.Bool // set when Run has returned: the fake must be left alone
 
+	// batchReads makes NewWorker's Workers BatchReaders; batchCalls
+	// counts their ReadBatch calls.
+	batchReads bool
+	batchCalls atomic.Int64
+
 	mu       sync.Mutex
 	problems []string
 }
@@ -87,7 +92,26 @@ func (w *fakeWork) NewWorker() (Worker, error) {
 			return nil, err
 		}
 	}
-	return &fakeWorker{work: w, id: uint32(w.made.Add(1))}, nil
+	fw := &fakeWorker{work: w, id: uint32(w.made.Add(1))}
+	if w.batchReads {
+		return fakeBatchWorker{fw}, nil
+	}
+	return fw, nil
+}
+
+// A fakeBatchWorker is a fakeWorker whose reads may come in batches.
+type fakeBatchWorker struct{ *fakeWorker }
+
+// ReadBatch reads each file with Read, checking the slices' lengths.
+func (fw fakeBatchWorker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
+	fw.work.batchCalls.Add(1)
+	if len(data) < len(files) || len(errs) < len(files) {
+		fw.work.problem("ReadBatch of %d files into %d data and %d errors", len(files), len(data), len(errs))
+		return
+	}
+	for i, f := range files {
+		data[i], errs[i] = fw.Read(f)
+	}
 }
 
 // index returns f's index in w.files, checking that f is one of them.

@@ -10,7 +10,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	want := []string{"sequential", "pool", "pipeline", "perfile", "errgroup", "atomic"}
+	want := []string{"sequential", "pool", "pipeline", "perfile", "errgroup", "atomic", "batch"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %q, want %q", got, want)
 	}
@@ -28,6 +28,7 @@ func TestLookup(t *testing.T) {
 		{"perfile", PerFile{}},
 		{"errgroup", Errgroup{Workers: 3}},
 		{"atomic", Atomic{Workers: 3}},
+		{"batch", Batch{Workers: 3}},
 	}
 	for _, tt := range tests {
 		got, err := Lookup(tt.name, opts)
@@ -60,6 +61,7 @@ func TestUsesWorkers(t *testing.T) {
 		{"perfile", false},
 		{"errgroup", true},
 		{"atomic", true},
+		{"batch", true},
 		{"threads", false},
 	}
 	for _, tt := range tests {
@@ -94,6 +96,7 @@ func TestZeroWorkers(t *testing.T) {
 		{Pipeline{Workers: 1}, 2},
 		{Pipeline{Readers: 1}, procs + 1},
 		{Atomic{}, procs},
+		{Batch{}, procs},
 	}
 	for _, tt := range tests {
 		w := newFakeWork(files)

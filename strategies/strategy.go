@@ -1,7 +1,7 @@
 // Package strategies schedules work over a corpus's files: sequentially, on
 // a worker pool, through a channel pipeline, with a goroutine per file, and
 // more. Each is registered under a short name (sequential, pool, pipeline,
-// perfile, errgroup, atomic).
+// perfile, errgroup, atomic, batch).
 //
 // Strategies know nothing about JSON, parsers or timing: they only decide
 // which goroutine reads and processes which file, and give each goroutine
