@@ -197,6 +197,12 @@ type cancelledWait struct{ err error }
 func (e cancelledWait) Error() string { return "latency wait: " + e.err.Error() }
 func (e cancelledWait) Unwrap() error { return e.err }
 
+// Finish closes the worker's session (strategies.Finisher): a strategy
+// that makes a worker per file calls it once that file is done, so that a
+// directory descriptor or a ring is not held for each file until the pass
+// ends. Run closes every session again after the pass, which is harmless.
+func (w *worker) Finish() { w.session.Close() }
+
 // Release gives data back to the session that read it (strategies
 // release on the Worker that read).
 func (w *worker) Release(data []byte) { w.session.Release(data) }

@@ -42,6 +42,7 @@ type fakeWork struct {
 	reads, processes, releases []atomic.Int32
 	newWorkerCalls, made       atomic.Int64
 	processCalls               atomic.Int64
+	finishes                   atomic.Int64 // Finish calls
 
 	// Current and highest number of Process calls at once, and of reads
 	// not yet released.
@@ -140,10 +141,30 @@ type fakeWorker struct {
 	work *fakeWork
 	id   uint32
 	busy atomic.Bool
+	// held counts this Worker's reads not yet released; finished is set
+	// by Finish.
+	held     atomic.Int64
+	finished atomic.Bool
+}
+
+// Finish checks that the Worker is finished once, with nothing of it held.
+func (fw *fakeWorker) Finish() {
+	w := fw.work
+	w.afterRun("Finish")
+	if !fw.finished.CompareAndSwap(false, true) {
+		w.problem("Finish on worker %d twice", fw.id)
+	}
+	if n := fw.held.Load(); n != 0 {
+		w.problem("Finish on worker %d with %d of its reads not released", fw.id, n)
+	}
+	w.finishes.Add(1)
 }
 
 func (fw *fakeWorker) enter(op string, f corpus.File) {
 	fw.work.afterRun(op)
+	if fw.finished.Load() {
+		fw.work.problem("%s(%q) on worker %d after Finish", op, f.Path, fw.id)
+	}
 	if !fw.busy.CompareAndSwap(false, true) {
 		fw.work.problem("%s(%q) on worker %d while another goroutine uses it", op, f.Path, fw.id)
 	}
@@ -168,6 +189,7 @@ func (fw *fakeWorker) Read(f corpus.File) ([]byte, error) {
 		}
 	}
 	raise(&w.maxInFlight, w.inFlight.Add(1))
+	fw.held.Add(1)
 	data := make([]byte, 8)
 	binary.LittleEndian.PutUint32(data, uint32(i))
 	binary.LittleEndian.PutUint32(data[4:], fw.id)
@@ -228,6 +250,9 @@ func (fw *fakeWorker) Release(data []byte) {
 		w.problem("Release of %q call %d, want 1", w.files[i].Path, n)
 	}
 	w.inFlight.Add(-1)
+	if fw.id == reader {
+		fw.held.Add(-1)
+	}
 	if w.release != nil {
 		w.release(i)
 	}

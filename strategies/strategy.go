@@ -35,6 +35,17 @@ type Worker interface {
 	Release(data []byte)
 }
 
+// A Finisher is a Worker that holds resources of its own beyond the files
+// it reads (an open directory, an io_uring). A strategy that makes a Worker
+// for a single file (PerFile) calls Finish once that file has been
+// processed and its data released, and uses the Worker no more, so that a
+// run over many files never holds as many of those resources at once.
+// Workers that live for the whole run are left to the caller, who finishes
+// them after Run returns.
+type Finisher interface {
+	Finish()
+}
+
 // Work makes Workers.
 type Work interface {
 	// NewWorker makes the state for one goroutine.
