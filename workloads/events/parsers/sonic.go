@@ -40,6 +40,15 @@ func (sonicParser) Name() string { return "sonic" }
 // NoValidateJSONSkip stays off: skipped members must be validated.
 const sonicOptions = decoder.OptionCaseSensitive | decoder.OptionValidateString
 
+// sonicPayloadOptions are the options for a PushEvent's payload, which
+// the document's decoding has already validated whole (sonic validates a
+// raw value as it skips it, and Decode has checked its UTF-8 and escapes):
+// OptionNoValidateJSON lets sonic skip the members other than "size" by
+// matching brackets, several times faster than validating them again, and
+// without OptionValidateString it does not check the UTF-8 of the payload
+// a third time. Member names are still matched exactly.
+const sonicPayloadOptions = decoder.OptionCaseSensitive | decoder.OptionNoValidateJSON
+
 // sonicSkipLimit is how deep sonic nests below the value it is skipping
 // (MAX_RECURSE in its native code). Deeper documents, valid up to
 // encoding/json's 10,000 levels, fail in sonic; they are decoded by
@@ -81,8 +90,9 @@ func (sonicParser) NewDecoder() (events.Decoder, error) {
 	if sonicSetup.err != nil {
 		return nil, sonicSetup.err
 	}
-	d := &sonicDecoder{dec: decoder.NewDecoder("")}
+	d := &sonicDecoder{dec: decoder.NewDecoder(""), payload: decoder.NewDecoder("")}
 	d.dec.SetOptions(sonicOptions)
+	d.payload.SetOptions(sonicPayloadOptions)
 	return d, nil
 }
 
@@ -104,10 +114,12 @@ func sonicCalibrate() (any, error) {
 	return se.Code, nil
 }
 
-// sonicDecoder is one worker's sonic state: a reused decoder and scratch
+// sonicDecoder is one worker's sonic state: reused decoders and scratch
 // space for unescaping.
 type sonicDecoder struct {
-	dec     *decoder.Decoder
+	dec *decoder.Decoder
+	// payload decodes PushEvents' payloads, with sonicPayloadOptions.
+	payload *decoder.Decoder
 	scratch []byte
 	// doc and push are decoded into in place, zeroed before each use:
 	// as locals they escape through sonic's `any` and cost an allocation
@@ -245,12 +257,15 @@ func (e *sonicEvent) isZero() bool {
 	return e.Type == nil && e.Actor.ID == nil && e.Repo.Name == nil && e.CreatedAt == nil && e.Payload == nil
 }
 
-// decode runs sonic over the whole of src, which must hold one value.
-func (d *sonicDecoder) decode(src string, v any) error {
-	d.dec.Reset(src)
-	err := d.dec.Decode(v)
+// decode runs d's document decoder over the whole of src.
+func (d *sonicDecoder) decode(src string, v any) error { return sonicDecode(d.dec, src, v) }
+
+// sonicDecode runs dec over the whole of src, which must hold one value.
+func sonicDecode(dec *decoder.Decoder, src string, v any) error {
+	dec.Reset(src)
+	err := dec.Decode(v)
 	if err == nil {
-		err = d.dec.CheckTrailings()
+		err = dec.CheckTrailings()
 	}
 	if err != nil {
 		return sonicError(err)
@@ -287,10 +302,11 @@ func (d *sonicDecoder) event(e *sonicEvent, b *events.Batch) (events.Event, erro
 		}
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
-		// be anything.
+		// be anything. It is decoded a second time, but without being
+		// validated again (sonicPayloadOptions).
 		d.push = sonicPush{}
 		push := &d.push
-		if err := d.decode(unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), push); err != nil {
+		if err := sonicDecode(d.payload, unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), push); err != nil {
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {
