@@ -171,9 +171,12 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 // then reads each event.
 //
 // sonic is lenient in three ways, each closed here:
-//   - Invalid UTF-8 is replaced with U+FFFD even with ValidateString, so
-//     the file is checked first (with sonic's own validator, exact to
-//     utf8.Valid, which decodeStd uses).
+//   - Invalid UTF-8 is replaced with U+FFFD even with ValidateString:
+//     sonic checks the input's UTF-8 before it decodes and, where it is
+//     invalid, decodes a corrected copy instead. sonicValidUTF8 tells the
+//     two apart from where the values it decoded lie, so that a good file
+//     is not validated a second time; every bad file's UTF-8 is checked
+//     before any other reason is given, as the contract's reasons have it.
 //   - Its SIMD skipping of a long string (beyond one 32-byte block) does
 //     not check escapes: `"<40 bytes>\x<40 bytes>"` in an ignored member
 //     is accepted (bytedance/sonic#938). sonicEscapesValid checks every
@@ -184,21 +187,22 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //   - It cannot skip values nested deeper than sonicSkipLimit; such a file
 //     is decoded by decodeStd, with b.Fallback set.
 func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
-	// sonic's SIMD validator, which TestSonicUTF8 holds to utf8.Valid's
-	// verdicts: about twice as fast on these files.
-	if !sonicutf8.Validate(data) {
-		return events.ErrInvalidUTF8
-	}
 	if err := leniency.EscapesValid(data); err != nil {
-		return err
+		return utf8First(data, err)
 	}
 	doc, err := d.decodeReusing(unsafe.String(unsafe.SliceData(data), len(data)))
 	if err != nil {
+		if !sonicutf8.Validate(data) {
+			return events.ErrInvalidUTF8
+		}
 		if d.isTooDeep(err) {
 			b.Fallback = sonicFallback
 			return decodeStd(data, b)
 		}
 		return err
+	}
+	if !sonicValidUTF8(data, doc) {
+		return events.ErrInvalidUTF8
 	}
 	if doc.Events == nil {
 		return events.ErrEventsMissing
@@ -211,6 +215,40 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 		b.Add(e)
 	}
 	return nil
+}
+
+// utf8First returns err, the reason a file is bad, unless the file's
+// UTF-8 is invalid too: then that is the reason, as the contract checks it
+// first.
+func utf8First(data []byte, err error) error {
+	// sonic's SIMD validator, which TestSonicUTF8 holds to utf8.Valid's
+	// verdicts: about twice as fast on these files.
+	if !sonicutf8.Validate(data) {
+		return events.ErrInvalidUTF8
+	}
+	return err
+}
+
+// sonicValidUTF8 reports whether data, which sonic has just decoded into
+// doc without an error, is valid UTF-8. sonic has checked it already, with
+// the validator utf8First uses, and where it was invalid decoded a
+// corrected copy (TestSonicCorrectsUTF8 holds sonic to that): so a value
+// it decoded lies in data exactly when data is valid. A document with no
+// such value to look at (no events, or a first event with none of the
+// members the workload reads) is checked again.
+func sonicValidUTF8(data []byte, doc *sonicDocument) bool {
+	if doc.Events != nil && len(*doc.Events) > 0 {
+		if raw := (*doc.Events)[0].anyRaw(); raw != nil {
+			return within(raw, data)
+		}
+	}
+	return sonicutf8.Validate(data)
+}
+
+// within reports whether s starts inside buf's memory.
+func within(s, buf []byte) bool {
+	off := uintptr(unsafe.Pointer(unsafe.SliceData(s))) - uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	return off < uintptr(len(buf))
 }
 
 // decodeReusing decodes src into d.doc with its events in d.events, the
@@ -253,8 +291,17 @@ func (d *sonicDecoder) decodeReusing(src string) (*sonicDocument, error) {
 // longer batch is decoded into a slice sonic grows, and that is dropped.
 const sonicReuseEvents = 16
 
-func (e *sonicEvent) isZero() bool {
-	return e.Type == nil && e.Actor.ID == nil && e.Repo.Name == nil && e.CreatedAt == nil && e.Payload == nil
+func (e *sonicEvent) isZero() bool { return e.anyRaw() == nil }
+
+// anyRaw returns one of the values sonic decoded into e, nil when there is
+// none.
+func (e *sonicEvent) anyRaw() sonicRaw {
+	for _, r := range [...]sonicRaw{e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt, e.Payload} {
+		if r != nil {
+			return r
+		}
+	}
+	return nil
 }
 
 // decode runs d's document decoder over the whole of src.

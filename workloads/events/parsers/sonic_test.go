@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/bytedance/sonic/decoder"
 	sonicutf8 "github.com/bytedance/sonic/utf8"
 
 	"benchgrid/workloads/events"
@@ -54,6 +56,19 @@ var sonicLeniencyCases = []struct {
 	{"5-byte UTF-8", doc(event("x", "\"\xf8\x88\x80\x80\x80\""))},
 	{"above U+10FFFF", doc(event("x", "\"\xf4\x90\x80\x80\""))},
 	{"non-ASCII in long strings", doc(event("repo", `{"name":"`+sonicLong+`✓😀é`+sonicLong+`"}`))},
+	// Wherever the bad UTF-8 is, whatever else is wrong: sonic decodes a
+	// corrected copy, and the file's UTF-8 is the reason (sonicValidUTF8).
+	{"invalid UTF-8 in a later event", doc(okEvent, event("x", "\"\xff\""))},
+	{"invalid UTF-8 before events", `{"z":"` + "\xff" + `","events":[` + okEvent + `]}`},
+	{"invalid UTF-8 after events", `{"events":[` + okEvent + `],"z":"` + "\xe2\x82" + `"}`},
+	{"invalid UTF-8 with no events", `{"events":[],"z":"` + "\xff" + `"}`},
+	{"invalid UTF-8 and no events member", `{"z":"` + "\xff" + `"}`},
+	{"invalid UTF-8 and a bad first event", doc(event("type", ""), event("x", "\"\xff\""))},
+	{"invalid UTF-8 and a bad escape", doc(event("x", `"\x"`), event("y", "\"\xff\""))},
+	{"invalid UTF-8 and bad JSON", doc(event("x", "\"\xff\""), `{`)},
+	{"invalid UTF-8 after the value", doc(okEvent) + " \xff"},
+	{"invalid UTF-8 in a push payload", doc(push(`{"size":1,"m":"` + "\xff" + `"}`))},
+	{"invalid UTF-8 in a long push payload", doc(push(`{"size":1,"m":"` + sonicLong + "\xc3\x28" + sonicLong + `"}`))},
 	// A PushEvent's payload is validated once, with the document: its
 	// second decoding does not validate (sonicPayloadOptions).
 	{"control char in a push payload", doc(push(`{"size":1,"m":"a` + "\t" + `b"}`))},
@@ -123,6 +138,43 @@ var sonicLeniencyCases = []struct {
 	{"deep objects", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "1" + strings.Repeat("}", 6000) + `}`},
 	{"deep objects with bad UTF-8", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "\"\xff\"" + strings.Repeat("}", 6000) + `}`},
 	{"deep unclosed", `{"events":[],"x":` + strings.Repeat("[", 6000) + `}`},
+}
+
+// TestSonicCorrectsUTF8 holds sonic to what sonicValidUTF8 relies on: it
+// decodes a document with invalid UTF-8, anywhere, from a corrected copy
+// (and without an error), so that no value it decodes lies in the input;
+// from a valid one, every value lies in the input.
+func TestSonicCorrectsUTF8(t *testing.T) {
+	if _, err := (sonicParser{}).NewDecoder(); errors.Is(err, events.ErrUnavailable) {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		data  string
+		valid bool
+	}{
+		{doc(okEvent), true},
+		{doc(okEvent, push(`{"size":1}`)), true},
+		{doc(event("type", "\"\xff\"")), false},
+		{doc(event("x", "\"\xff\"")), false},
+		{doc(okEvent, event("x", "\""+sonicLong+"\xe2\x82"+sonicLong+"\"")), false},
+		{`{"z":"` + "\xc0\xaf" + `","events":[` + okEvent + `]}`, false},
+		{`{"events":[` + okEvent + `],"z":"` + "\xed\xa0\x80" + `"}`, false},
+	} {
+		data := []byte(tc.data)
+		dec := decoder.NewDecoder(unsafe.String(unsafe.SliceData(data), len(data)))
+		dec.SetOptions(sonicOptions)
+		var d sonicDocument
+		if err := dec.Decode(&d); err != nil || d.Events == nil || len(*d.Events) == 0 {
+			t.Fatalf("sonic Decode(%q) = %v with %v, want no error and events", tc.data, err, d.Events)
+		}
+		for i, e := range *d.Events {
+			for _, raw := range []sonicRaw{e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt} {
+				if got := within(raw, data); got != tc.valid {
+					t.Errorf("sonic Decode(%q): event %d's value %q lies in the input: %v, want %v", tc.data, i, raw, got, tc.valid)
+				}
+			}
+		}
+	}
 }
 
 // TestSonicDuplicates pins what the sonic adapter makes of repeated member
