@@ -179,7 +179,7 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //     before any other reason is given, as the contract's reasons have it.
 //   - Its SIMD skipping of a long string (beyond one 32-byte block) does
 //     not check escapes: `"<40 bytes>\x<40 bytes>"` in an ignored member
-//     is accepted (bytedance/sonic#938). sonicEscapesValid checks every
+//     is accepted (bytedance/sonic#938). leniency.EscapesValid checks every
 //     escape of the file instead: a pass at memchr speed, several times
 //     cheaper than a full strictjson.Validate, and exact because sonic
 //     validates everything else (grammar, control characters, numbers,
@@ -192,14 +192,11 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 	}
 	doc, err := d.decodeReusing(unsafe.String(unsafe.SliceData(data), len(data)))
 	if err != nil {
-		if !sonicutf8.Validate(data) {
-			return events.ErrInvalidUTF8
-		}
-		if d.isTooDeep(err) {
+		if d.isTooDeep(err) && sonicutf8.Validate(data) {
 			b.Fallback = sonicFallback
 			return decodeStd(data, b)
 		}
-		return err
+		return utf8First(data, err)
 	}
 	if !sonicValidUTF8(data, doc) {
 		return events.ErrInvalidUTF8
