@@ -22,7 +22,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strategy := fs.String("strategy", strategies.WithRole(strategies.RoleVersus), "concurrency strategy")
 	workers := fs.Int("workers", 0, "workers (0: GOMAXPROCS)")
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
-	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat or openat-raw")
+	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat, openat-raw or uring")
 	walk := fs.String("walk", string(corpus.WalkLstat), "walk mode: lstat (an lstat per input) or dtype (getdents' entry types, sizes learned when read)")
 	stream := fs.Bool("stream", false, "hand files to the workers while walking, instead of after the walk (strategies "+strings.Join(processor.StreamStrategies, " and ")+")")
 	latency := fs.Duration("latency", 0, "simulated storage latency waited before every file's read (0: none)")
@@ -54,8 +54,8 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	proc, err := processor.New(processor.Config{
 		Workload: w, Parser: *parser, Strategy: *strategy, Workers: *workers, Readers: *readers, Read: mode, Latency: *latency,
 	})
-	if errors.Is(err, workload.ErrUnavailable) {
-		return err // a valid command line; the parser cannot run here
+	if errors.Is(err, workload.ErrUnavailable) || errors.As(err, new(*corpus.UnavailableError)) {
+		return err // a valid command line; the parser or the read mode cannot run here
 	}
 	if err != nil {
 		return usageError{err: err}

@@ -13,7 +13,7 @@ import (
 )
 
 // writeFiles writes each name under root with the same content.
-func writeFiles(t *testing.T, root string, content []byte, names ...string) {
+func writeFiles(t testing.TB, root string, content []byte, names ...string) {
 	t.Helper()
 	for _, name := range names {
 		path := filepath.Join(root, filepath.FromSlash(name))

@@ -58,10 +58,25 @@ const (
 	// the other modes, as a C++ or Rust program with one thread per CPU
 	// does.
 	ReadOpenatRaw ReadMode = "openat-raw"
+	// ReadUring is ReadOpenat through io_uring (Linux 5.6 and later): a
+	// Session's ReadBatch opens up to 64 files in one submission, fstats
+	// each with a plain system call, reads them all (one byte more than
+	// the size, at the file position) in a second submission and closes
+	// them in a third, so that a batch costs three io_uring_enter calls
+	// and an fstat a file instead of four system calls a file. The odd
+	// case finishes as ReadSized does, on the same descriptor: a read that
+	// returned less or more than the size reads on, and an open or a read
+	// the ring refuses (EINVAL, EOPNOTSUPP, EAGAIN, EINTR) is done with a
+	// plain system call. Errors are ReadSized's, and a failure of the ring
+	// itself is a *ResourceError. Read alone is a batch of one (and the
+	// Reader's sets a ring up per file: use a Session). Where the kernel
+	// or a sandbox refuses io_uring, the mode is unavailable
+	// (ReadModeAvailable says why).
+	ReadUring ReadMode = "uring"
 )
 
 // ReadModes lists every read mode, the default first.
-var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat, ReadOpenatRaw}
+var ReadModes = []ReadMode{ReadFile, ReadReuse, ReadMmap, ReadSized, ReadOpenat, ReadOpenatRaw, ReadUring}
 
 // ParseReadMode returns the read mode called name.
 func ParseReadMode(name string) (ReadMode, error) {
@@ -142,6 +157,11 @@ func (r *Reader) Read(f File) ([]byte, error) {
 		data, err = readMmap(f.Path)
 	case ReadSized, ReadOpenat, ReadOpenatRaw:
 		data, err = r.readSized(unix.AT_FDCWD, f.Path, f.Path, &readScratch{pool: &r.pool})
+	case ReadUring:
+		s := r.Session()
+		s.sc.pool = &r.pool
+		data, err = s.Read(f)
+		s.Close()
 	default:
 		data, err = readFile(f.Path)
 	}
@@ -248,7 +268,7 @@ func openRegular(path string) (fd int, size int64, err error) {
 // Release gives back data returned by Read.
 func (r *Reader) Release(data []byte) {
 	switch r.mode {
-	case ReadReuse, ReadSized, ReadOpenat, ReadOpenatRaw:
+	case ReadReuse, ReadSized, ReadOpenat, ReadOpenatRaw, ReadUring:
 		r.pool.put(data)
 	case ReadMmap:
 		if len(data) > 0 {

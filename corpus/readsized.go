@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"syscall"
@@ -27,25 +28,40 @@ func (r *Reader) readSized(dirfd int, name, path string, sc *readScratch) ([]byt
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer sc.close(fd)
-	if err := sc.fstat(fd); err != nil {
-		return nil, &os.PathError{Op: "fstat", Path: path, Err: err}
+	size, err := sc.statRegular(fd, path)
+	if err != nil {
+		return nil, err
 	}
-	if sc.st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
-	}
-	size := int(sc.st.Size)
 	buf := sc.pool.get(size + 1)
 	n, err := sc.read(fd, buf[:size+1])
 	if err != nil {
 		sc.pool.put(buf)
 		return nil, &os.PathError{Op: "read", Path: path, Err: err}
 	}
+	return sc.readOn(fd, buf, n, size, path)
+}
+
+// statRegular fstats the open fd and returns its size, refusing anything
+// but a regular file.
+func (sc *readScratch) statRegular(fd int, path string) (int, error) {
+	if err := sc.fstat(fd); err != nil {
+		return 0, &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if sc.st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return 0, &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	return int(sc.st.Size), nil
+}
+
+// readOn finishes a sized read whose first read put n bytes into buf
+// (from the pool, with room for size+1): a read of exactly fstat's size
+// met the end of the file; one that returned less (the file shrank, or a
+// read cut short) or more (it grew) reads on from fd's position until
+// EOF, like os.ReadFile. A failure gives buf back to the pool.
+func (sc *readScratch) readOn(fd int, buf []byte, n, size int, path string) ([]byte, error) {
 	if n == size {
 		return buf[:n], nil // one read, and the end of the file
 	}
-	// A read that returned less (the file shrank, or a read cut short)
-	// or more (it grew) than fstat's size: read on until EOF, like
-	// os.ReadFile.
 	buf = buf[:n]
 	for {
 		if len(buf) == cap(buf) {
@@ -117,11 +133,12 @@ func (sc *readScratch) close(fd int) {
 	_, _ = sc.syscall6(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 }
 
-// A Session is one goroutine's use of a Reader: in ReadOpenat and
-// ReadOpenatRaw it keeps the descriptor of the directory of the last file
-// it read, so that the next file of that directory opens relative to it;
-// in ReadSized it reuses the buffers of the system calls. In the other
-// modes it is the Reader itself. A Session is used by one goroutine at a
+// A Session is one goroutine's use of a Reader: in ReadOpenat,
+// ReadOpenatRaw and ReadUring it keeps the descriptor of the directory of
+// the last file it read, so that the next file of that directory opens
+// relative to it; in ReadSized it reuses the buffers of the system calls;
+// in ReadUring it also keeps its ring, set up on its first read. In the
+// other modes it is the Reader itself. A Session is used by one goroutine at a
 // time (Release aside); Close it when that goroutine is done (its reads
 // stay valid until released, to the Session).
 type Session struct {
@@ -133,11 +150,20 @@ type Session struct {
 	// their releases (on the worker that read them, as strategies do)
 	// never contend with another goroutine's for the Reader's pool.
 	pool bufPool
+	ur   uringSession // ReadUring's ring and batches
+	one  batchOfOne   // ReadUring's Read
+}
+
+// batchOfOne is a Read as a ReadBatch.
+type batchOfOne struct {
+	files [1]File
+	data  [1][]byte
+	errs  [1]error
 }
 
 // Session returns a new Session of r.
 func (r *Reader) Session() *Session {
-	s := &Session{r: r, dirfd: -1, sc: readScratch{raw: r.mode == ReadOpenatRaw}}
+	s := &Session{r: r, dirfd: -1, sc: readScratch{raw: r.mode == ReadOpenatRaw || r.mode == ReadUring}}
 	s.sc.pool = &s.pool
 	return s
 }
@@ -146,8 +172,8 @@ func (r *Reader) Session() *Session {
 // Reader.Release, it is safe to call from any goroutine.
 func (s *Session) Release(data []byte) {
 	switch s.r.mode {
-	case ReadSized, ReadOpenat, ReadOpenatRaw:
-		s.pool.put(data)
+	case ReadSized, ReadOpenat, ReadOpenatRaw, ReadUring:
+		s.sc.pool.put(data)
 	default:
 		s.r.Release(data)
 	}
@@ -163,6 +189,13 @@ func (s *Session) Read(f File) ([]byte, error) {
 		data, err = s.r.readSized(unix.AT_FDCWD, f.Path, f.Path, &s.sc)
 	case ReadOpenat, ReadOpenatRaw:
 		data, err = s.readAt(f)
+	case ReadUring:
+		one := &s.one
+		one.files[0] = f
+		s.ReadBatch(one.files[:], one.data[:], one.errs[:])
+		data, err = one.data[0], one.errs[0]
+		*one = batchOfOne{}
+		return data, err
 	default:
 		return s.r.Read(f)
 	}
@@ -170,6 +203,26 @@ func (s *Session) Read(f File) ([]byte, error) {
 		return nil, &ResourceError{Err: err}
 	}
 	return data, err
+}
+
+// ReadBatch reads every file of files as Read would, into data[i] and
+// errs[i] (both at least as long as files); each successful read is
+// released like one of Read. In ReadUring the files are read in batches
+// of up to 64 per submission; in the other modes it is one Read after
+// another.
+func (s *Session) ReadBatch(files []File, data [][]byte, errs []error) {
+	if s.r.mode != ReadUring {
+		for i, f := range files {
+			data[i], errs[i] = s.Read(f)
+		}
+		return
+	}
+	s.readUring(files, data[:len(files)], errs[:len(files)])
+	for i, err := range errs[:len(files)] {
+		if err != nil && IsResourceExhausted(err) && !errors.As(err, new(*ResourceError)) {
+			errs[i] = &ResourceError{Err: err}
+		}
+	}
 }
 
 // readAt is ReadOpenat's read of f.
@@ -191,9 +244,11 @@ func (s *Session) readAt(f File) ([]byte, error) {
 	return s.r.readSized(s.dirfd, f.Path[i+1:], f.Path, &s.sc)
 }
 
-// Close closes the session's directory descriptor, if it has one.
+// Close closes the session's directory descriptor, if it has one, and
+// its ring in ReadUring.
 func (s *Session) Close() error {
 	s.closeDir()
+	s.ur.closeRing()
 	return nil
 }
 

@@ -24,6 +24,7 @@ var (
 	benchFilesOnce sync.Once
 	benchFiles     []corpus.File
 	benchErr       error
+	benchDir       string // the generated corpus, removed by TestMain
 )
 
 // loadBenchCorpus lists the benchmark corpus, generating the default one
@@ -38,6 +39,7 @@ func loadBenchCorpus(b *testing.B) []corpus.File {
 				return
 			}
 			dir = filepath.Join(tmp, "corpus")
+			benchDir = dir
 			if _, benchErr = gen.Generate(context.Background(), gen.GenOptions{Dir: dir, Files: 2000, Seed: 1, Bad: 40}); benchErr != nil {
 				return
 			}

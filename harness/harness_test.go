@@ -31,7 +31,15 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// The corpora shared by this package's tests and benchmarks live for
+	// the whole test binary, so they are removed here, not by a test.
+	for _, dir := range []string{corpusDir, benchDir} {
+		if dir != "" {
+			os.RemoveAll(filepath.Dir(dir))
+		}
+	}
+	os.Exit(code)
 }
 
 // Deliberately broken adapters, registered in the test binary only (which
@@ -82,7 +90,7 @@ var (
 )
 
 // testCorpus is a small generated corpus with adversarial inputs, shared by
-// the tests of this package.
+// the tests of this package and removed by TestMain.
 func testCorpus(t *testing.T) string {
 	t.Helper()
 	corpusOnce.Do(func() {

@@ -3,6 +3,7 @@ package harness
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -37,8 +38,11 @@ type Plan struct {
 	readOnly    map[string]bool // the workload's read-only adapters
 }
 
+// readModeAvailable is corpus.ReadModeAvailable; tests replace it.
+var readModeAvailable = corpus.ReadModeAvailable
+
 // MakePlan expands the matrix and drops the cells that cannot run here,
-// saying why. Its estimate is Plan.Estimate, of a CorpusCost.
+// saying why: a parser or a read mode (io_uring refused) unavailable. Its estimate is Plan.Estimate, of a CorpusCost.
 //
 // Parsers are checked in this process for the default build; a cell of
 // another build variant is checked when that variant is built (see
@@ -68,7 +72,24 @@ func MakePlan(opts Options) (Plan, error) {
 	}
 	availability := processor.ParserAvailability(w)
 	reported := map[string]bool{}
+	readReasons := map[corpus.ReadMode]string{}
 	for _, c := range cells {
+		reason, checked := readReasons[c.Read]
+		if !checked {
+			err := readModeAvailable(c.Read)
+			var ue *corpus.UnavailableError
+			if err != nil && !errors.As(err, &ue) {
+				return Plan{}, fmt.Errorf("checking read mode %s: %w", c.Read, err)
+			}
+			if ue != nil {
+				reason = ue.Reason
+				plan.Unavailable = append(plan.Unavailable, record.Unavailable{What: "read=" + string(c.Read), Reason: reason})
+			}
+			readReasons[c.Read] = reason
+		}
+		if reason != "" {
+			continue // a property of this machine's kernel: so in every build variant
+		}
 		if !matrix.IsDefaultBuild(c.Build) {
 			plan.Cells = append(plan.Cells, c)
 			continue

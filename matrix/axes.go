@@ -133,7 +133,7 @@ var Axes = []Axis{
 	},
 	{
 		Key: "read", Flag: "read", ConfigKey: "read",
-		Usage:     "comma-separated read modes: readfile, reuse, mmap, sized, openat, openat-raw (default: readfile)",
+		Usage:     "comma-separated read modes: readfile, reuse, mmap, sized, openat, openat-raw, uring (default: readfile)",
 		values:    func(m *Matrix) []string { return m.Reads },
 		setValues: func(m *Matrix, vs []string) error { m.Reads = vs; return nil },
 		defaults:  func(workload.Workload) []string { return []string{string(corpus.ReadFile)} },

@@ -13,7 +13,8 @@ import (
 )
 
 // BenchmarkRun measures one pass of Run per parser × read mode on the
-// atomic strategy, over a generated tiny corpus (or the corpus named by
+// atomic strategy, and on the batch strategy for the modes that read in
+// batches or are compared with them, over a generated tiny corpus (or the corpus named by
 // BENCHGRID_BENCH_CORPUS, for the peers' corpora), and reports the
 // allocations and nanoseconds per file beside Go's own figures. The walk
 // is outside the timed region (BenchmarkList measures it). A benchmark,
@@ -21,9 +22,21 @@ import (
 func BenchmarkRun(b *testing.B) {
 	files := benchCorpus(b, corpus.WalkTypes)
 	for _, parser := range []string{"none", "sonic", "simdjson", "fastjson", "std"} {
-		for _, mode := range []corpus.ReadMode{corpus.ReadReuse, corpus.ReadSized, corpus.ReadOpenat} {
-			b.Run("parser="+parser+"/read="+string(mode), func(b *testing.B) {
-				proc, err := New(Config{Parser: parser, Strategy: "atomic", Read: mode})
+		for _, c := range []struct {
+			mode     corpus.ReadMode
+			strategy string
+		}{
+			{corpus.ReadReuse, "atomic"}, {corpus.ReadSized, "atomic"}, {corpus.ReadOpenat, "atomic"},
+			{corpus.ReadOpenatRaw, "atomic"}, {corpus.ReadUring, "atomic"},
+			{corpus.ReadOpenatRaw, "batch"}, {corpus.ReadUring, "batch"},
+		} {
+			name := "parser=" + parser + "/read=" + string(c.mode)
+			if c.strategy != "atomic" {
+				name += "/strategy=" + c.strategy
+			}
+			mode := c.mode
+			b.Run(name, func(b *testing.B) {
+				proc, err := New(Config{Parser: parser, Strategy: c.strategy, Read: mode})
 				if err != nil {
 					b.Skip(err)
 				}

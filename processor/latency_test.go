@@ -15,9 +15,9 @@ import (
 )
 
 // latencyStrategies are the strategies the latency tests run: one worker,
-// a pool, a pipeline (whose read stage does the waiting) and a goroutine
-// per file.
-var latencyStrategies = []string{"sequential", "pool", "pipeline", "perfile"}
+// a pool, a pipeline (whose read stage does the waiting), a goroutine
+// per file and batches (whose ReadBatch waits for each file).
+var latencyStrategies = []string{"sequential", "pool", "pipeline", "perfile", "batch"}
 
 // smallCorpus writes n small inputs and lists them.
 func smallCorpus(t *testing.T, n int) []corpus.File {

@@ -83,11 +83,17 @@ func New(cfg Config) (*Processor, error) {
 	if _, err := corpus.ParseReadMode(string(cfg.Read)); err != nil {
 		return nil, err
 	}
+	if err := readModeAvailable(cfg.Read); err != nil {
+		return nil, err // a *corpus.UnavailableError with its reason, never another mode
+	}
 	if cfg.Latency < 0 {
 		return nil, fmt.Errorf("latency %v: want 0 or more", cfg.Latency)
 	}
 	return &Processor{cfg: cfg, pass: pass, readOnly: info.ReadOnly, strategy: s}, nil
 }
+
+// readModeAvailable is corpus.ReadModeAvailable; tests replace it.
+var readModeAvailable = corpus.ReadModeAvailable
 
 // ReadOnly reports whether the processor only reads files (parser none).
 func (p *Processor) ReadOnly() bool { return p.readOnly }
@@ -173,6 +179,26 @@ func (w *worker) Read(f corpus.File) ([]byte, error) {
 	return w.session.Read(f)
 }
 
+// ReadBatch reads files in one batch (strategies.BatchReader): one
+// io_uring submission per step in read mode uring, the mode's ordinary
+// reads in the others. With a latency, each file waits it first, one
+// after another as Read's would; a cancelled wait fails that file and
+// the rest of the batch, which are not read.
+func (w *worker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
+	if w.job.wait != nil {
+		for i := range files {
+			if err := w.job.wait(); err != nil {
+				for j := i; j < len(files); j++ {
+					data[j], errs[j] = nil, cancelledWait{err}
+				}
+				files = files[:i]
+				break
+			}
+		}
+	}
+	w.session.ReadBatch(files, data, errs)
+}
+
 // A cancelledWait is a latency wait that the pass's ctx cut short: not a
 // read error of the input.
 type cancelledWait struct{ err error }
@@ -180,19 +206,27 @@ type cancelledWait struct{ err error }
 func (e cancelledWait) Error() string { return "latency wait: " + e.err.Error() }
 func (e cancelledWait) Unwrap() error { return e.err }
 
+// Finish closes the worker's session (strategies.Finisher): a strategy
+// that makes a worker per file calls it once that file is done, so that a
+// directory descriptor or a ring is not held for each file until the pass
+// ends. Run closes every session again after the pass, which is harmless.
+func (w *worker) Finish() { w.session.Close() }
+
 // Release gives data back to the session that read it (strategies
 // release on the Worker that read).
 func (w *worker) Release(data []byte) { w.session.Release(data) }
 
 // Process counts f. A read that failed because of the input makes f a bad
 // input; one that failed because the program ran out of a resource fails
-// the pass (a *corpus.ResourceError), since the input is not at fault. A
+// the pass (a *corpus.ResourceError), since the input is not at fault, and
+// so does a read mode that cannot run here (a *corpus.UnavailableError). A
 // file whose latency wait was cancelled is not counted: the pass is
 // stopping, and the strategy returns ctx.Err().
 func (w *worker) Process(f corpus.File, data []byte, readErr error) error {
 	if readErr != nil {
 		var re *corpus.ResourceError
-		if errors.As(readErr, &re) {
+		var ue *corpus.UnavailableError
+		if errors.As(readErr, &re) || errors.As(readErr, &ue) {
 			return readErr
 		}
 		if errors.As(readErr, new(cancelledWait)) {

@@ -136,4 +136,21 @@ set -e
 [ -e "$small/results" ] && fail "-out inside the corpus wrote $small/results"
 echo "hostile: -out inside the corpus: $(cat "$work/out.err")"
 
+# 6. io_uring refused (a seccomp filter, as in a container): read mode
+# uring is unavailable with its reason, never read another way; a run
+# lists it and measures the rest.
+if [ "$(uname -m)" = x86_64 ]; then
+  set +e
+  python3 scripts/noring.py "$bin" process -parser std -strategy batch -read uring "$small" >"$work/noring.out" 2>"$work/noring.err"; code=$?
+  set -e
+  [ "$code" = 1 ] && [ ! -s "$work/noring.out" ] && grep -q 'read mode uring is unavailable here: io_uring_setup: operation not permitted' "$work/noring.err" ||
+    fail "io_uring refused: process exit $code: $(cat "$work/noring.err")"
+  python3 scripts/noring.py "$bin" run -corpus "$small" -out "$work/noring-run" -parsers std -strategies batch -read sized,uring -count 1 -profile "" >/dev/null 2>"$work/noring-run.err" ||
+    fail "io_uring refused: the run failed: $(tail -3 "$work/noring-run.err")"
+  grep -q '"what": "read=uring"' "$work/noring-run/latest/results.json" || fail "io_uring refused: results.json does not list read=uring as unavailable"
+  echo "hostile: io_uring refused: $(cat "$work/noring.err")"
+else
+  echo "hostile: io_uring refused: skipped (noring.py's filter is x86_64's)"
+fi
+
 echo "hostile: ok"

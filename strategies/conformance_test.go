@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,8 @@ var strategyLimits = map[string]limits{
 	"perfile":  {made: func(n, files int) int64 { return int64(files) }, parallel: fixed(-1), inFlight: fixed(-1)},
 	"errgroup": {made: func(n, files int) int64 { return int64(n) }, parallel: times(1), inFlight: times(1)},
 	"atomic":   {made: func(n, files int) int64 { return int64(n) }, parallel: times(1), inFlight: times(1)},
+	// A batch's reads are all held until it is processed.
+	"batch": {made: func(n, files int) int64 { return int64(n) }, parallel: times(1), inFlight: times(DefaultBatchSize)},
 }
 
 // workerCounts are the Options.Workers every strategy is tested with.
@@ -262,6 +265,8 @@ type conformanceConfig struct {
 	s       Strategy
 	workers int
 	limits  limits
+	// batchReads makes the fake's Workers BatchReaders.
+	batchReads bool
 }
 
 // conformanceConfigs returns every registered strategy with every worker
@@ -279,8 +284,19 @@ func conformanceConfigs(t *testing.T) []conformanceConfig {
 			if err != nil {
 				t.Fatalf("Lookup(%q) = %v", name, err)
 			}
-			configs = append(configs, conformanceConfig{fmt.Sprintf("%s/workers=%d", name, workers), s, workers, lim})
+			configs = append(configs, conformanceConfig{name: fmt.Sprintf("%s/workers=%d", name, workers), s: s, workers: workers, limits: lim})
 		}
+	}
+	// Batches through BatchReader, of several sizes.
+	for _, b := range []Batch{{Workers: 1, Size: 1}, {Workers: 2, Size: 7}, {Workers: 3}, {Workers: 8, Size: 200}} {
+		size := int64(cmp.Or(b.Size, DefaultBatchSize))
+		configs = append(configs, conformanceConfig{
+			name:       fmt.Sprintf("batch/workers=%d/size=%d/batchreader", b.Workers, size),
+			s:          b,
+			workers:    b.Workers,
+			limits:     limits{made: func(n, files int) int64 { return int64(n) }, parallel: times(1), inFlight: times(size)},
+			batchReads: true,
+		})
 	}
 	for _, p := range []Pipeline{{Workers: 3, Readers: 1}, {Workers: 1, Readers: 3}} {
 		r := int64(p.Readers)
@@ -304,7 +320,7 @@ func TestConformance(t *testing.T) {
 		t.Run(cfg.name, func(t *testing.T) {
 			for _, c := range conformanceCases {
 				t.Run(c.name, func(t *testing.T) {
-					runCase(t, cfg.s, c, cfg.workers, cfg.limits)
+					runCase(t, cfg, c)
 				})
 			}
 		})
@@ -314,19 +330,20 @@ func TestConformance(t *testing.T) {
 // promptly bounds how long a run may take to stop, even with bigFiles.
 const promptly = 2 * time.Second
 
-func runCase(t *testing.T, s Strategy, c conformanceCase, workers int, lim limits) {
+func runCase(t *testing.T, cfg conformanceConfig, c conformanceCase) {
 	ctx, cancel := context.WithCancel(t.Context())
 	if c.ctx != nil {
 		ctx, cancel = c.ctx(ctx)
 	}
 	defer cancel()
 	w := newFakeWork(c.files)
+	w.batchReads = cfg.batchReads
 	if c.setup != nil {
 		c.setup(w, cancel)
 	}
-	err := runChecked(t, ctx, s, c.files, w)
+	err := runChecked(t, ctx, cfg.s, c.files, w)
 	c.check(t, w, err)
-	checkLimits(t, w, workers, lim)
+	checkLimits(t, w, cfg.workers, cfg.limits)
 }
 
 // runChecked runs s, checking that it stops promptly once its ctx is done
@@ -381,5 +398,22 @@ func checkLimits(t *testing.T, w *fakeWork, workers int, lim limits) {
 	}
 	if got, most := w.maxInFlight.Load(), lim.inFlight(n); most >= 0 && got > most {
 		t.Errorf("%d reads in memory at once, want at most %d", got, most)
+	}
+}
+
+// TestBatchUsesBatchReader: Batch reads a BatchReader's files through
+// ReadBatch, a batch at a time.
+func TestBatchUsesBatchReader(t *testing.T) {
+	files := testFiles(100)
+	for _, size := range []int{1, 7, 100, 1000} {
+		w := newFakeWork(files)
+		w.batchReads = true
+		if err := (Batch{Workers: 2, Size: size}).Run(t.Context(), files, w); err != nil {
+			t.Fatalf("Batch{Size: %d}.Run = %v", size, err)
+		}
+		w.check(t, true)
+		if got, want := w.batchCalls.Load(), int64((len(files)+size-1)/size); got != want {
+			t.Errorf("Batch{Size: %d}: %d ReadBatch calls, want %d", size, got, want)
+		}
 	}
 }

@@ -42,6 +42,7 @@ type fakeWork struct {
 	reads, processes, releases []atomic.Int32
 	newWorkerCalls, made       atomic.Int64
 	processCalls               atomic.Int64
+	finishes                   atomic.Int64 // Finish calls
 
 	// Current and highest number of Process calls at once, and of reads
 	// not yet released.
@@ -49,6 +50,11 @@ type fakeWork struct {
 	inFlight, maxInFlight  atomic.Int64
 
 	done atomic.Bool // set when Run has returned: the fake must be left alone
+
+	// batchReads makes NewWorker's Workers BatchReaders; batchCalls
+	// counts their ReadBatch calls.
+	batchReads bool
+	batchCalls atomic.Int64
 
 	mu       sync.Mutex
 	problems []string
@@ -87,7 +93,26 @@ func (w *fakeWork) NewWorker() (Worker, error) {
 			return nil, err
 		}
 	}
-	return &fakeWorker{work: w, id: uint32(w.made.Add(1))}, nil
+	fw := &fakeWorker{work: w, id: uint32(w.made.Add(1))}
+	if w.batchReads {
+		return fakeBatchWorker{fw}, nil
+	}
+	return fw, nil
+}
+
+// A fakeBatchWorker is a fakeWorker whose reads may come in batches.
+type fakeBatchWorker struct{ *fakeWorker }
+
+// ReadBatch reads each file with Read, checking the slices' lengths.
+func (fw fakeBatchWorker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
+	fw.work.batchCalls.Add(1)
+	if len(data) < len(files) || len(errs) < len(files) {
+		fw.work.problem("ReadBatch of %d files into %d data and %d errors", len(files), len(data), len(errs))
+		return
+	}
+	for i, f := range files {
+		data[i], errs[i] = fw.Read(f)
+	}
 }
 
 // index returns f's index in w.files, checking that f is one of them.
@@ -116,10 +141,30 @@ type fakeWorker struct {
 	work *fakeWork
 	id   uint32
 	busy atomic.Bool
+	// held counts this Worker's reads not yet released; finished is set
+	// by Finish.
+	held     atomic.Int64
+	finished atomic.Bool
+}
+
+// Finish checks that the Worker is finished once, with nothing of it held.
+func (fw *fakeWorker) Finish() {
+	w := fw.work
+	w.afterRun("Finish")
+	if !fw.finished.CompareAndSwap(false, true) {
+		w.problem("Finish on worker %d twice", fw.id)
+	}
+	if n := fw.held.Load(); n != 0 {
+		w.problem("Finish on worker %d with %d of its reads not released", fw.id, n)
+	}
+	w.finishes.Add(1)
 }
 
 func (fw *fakeWorker) enter(op string, f corpus.File) {
 	fw.work.afterRun(op)
+	if fw.finished.Load() {
+		fw.work.problem("%s(%q) on worker %d after Finish", op, f.Path, fw.id)
+	}
 	if !fw.busy.CompareAndSwap(false, true) {
 		fw.work.problem("%s(%q) on worker %d while another goroutine uses it", op, f.Path, fw.id)
 	}
@@ -144,6 +189,7 @@ func (fw *fakeWorker) Read(f corpus.File) ([]byte, error) {
 		}
 	}
 	raise(&w.maxInFlight, w.inFlight.Add(1))
+	fw.held.Add(1)
 	data := make([]byte, 8)
 	binary.LittleEndian.PutUint32(data, uint32(i))
 	binary.LittleEndian.PutUint32(data[4:], fw.id)
@@ -204,6 +250,9 @@ func (fw *fakeWorker) Release(data []byte) {
 		w.problem("Release of %q call %d, want 1", w.files[i].Path, n)
 	}
 	w.inFlight.Add(-1)
+	if fw.id == reader {
+		fw.held.Add(-1)
+	}
 	if w.release != nil {
 		w.release(i)
 	}

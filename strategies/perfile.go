@@ -19,6 +19,10 @@ import (
 // still joined, and a done ctx stops both the spawning and the goroutines
 // not yet started on their file.
 //
+// Each Worker that is a Finisher is finished as soon as its file is done,
+// so a Worker's own resources (a directory kept open by an openat read
+// mode, say) are not held by every file's Worker until the run ends.
+//
 // PerFile ignores Options.Workers.
 type PerFile struct{}
 
@@ -40,7 +44,11 @@ func (PerFile) Run(ctx context.Context, files []corpus.File, work Work) error {
 			if err != nil {
 				return err
 			}
-			return processFile(w, f)
+			err = processFile(w, f)
+			if fw, ok := w.(Finisher); ok {
+				fw.Finish() // its file is released: nothing of it is held past here
+			}
+			return err
 		})
 	}
 	return result(ctx, g.Wait())

@@ -59,6 +59,9 @@ var registry = []registration{
 	{name: "atomic", description: "workers taking the next file index from an atomic counter",
 		usesWorkers: true,
 		make:        func(o Options) Strategy { return Atomic{Workers: o.Workers} }},
+	{name: "batch", description: "atomic's workers claiming 32 files at a time and reading them in one batch (with read=uring, one io_uring submission)",
+		usesWorkers: true,
+		make:        func(o Options) Strategy { return Batch{Workers: o.Workers} }},
 }
 
 // WithRole returns the name of the strategy that plays role, or "".
@@ -117,7 +120,7 @@ func Lookup(name string, opts Options) (Strategy, error) {
 }
 
 // Names lists the registered strategies in their conventional order:
-// sequential, pool, pipeline, perfile, errgroup, atomic.
+// sequential, pool, pipeline, perfile, errgroup, atomic, batch.
 func Names() []string {
 	names := make([]string, len(registry))
 	for i, r := range registry {

@@ -10,7 +10,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	want := []string{"sequential", "pool", "pipeline", "perfile", "errgroup", "atomic"}
+	want := []string{"sequential", "pool", "pipeline", "perfile", "errgroup", "atomic", "batch"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %q, want %q", got, want)
 	}
@@ -28,6 +28,7 @@ func TestLookup(t *testing.T) {
 		{"perfile", PerFile{}},
 		{"errgroup", Errgroup{Workers: 3}},
 		{"atomic", Atomic{Workers: 3}},
+		{"batch", Batch{Workers: 3}},
 	}
 	for _, tt := range tests {
 		got, err := Lookup(tt.name, opts)
@@ -60,6 +61,7 @@ func TestUsesWorkers(t *testing.T) {
 		{"perfile", false},
 		{"errgroup", true},
 		{"atomic", true},
+		{"batch", true},
 		{"threads", false},
 	}
 	for _, tt := range tests {
@@ -94,6 +96,7 @@ func TestZeroWorkers(t *testing.T) {
 		{Pipeline{Workers: 1}, 2},
 		{Pipeline{Readers: 1}, procs + 1},
 		{Atomic{}, procs},
+		{Batch{}, procs},
 	}
 	for _, tt := range tests {
 		w := newFakeWork(files)
@@ -141,5 +144,49 @@ func TestSequentialOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Sequential processed %q…, want the files' order", got[:min(5, len(got))])
+	}
+}
+
+// TestFinish: PerFile finishes every Worker it made once its file is done
+// (the fake checks that nothing of it is still held and that it is not used
+// again), also when files fail to read or a Process error stops the run;
+// the strategies whose Workers live for the whole run leave them to the
+// caller.
+func TestFinish(t *testing.T) {
+	files := testFiles(200)
+	for _, name := range Names() {
+		for _, stop := range []bool{false, true} {
+			s, err := Lookup(name, Options{Workers: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newFakeWork(files)
+			w.readErr = func(i int) error {
+				if i%7 == 0 {
+					return errRead
+				}
+				return nil
+			}
+			if stop {
+				w.process = func(i int, call int64) error {
+					if call == 50 {
+						return errProcess
+					}
+					return nil
+				}
+			}
+			err = s.Run(t.Context(), files, w)
+			if stop != (err != nil) {
+				t.Fatalf("%s: Run = %v, want an error only when a Process fails", name, err)
+			}
+			w.check(t, !stop)
+			want := int64(0)
+			if name == "perfile" {
+				want = w.made.Load()
+			}
+			if got := w.finishes.Load(); got != want {
+				t.Errorf("%s (Process error: %v): %d Workers finished of %d made, want %d", name, stop, got, w.made.Load(), want)
+			}
+		}
 	}
 }

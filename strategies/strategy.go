@@ -1,7 +1,7 @@
 // Package strategies schedules work over a corpus's files: sequentially, on
 // a worker pool, through a channel pipeline, with a goroutine per file, and
 // more. Each is registered under a short name (sequential, pool, pipeline,
-// perfile, errgroup, atomic).
+// perfile, errgroup, atomic, batch).
 //
 // Strategies know nothing about JSON, parsers or timing: they only decide
 // which goroutine reads and processes which file, and give each goroutine
@@ -33,6 +33,17 @@ type Worker interface {
 	// back to the Worker that read it, even when another Worker processed
 	// it. It is safe to call from any goroutine.
 	Release(data []byte)
+}
+
+// A Finisher is a Worker that holds resources of its own beyond the files
+// it reads (an open directory, an io_uring). A strategy that makes a Worker
+// for a single file (PerFile) calls Finish once that file has been
+// processed and its data released, and uses the Worker no more, so that a
+// run over many files never holds as many of those resources at once.
+// Workers that live for the whole run are left to the caller, who finishes
+// them after Run returns.
+type Finisher interface {
+	Finish()
 }
 
 // Work makes Workers.

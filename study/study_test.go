@@ -414,8 +414,8 @@ func TestCandidatesFromRegistries(t *testing.T) {
 	}
 	want := []string{
 		"parser=sonic", "parser=fastjson", "parser=simdjson", "parser=goccy", "parser=jsonv2+build=jsonv2",
-		"strategy=sequential", "strategy=pool", "strategy=pipeline", "strategy=errgroup", "strategy=atomic",
-		"read=reuse", "read=mmap", "read=sized", "read=openat", "read=openat-raw", "tally=intern",
+		"strategy=sequential", "strategy=pool", "strategy=pipeline", "strategy=errgroup", "strategy=atomic", "strategy=batch",
+		"read=reuse", "read=mmap", "read=sized", "read=openat", "read=openat-raw", "read=uring", "tally=intern",
 		"gogc=200", "gogc=400", "gogc=off+gomemlimit=1GiB",
 		"build=jsonv2", "build=goamd64v3", "build=nogreenteagc",
 	}

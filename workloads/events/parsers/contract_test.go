@@ -262,6 +262,13 @@ var contractCases = []struct {
 	{"push without payload", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), nil},
 	{"pushevent lower case is not push", doc(`{"type":"pushevent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), []ownedEvent{{"pushevent", "r", "t", 1, 0}}},
 	{"escaped PushEvent type", doc(`{"type":"Push\u0045vent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t","payload":{"size":5}}`), []ownedEvent{{"PushEvent", "r", "t", 1, 5}}},
+	{"payload before type", doc(`{"payload":{"size":2},"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t"}`), []ownedEvent{{"PushEvent", "r", "t", 1, 2}}},
+	{"escaped payload name", doc(`{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t","p\u0061yload":{"size":4}}`), []ownedEvent{{"PushEvent", "r", "t", 1, 4}}},
+	{"push size after commits", doc(push(`{"commits":[{"sha":"a","message":"x]}\"{[","size":9}],"size":3,"distinct_size":2}`)), []ownedEvent{{"PushEvent", "r", "t", 1, 3}}},
+	{"push size deep in commits only", doc(push(`{"commits":[{"size":9}]}`)), nil},
+	{"push payload nested deep", doc(push(`{"c":` + nest(2000, "1") + `,"size":6}`)), []ownedEvent{{"PushEvent", "r", "t", 1, 6}}},
+	{"push payload invalid inside", doc(push(`{"size":1,"c":[1,]}`)), nil},
+	{"push payload bad escape inside", doc(push(`{"size":1,"c":"\x"}`)), nil},
 	{"non-push payload anything", doc(event("payload", `"x"`), event("payload", `null`), event("payload", `{"size":1.5}`)), []ownedEvent{watch, watch, watch}},
 	// A bad event anywhere makes the whole file bad.
 	{"good then bad event", doc(okEvent, okEvent, event("type", "")), nil},

@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -118,30 +117,15 @@ func TestRealDocuments(t *testing.T) {
 // GitHub events document (65 KB), as `benchstat -col /parser` reads it.
 func BenchmarkDecode(b *testing.B) {
 	data := gitHubEvents(b)
-	for _, name := range events.Names() {
-		p, err := events.Lookup(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if events.IsReadOnly(p) {
-			continue // none decodes nothing
-		}
-		b.Run("parser="+name, func(b *testing.B) {
-			dec, err := p.NewDecoder()
-			if errors.Is(err, events.ErrUnavailable) {
-				b.Skip(err)
-			} else if err != nil {
+	eachDecoder(b, func(b *testing.B, dec events.Decoder) {
+		var batch events.Batch
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			batch.Reset()
+			if err := dec.Decode(data, &batch); err != nil {
 				b.Fatal(err)
 			}
-			var batch events.Batch
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				batch.Reset()
-				if err := dec.Decode(data, &batch); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }

@@ -40,6 +40,15 @@ func (sonicParser) Name() string { return "sonic" }
 // NoValidateJSONSkip stays off: skipped members must be validated.
 const sonicOptions = decoder.OptionCaseSensitive | decoder.OptionValidateString
 
+// sonicPayloadOptions are the options for a PushEvent's payload, which
+// the document's decoding has already validated whole (sonic validates a
+// raw value as it skips it, and Decode has checked its UTF-8 and escapes):
+// OptionNoValidateJSON lets sonic skip the members other than "size" by
+// matching brackets, several times faster than validating them again, and
+// without OptionValidateString it does not check the UTF-8 of the payload
+// a third time. Member names are still matched exactly.
+const sonicPayloadOptions = decoder.OptionCaseSensitive | decoder.OptionNoValidateJSON
+
 // sonicSkipLimit is how deep sonic nests below the value it is skipping
 // (MAX_RECURSE in its native code). Deeper documents, valid up to
 // encoding/json's 10,000 levels, fail in sonic; they are decoded by
@@ -81,8 +90,9 @@ func (sonicParser) NewDecoder() (events.Decoder, error) {
 	if sonicSetup.err != nil {
 		return nil, sonicSetup.err
 	}
-	d := &sonicDecoder{dec: decoder.NewDecoder("")}
+	d := &sonicDecoder{dec: decoder.NewDecoder(""), payload: decoder.NewDecoder("")}
 	d.dec.SetOptions(sonicOptions)
+	d.payload.SetOptions(sonicPayloadOptions)
 	return d, nil
 }
 
@@ -104,10 +114,12 @@ func sonicCalibrate() (any, error) {
 	return se.Code, nil
 }
 
-// sonicDecoder is one worker's sonic state: a reused decoder and scratch
+// sonicDecoder is one worker's sonic state: reused decoders and scratch
 // space for unescaping.
 type sonicDecoder struct {
-	dec     *decoder.Decoder
+	dec *decoder.Decoder
+	// payload decodes PushEvents' payloads, with sonicPayloadOptions.
+	payload *decoder.Decoder
 	scratch []byte
 	// doc and push are decoded into in place, zeroed before each use:
 	// as locals they escape through sonic's `any` and cost an allocation
@@ -159,12 +171,15 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 // then reads each event.
 //
 // sonic is lenient in three ways, each closed here:
-//   - Invalid UTF-8 is replaced with U+FFFD even with ValidateString, so
-//     the file is checked first (with sonic's own validator, exact to
-//     utf8.Valid, which decodeStd uses).
+//   - Invalid UTF-8 is replaced with U+FFFD even with ValidateString:
+//     sonic checks the input's UTF-8 before it decodes and, where it is
+//     invalid, decodes a corrected copy instead. sonicValidUTF8 tells the
+//     two apart from where the values it decoded lie, so that a good file
+//     is not validated a second time; every bad file's UTF-8 is checked
+//     before any other reason is given, as the contract's reasons have it.
 //   - Its SIMD skipping of a long string (beyond one 32-byte block) does
 //     not check escapes: `"<40 bytes>\x<40 bytes>"` in an ignored member
-//     is accepted (bytedance/sonic#938). sonicEscapesValid checks every
+//     is accepted (bytedance/sonic#938). leniency.EscapesValid checks every
 //     escape of the file instead: a pass at memchr speed, several times
 //     cheaper than a full strictjson.Validate, and exact because sonic
 //     validates everything else (grammar, control characters, numbers,
@@ -172,21 +187,19 @@ func (r *sonicRaw) UnmarshalJSON(b []byte) error {
 //   - It cannot skip values nested deeper than sonicSkipLimit; such a file
 //     is decoded by decodeStd, with b.Fallback set.
 func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
-	// sonic's SIMD validator, which TestSonicUTF8 holds to utf8.Valid's
-	// verdicts: about twice as fast on these files.
-	if !sonicutf8.Validate(data) {
-		return events.ErrInvalidUTF8
-	}
 	if err := leniency.EscapesValid(data); err != nil {
-		return err
+		return utf8First(data, err)
 	}
 	doc, err := d.decodeReusing(unsafe.String(unsafe.SliceData(data), len(data)))
 	if err != nil {
-		if d.isTooDeep(err) {
+		if d.isTooDeep(err) && sonicutf8.Validate(data) {
 			b.Fallback = sonicFallback
 			return decodeStd(data, b)
 		}
-		return err
+		return utf8First(data, err)
+	}
+	if !sonicValidUTF8(data, doc) {
+		return events.ErrInvalidUTF8
 	}
 	if doc.Events == nil {
 		return events.ErrEventsMissing
@@ -199,6 +212,40 @@ func (d *sonicDecoder) Decode(data []byte, b *events.Batch) error {
 		b.Add(e)
 	}
 	return nil
+}
+
+// utf8First returns err, the reason a file is bad, unless the file's
+// UTF-8 is invalid too: then that is the reason, as the contract checks it
+// first.
+func utf8First(data []byte, err error) error {
+	// sonic's SIMD validator, which TestSonicUTF8 holds to utf8.Valid's
+	// verdicts: about twice as fast on these files.
+	if !sonicutf8.Validate(data) {
+		return events.ErrInvalidUTF8
+	}
+	return err
+}
+
+// sonicValidUTF8 reports whether data, which sonic has just decoded into
+// doc without an error, is valid UTF-8. sonic has checked it already, with
+// the validator utf8First uses, and where it was invalid decoded a
+// corrected copy (TestSonicCorrectsUTF8 holds sonic to that): so a value
+// it decoded lies in data exactly when data is valid. A document with no
+// such value to look at (no events, or a first event with none of the
+// members the workload reads) is checked again.
+func sonicValidUTF8(data []byte, doc *sonicDocument) bool {
+	if doc.Events != nil && len(*doc.Events) > 0 {
+		if raw := (*doc.Events)[0].anyRaw(); raw != nil {
+			return within(raw, data)
+		}
+	}
+	return sonicutf8.Validate(data)
+}
+
+// within reports whether s starts inside buf's memory.
+func within(s, buf []byte) bool {
+	off := uintptr(unsafe.Pointer(unsafe.SliceData(s))) - uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	return off < uintptr(len(buf))
 }
 
 // decodeReusing decodes src into d.doc with its events in d.events, the
@@ -241,16 +288,28 @@ func (d *sonicDecoder) decodeReusing(src string) (*sonicDocument, error) {
 // longer batch is decoded into a slice sonic grows, and that is dropped.
 const sonicReuseEvents = 16
 
-func (e *sonicEvent) isZero() bool {
-	return e.Type == nil && e.Actor.ID == nil && e.Repo.Name == nil && e.CreatedAt == nil && e.Payload == nil
+func (e *sonicEvent) isZero() bool { return e.anyRaw() == nil }
+
+// anyRaw returns one of the values sonic decoded into e, nil when there is
+// none.
+func (e *sonicEvent) anyRaw() sonicRaw {
+	for _, r := range [...]sonicRaw{e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt, e.Payload} {
+		if r != nil {
+			return r
+		}
+	}
+	return nil
 }
 
-// decode runs sonic over the whole of src, which must hold one value.
-func (d *sonicDecoder) decode(src string, v any) error {
-	d.dec.Reset(src)
-	err := d.dec.Decode(v)
+// decode runs d's document decoder over the whole of src.
+func (d *sonicDecoder) decode(src string, v any) error { return sonicDecode(d.dec, src, v) }
+
+// sonicDecode runs dec over the whole of src, which must hold one value.
+func sonicDecode(dec *decoder.Decoder, src string, v any) error {
+	dec.Reset(src)
+	err := dec.Decode(v)
 	if err == nil {
-		err = d.dec.CheckTrailings()
+		err = dec.CheckTrailings()
 	}
 	if err != nil {
 		return sonicError(err)
@@ -287,10 +346,11 @@ func (d *sonicDecoder) event(e *sonicEvent, b *events.Batch) (events.Event, erro
 		}
 		// Only a PushEvent's payload is read: decoding every payload
 		// into a struct would fail on other events' payloads, which may
-		// be anything.
+		// be anything. It is decoded a second time, but without being
+		// validated again (sonicPayloadOptions).
 		d.push = sonicPush{}
 		push := &d.push
-		if err := d.decode(unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), push); err != nil {
+		if err := sonicDecode(d.payload, unsafe.String(unsafe.SliceData(e.Payload), len(e.Payload)), push); err != nil {
 			return ev, fmt.Errorf("PushEvent payload: %w", err)
 		}
 		if push.Size == nil {

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/bytedance/sonic/decoder"
 	sonicutf8 "github.com/bytedance/sonic/utf8"
 
 	"benchgrid/workloads/events"
@@ -54,6 +56,32 @@ var sonicLeniencyCases = []struct {
 	{"5-byte UTF-8", doc(event("x", "\"\xf8\x88\x80\x80\x80\""))},
 	{"above U+10FFFF", doc(event("x", "\"\xf4\x90\x80\x80\""))},
 	{"non-ASCII in long strings", doc(event("repo", `{"name":"`+sonicLong+`✓😀é`+sonicLong+`"}`))},
+	// Wherever the bad UTF-8 is, whatever else is wrong: sonic decodes a
+	// corrected copy, and the file's UTF-8 is the reason (sonicValidUTF8).
+	{"invalid UTF-8 in a later event", doc(okEvent, event("x", "\"\xff\""))},
+	{"invalid UTF-8 before events", `{"z":"` + "\xff" + `","events":[` + okEvent + `]}`},
+	{"invalid UTF-8 after events", `{"events":[` + okEvent + `],"z":"` + "\xe2\x82" + `"}`},
+	{"invalid UTF-8 with no events", `{"events":[],"z":"` + "\xff" + `"}`},
+	{"invalid UTF-8 and no events member", `{"z":"` + "\xff" + `"}`},
+	{"invalid UTF-8 and a bad first event", doc(event("type", ""), event("x", "\"\xff\""))},
+	{"invalid UTF-8 and a bad escape", doc(event("x", `"\x"`), event("y", "\"\xff\""))},
+	{"invalid UTF-8 and bad JSON", doc(event("x", "\"\xff\""), `{`)},
+	{"invalid UTF-8 after the value", doc(okEvent) + " \xff"},
+	{"invalid UTF-8 in a push payload", doc(push(`{"size":1,"m":"` + "\xff" + `"}`))},
+	{"invalid UTF-8 in a long push payload", doc(push(`{"size":1,"m":"` + sonicLong + "\xc3\x28" + sonicLong + `"}`))},
+	// A PushEvent's payload is validated once, with the document: its
+	// second decoding does not validate (sonicPayloadOptions).
+	{"control char in a push payload", doc(push(`{"size":1,"m":"a` + "\t" + `b"}`))},
+	{"control char in a long push payload", doc(push(`{"size":1,"m":"` + sonicLong + "\x01" + sonicLong + `"}`))},
+	{"leading zero in a push payload", doc(push(`{"size":1,"m":01}`))},
+	{"trailing comma in a push payload", doc(push(`{"size":1,"m":[1,]}`))},
+	{"bad literal in a push payload", doc(push(`{"size":1,"m":tru}`))},
+	{"NaN in a push payload", doc(push(`{"size":1,"m":NaN}`))},
+	{"missing colon in a push payload", doc(push(`{"size":1,"m":{"a" 1}}`))},
+	{"brackets in strings before size", doc(push(`{"commits":[{"m":"]}\"["}],"size":3}`))},
+	{"escaped quotes before size", doc(push(`{"m":"a\"],\"size\":9","n":"b\\","size":3}`))},
+	{"size of a commit is not the size", doc(push(`{"commits":[{"size":9}],"distinct_size":8}`))},
+	{"spaces in a push payload", doc(push(" { \"size\" : 3 , \"m\" : [ { } ] } "))},
 	// Surrogate escapes decode as encoding/json does.
 	{"lone high surrogate then pair", doc(event("type", `"\ud800\ud83d\ude80"`))},
 	{"lone high then non-surrogate", doc(event("type", `"\ud800\u0041"`))},
@@ -110,6 +138,89 @@ var sonicLeniencyCases = []struct {
 	{"deep objects", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "1" + strings.Repeat("}", 6000) + `}`},
 	{"deep objects with bad UTF-8", `{"events":[],"x":` + strings.Repeat(`{"a":`, 6000) + "\"\xff\"" + strings.Repeat("}", 6000) + `}`},
 	{"deep unclosed", `{"events":[],"x":` + strings.Repeat("[", 6000) + `}`},
+}
+
+// TestSonicCorrectsUTF8 holds sonic to what sonicValidUTF8 relies on: it
+// decodes a document with invalid UTF-8, anywhere, from a corrected copy
+// (and without an error), so that no value it decodes lies in the input;
+// from a valid one, every value lies in the input.
+func TestSonicCorrectsUTF8(t *testing.T) {
+	if _, err := (sonicParser{}).NewDecoder(); errors.Is(err, events.ErrUnavailable) {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		data  string
+		valid bool
+	}{
+		{doc(okEvent), true},
+		{doc(okEvent, push(`{"size":1}`)), true},
+		{doc(event("type", "\"\xff\"")), false},
+		{doc(event("x", "\"\xff\"")), false},
+		{doc(okEvent, event("x", "\""+sonicLong+"\xe2\x82"+sonicLong+"\"")), false},
+		{`{"z":"` + "\xc0\xaf" + `","events":[` + okEvent + `]}`, false},
+		{`{"events":[` + okEvent + `],"z":"` + "\xed\xa0\x80" + `"}`, false},
+	} {
+		data := []byte(tc.data)
+		dec := decoder.NewDecoder(unsafe.String(unsafe.SliceData(data), len(data)))
+		dec.SetOptions(sonicOptions)
+		var d sonicDocument
+		if err := dec.Decode(&d); err != nil || d.Events == nil || len(*d.Events) == 0 {
+			t.Fatalf("sonic Decode(%q) = %v with %v, want no error and events", tc.data, err, d.Events)
+		}
+		for i, e := range *d.Events {
+			for _, raw := range []sonicRaw{e.Type, e.Actor.ID, e.Repo.Name, e.CreatedAt} {
+				if got := within(raw, data); got != tc.valid {
+					t.Errorf("sonic Decode(%q): event %d's value %q lies in the input: %v, want %v", tc.data, i, raw, got, tc.valid)
+				}
+			}
+		}
+	}
+}
+
+// TestSonicDuplicates pins what the sonic adapter makes of repeated member
+// names. The contract leaves them unspecified, and the adapters differ
+// (the differential tests skip them); sonic's own answer is the last
+// member's whole value, a payload replaced rather than merged, and this
+// keeps a change to how it reads payloads from changing it unseen.
+func TestSonicDuplicates(t *testing.T) {
+	p := sonicParser{}
+	if _, err := p.NewDecoder(); errors.Is(err, events.ErrUnavailable) {
+		t.Skip(err)
+	}
+	const head = `{"type":"PushEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t",`
+	pushed := func(size int64) []ownedEvent { return []ownedEvent{{"PushEvent", "r", "t", 1, size}} }
+	for _, tc := range []struct {
+		name string
+		data string
+		want []ownedEvent // nil: bad
+	}{
+		{"size twice", doc(push(`{"size":1,"size":2}`)), pushed(2)},
+		{"size then a string", doc(push(`{"size":1,"size":"x"}`)), nil},
+		{"a string then size", doc(push(`{"size":"x","size":1}`)), pushed(1)},
+		{"size then null", doc(push(`{"size":1,"size":null}`)), nil},
+		{"escaped size then size", doc(push(`{"s\u0069ze":1,"size":2}`)), pushed(2)},
+		{"payload twice", doc(head + `"payload":{"size":1},"payload":{"size":2}}`), pushed(2)},
+		{"payload then an empty one", doc(head + `"payload":{"size":1},"payload":{}}`), nil},
+		{"payload then null", doc(head + `"payload":{"size":1},"payload":null}`), nil},
+		{"payload then an array", doc(head + `"payload":{"size":1},"payload":[]}`), nil},
+		{"null then payload", doc(head + `"payload":null,"payload":{"size":1}}`), pushed(1)},
+		{"a string then payload", doc(head + `"payload":"x","payload":{"size":1}}`), pushed(1)},
+		{"payload then an escaped one", doc(head + `"payload":{"size":1},"p\u0061yload":{"size":3}}`), pushed(3)},
+		{"type PushEvent last", doc(`{"type":"WatchEvent","actor":{"id":1},"repo":{"name":"r"},"created_at":"t","payload":{"size":1},"type":"PushEvent"}`), pushed(1)},
+		{"type PushEvent first", doc(head + `"payload":{"size":1},"type":"WatchEvent"}`), []ownedEvent{{"WatchEvent", "r", "t", 1, 0}}},
+		{"type then null", doc(`{"type":"PushEvent","type":null,"actor":{"id":1},"repo":{"name":"r"},"created_at":"t","payload":{"size":1}}`), nil},
+		{"events twice", `{"events":[` + push(`{"size":1}`) + `],"events":[` + push(`{"size":2}`) + `]}`, pushed(2)},
+		{"events then empty", `{"events":[` + push(`{"size":1}`) + `],"events":[]}`, []ownedEvent{}},
+	} {
+		got := decodeWith(t, p, []byte(tc.data))
+		if tc.want == nil {
+			if got.err == nil {
+				t.Errorf("%s: Decode(%q) = %v, want bad", tc.name, tc.data, got)
+			}
+		} else if got.err != nil || !equalEvents(got.events, tc.want) {
+			t.Errorf("%s: Decode(%q) = %v, want good: %+v", tc.name, tc.data, got, tc.want)
+		}
+	}
 }
 
 // sonicLikeStd checks that p gives data decodeStd's verdict and events.

@@ -1,0 +1,24 @@
+//go:build !linux
+
+package corpus
+
+import "runtime"
+
+// uringSession is empty where io_uring does not exist.
+type uringSession struct{}
+
+// probeUring says that io_uring is Linux's.
+func probeUring() error {
+	return &UnavailableError{Mode: ReadUring, Reason: "io_uring is Linux's, and this is " + runtime.GOOS}
+}
+
+// readUring fails every file: the mode is unavailable (ReadModeAvailable
+// says so before a pass starts).
+func (s *Session) readUring(files []File, data [][]byte, errs []error) {
+	err := uringAvailable()
+	for i := range files {
+		data[i], errs[i] = nil, err
+	}
+}
+
+func (u *uringSession) closeRing() {}

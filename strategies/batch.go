@@ -1,0 +1,112 @@
+package strategies
+
+import (
+	"context"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"benchgrid/corpus"
+)
+
+// A BatchReader is a Worker that reads several files in one go (the
+// processor's Worker does, through corpus.Session.ReadBatch: io_uring in
+// read mode uring, one ordinary read after another in the others).
+type BatchReader interface {
+	Worker
+	// ReadBatch loads each files[i] into data[i] and errs[i] (both at
+	// least len(files) long), as Read would one by one; every successful
+	// read is released like one of Read.
+	ReadBatch(files []corpus.File, data [][]byte, errs []error)
+}
+
+// DefaultBatchSize is the files a Batch worker claims at a time when
+// Batch.Size is 0: half the io_uring batch of read mode uring, so that
+// the last claims still spread over the workers.
+const DefaultBatchSize = 32
+
+// Batch runs a fixed set of worker goroutines, each with its own Worker,
+// that claim Size files at a time off a shared atomic index, read them in
+// one batch (BatchReader, when the Worker is one; otherwise one Read
+// after another) and then process them in order.
+//
+// It is Atomic with reads in batches: what read mode uring needs to put
+// many files' opens, reads and closes in one submission. With the other
+// read modes a batch's reads are the mode's ordinary reads, so that the
+// strategy is measured on its own as well as with uring. A batch's reads
+// stay in memory until it is processed, Size per worker.
+//
+// The zero Batch has one worker per GOMAXPROCS and batches of
+// DefaultBatchSize.
+type Batch struct {
+	// Workers is the number of worker goroutines; ≤ 0 means GOMAXPROCS.
+	Workers int
+	// Size is the files claimed and read at a time; ≤ 0 means
+	// DefaultBatchSize.
+	Size int
+}
+
+// Run processes files on b.Workers goroutines; see Strategy.
+func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	n := workerCount(b.Workers, len(files))
+	size := b.Size
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for range n {
+		g.Go(func() error {
+			w, err := newWorker(work)
+			if err != nil {
+				return err
+			}
+			data, errs := make([][]byte, size), make([]error, size)
+			for {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				start := next.Add(int64(size)) - int64(size)
+				if start >= int64(len(files)) {
+					return nil
+				}
+				batch := files[start:min(start+int64(size), int64(len(files)))]
+				if err := processBatch(gctx, w, batch, data, errs); err != nil {
+					return err
+				}
+			}
+		})
+	}
+	return result(ctx, g.Wait())
+}
+
+// processBatch reads batch on w, then processes and releases each file.
+// Once ctx is done or a Process fails, the batch's other reads are
+// released unprocessed.
+func processBatch(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
+	if br, ok := w.(BatchReader); ok {
+		br.ReadBatch(batch, data, errs)
+	} else {
+		for i, f := range batch {
+			data[i], errs[i] = w.Read(f)
+		}
+	}
+	var stop error
+	for i, f := range batch {
+		if stop == nil {
+			if stop = ctx.Err(); stop == nil {
+				if err := w.Process(f, data[i], errs[i]); err != nil {
+					stop = wrapProcess(f, err)
+				}
+			}
+		}
+		if errs[i] == nil {
+			w.Release(data[i])
+		}
+		data[i], errs[i] = nil, nil
+	}
+	return stop
+}
