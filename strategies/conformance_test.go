@@ -298,6 +298,17 @@ func conformanceConfigs(t *testing.T) []conformanceConfig {
 			batchReads: true,
 		})
 	}
+	// Stream, fed the list in uneven slices.
+	for _, st := range []streamed{{workers: 1, slice: 1}, {workers: 2, slice: 7}, {workers: 3, slice: 1000}, {workers: 8, slice: 100}} {
+		w := int64(st.workers)
+		configs = append(configs, conformanceConfig{
+			name:    fmt.Sprintf("stream/workers=%d/slice=%d", st.workers, st.slice),
+			s:       st,
+			workers: st.workers,
+			// Every worker is made, however few the files.
+			limits: limits{made: func(n, files int) int64 { return w }, parallel: fixed(w), inFlight: fixed(w)},
+		})
+	}
 	for _, p := range []Pipeline{{Workers: 3, Readers: 1}, {Workers: 1, Readers: 3}} {
 		r := int64(p.Readers)
 		configs = append(configs, conformanceConfig{
@@ -414,6 +425,47 @@ func TestBatchUsesBatchReader(t *testing.T) {
 		w.check(t, true)
 		if got, want := w.batchCalls.Load(), int64((len(files)+size-1)/size); got != want {
 			t.Errorf("Batch{Size: %d}: %d ReadBatch calls, want %d", size, got, want)
+		}
+	}
+}
+
+// streamed is Stream fed a list in slices of slice files, so that the
+// suite holds Stream to the Strategy contract.
+type streamed struct{ workers, slice int }
+
+func (s streamed) Run(ctx context.Context, files []corpus.File, work Work) error {
+	return Stream(ctx, s.workers, func(ctx context.Context, emit func([]corpus.File) error) error {
+		for len(files) > 0 {
+			k := min(len(files), s.slice)
+			if err := emit(files[:k]); err != nil {
+				return err
+			}
+			files = files[k:]
+		}
+		return nil
+	}, work)
+}
+
+// TestStreamFeedError: a Feed's error stops the workers and is what
+// Stream returns, wrapped by nothing; the files already handed over are
+// released.
+func TestStreamFeedError(t *testing.T) {
+	errFeed := errors.New("fake feed error")
+	files := testFiles(500)
+	w := newFakeWork(files)
+	err := Stream(t.Context(), 2, func(ctx context.Context, emit func([]corpus.File) error) error {
+		if err := emit(files[:300]); err != nil {
+			return err
+		}
+		return errFeed
+	}, w)
+	if !errors.Is(err, errFeed) {
+		t.Errorf("Stream = %v, want the feed's error", err)
+	}
+	w.check(t, false)
+	for i := 300; i < len(files); i++ {
+		if w.reads[i].Load() != 0 {
+			t.Fatalf("file %d, never handed over, was read", i)
 		}
 	}
 }
