@@ -24,7 +24,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	readers := fs.Int("readers", 0, "pipeline readers (0: workers)")
 	read := fs.String("read", string(corpus.ReadFile), "read mode: readfile, reuse, mmap, sized, openat, openat-raw or uring")
 	walk := fs.String("walk", string(corpus.WalkLstat), "walk mode: lstat (an lstat per input) or dtype (getdents' entry types, sizes learned when read)")
-	stream := fs.Bool("stream", false, "hand files to the workers while walking, instead of after the walk (strategies "+strings.Join(processor.StreamStrategies, " and ")+")")
+	stream := fs.Bool("stream", false, "hand files to the workers while walking, instead of after the walk (strategies "+strings.Join(processor.StreamStrategies, ", ")+")")
 	latency := fs.Duration("latency", 0, "simulated storage latency waited before every file's read (0: none)")
 	verbose := fs.Bool("v", false, "list each bad input and its reason on stderr")
 	fs.Usage = func() {

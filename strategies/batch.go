@@ -52,10 +52,7 @@ func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
 		return err
 	}
 	n := workerCount(b.Workers, len(files))
-	size := b.Size
-	if size <= 0 {
-		size = DefaultBatchSize
-	}
+	size := b.batchSize()
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	for range n {
@@ -81,6 +78,14 @@ func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
 		})
 	}
 	return result(ctx, g.Wait())
+}
+
+// batchSize is b.Size, or DefaultBatchSize when it is not set.
+func (b Batch) batchSize() int {
+	if b.Size <= 0 {
+		return DefaultBatchSize
+	}
+	return b.Size
 }
 
 // processBatch reads batch on w, then processes and releases each file.

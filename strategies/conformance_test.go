@@ -298,16 +298,30 @@ func conformanceConfigs(t *testing.T) []conformanceConfig {
 			batchReads: true,
 		})
 	}
-	// Stream, fed the list in uneven slices.
-	for _, st := range []streamed{{workers: 1, slice: 1}, {workers: 2, slice: 7}, {workers: 3, slice: 1000}, {workers: 8, slice: 100}} {
-		w := int64(st.workers)
-		configs = append(configs, conformanceConfig{
-			name:    fmt.Sprintf("stream/workers=%d/slice=%d", st.workers, st.slice),
-			s:       st,
-			workers: st.workers,
-			// Every worker is made, however few the files.
-			limits: limits{made: func(n, files int) int64 { return w }, parallel: fixed(w), inFlight: fixed(w)},
-		})
+	// Every Streamer's streaming form, fed the list in uneven slices,
+	// with and without BatchReader.
+	for _, name := range StreamNames() {
+		for _, st := range []streamed{{workers: 1, slice: 1}, {workers: 2, slice: 7}, {workers: 3, slice: 1000}, {workers: 8, slice: 100}} {
+			for _, batchReads := range []bool{false, true} {
+				s, err := Lookup(name, Options{Workers: st.workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.s = s.(Streamer)
+				w, held := int64(st.workers), int64(1)
+				if b, ok := s.(Batch); ok {
+					held = int64(b.batchSize())
+				}
+				configs = append(configs, conformanceConfig{
+					name:    fmt.Sprintf("%s/stream/workers=%d/slice=%d/batchreader=%v", name, st.workers, st.slice, batchReads),
+					s:       st,
+					workers: st.workers,
+					// Every worker is made, however few the files.
+					limits:     limits{made: func(n, files int) int64 { return w }, parallel: fixed(w), inFlight: fixed(held * w)},
+					batchReads: batchReads,
+				})
+			}
+		}
 	}
 	for _, p := range []Pipeline{{Workers: 3, Readers: 1}, {Workers: 1, Readers: 3}} {
 		r := int64(p.Readers)
@@ -429,12 +443,15 @@ func TestBatchUsesBatchReader(t *testing.T) {
 	}
 }
 
-// streamed is Stream fed a list in slices of slice files, so that the
-// suite holds Stream to the Strategy contract.
-type streamed struct{ workers, slice int }
+// streamed is a Streamer's streaming form fed a list in slices of slice
+// files, so that the suite holds it to the Strategy contract.
+type streamed struct {
+	s              Streamer
+	workers, slice int
+}
 
 func (s streamed) Run(ctx context.Context, files []corpus.File, work Work) error {
-	return Stream(ctx, s.workers, func(ctx context.Context, emit func([]corpus.File) error) error {
+	return s.s.RunFeed(ctx, func(ctx context.Context, emit func([]corpus.File) error) error {
 		for len(files) > 0 {
 			k := min(len(files), s.slice)
 			if err := emit(files[:k]); err != nil {
@@ -447,13 +464,13 @@ func (s streamed) Run(ctx context.Context, files []corpus.File, work Work) error
 }
 
 // TestStreamFeedError: a Feed's error stops the workers and is what
-// Stream returns, wrapped by nothing; the files already handed over are
+// RunFeed returns, wrapped by nothing; the files already handed over are
 // released.
 func TestStreamFeedError(t *testing.T) {
 	errFeed := errors.New("fake feed error")
 	files := testFiles(500)
 	w := newFakeWork(files)
-	err := Stream(t.Context(), 2, func(ctx context.Context, emit func([]corpus.File) error) error {
+	err := (Atomic{Workers: 2}).RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error {
 		if err := emit(files[:300]); err != nil {
 			return err
 		}
