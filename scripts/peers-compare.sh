@@ -28,10 +28,13 @@ if [ ! -d "$src/rust-rayon" ] || [ ! -d "$src/simdjson-cpp" ]; then
 	exit 1
 fi
 work=${WORK:-$root/.benchgrid/peers}
-# The default: the issue's best configurations before (reuse, an lstat
-# walk, the map tally) and with every option this branch adds, and the
-# reading floor both ways.
-configs=${BG_CONFIGS:-"-parser sonic -strategy atomic -read reuse;-parser simdjson -strategy atomic -read reuse;-parser none -strategy atomic -read reuse;BENCHGRID_TALLY=intern -parser sonic -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser simdjson -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern -parser fastjson -strategy atomic -read openat-raw -walk dtype;-parser none -strategy atomic -read openat-raw -walk dtype"}
+# The default: the issue's best configurations before it (reuse, an lstat
+# walk, the map tally), the best with every option it added (an interned
+# tally, GOGC=400, openat with raw system calls, the d_type walk, batches
+# streamed from the walk), the same without streaming and with io_uring,
+# and the reading floor both ways.
+best="-strategy batch -read openat-raw -walk dtype -stream"
+configs=${BG_CONFIGS:-"-parser sonic -strategy atomic -read reuse;-parser simdjson -strategy atomic -read reuse;-parser none -strategy atomic -read reuse;BENCHGRID_TALLY=intern GOGC=400 -parser sonic $best;BENCHGRID_TALLY=intern GOGC=400 -parser fastjson $best;BENCHGRID_TALLY=intern GOGC=400 -parser simdjson $best;BENCHGRID_TALLY=intern GOGC=400 -parser sonic -strategy atomic -read openat-raw -walk dtype;BENCHGRID_TALLY=intern GOGC=400 -parser sonic -strategy batch -read uring -walk dtype -stream;-parser none $best"}
 mkdir -p "$work"
 
 # The peers: built outside the checkout, from Debian's packages (crates
@@ -80,7 +83,22 @@ for c in "${cfgs[@]}"; do
 	# (BENCHGRID_TALLY=intern, GOGC=400); the rest are process's flags.
 	envs=$(echo "$c" | grep -oE '^( *[A-Z_]+=[^ ]+)+' || true)
 	flags=${c#"$envs"}
-	name=$(echo "$flags" | sed -E 's/^ +//; s/-parser //; s/ -strategy /\//; s/ -read /\//; s/ -(\w+) /\/\1=/g')
+	# The name: parser/strategy/read, then flag=value or a lone flag
+	# (-stream) for the others.
+	name=""
+	read -ra words <<<"$flags"
+	for ((i = 0; i < ${#words[@]}; i++)); do
+		f=${words[i]#-} v=""
+		if ((i + 1 < ${#words[@]})) && [[ ${words[i + 1]} != -* ]]; then
+			v=${words[i + 1]}
+			i=$((i + 1))
+		fi
+		case $f in
+		parser | strategy | read) part=$v ;;
+		*) part=$f${v:+=$v} ;;
+		esac
+		name=${name:+$name/}$part
+	done
 	for e in $envs; do name="$name/${e#BENCHGRID_}"; done
 	name=$(echo "$name" | tr 'A-Z=' 'a-z:') # paired.py splits NAME=CMD at the first =
 	impls+=(-impl "$name=${envs:+env $envs }$bg process $flags {corpus}")
