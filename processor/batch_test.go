@@ -20,22 +20,7 @@ import (
 // files in every read mode (io_uring batches in uring), as atomic does,
 // and leaves no descriptor open.
 func TestBatchEveryReadMode(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "c")
-	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 300, Seed: 5, Bad: 40}); err != nil {
-		t.Fatal(err)
-	}
-	files, err := corpus.List(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := New(Config{Parser: "std", Strategy: "sequential"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ref.Run(t.Context(), files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files, want := referenceOutcome(t, gen.GenOptions{Files: 300, Seed: 5, Bad: 40})
 	if want.BadFiles == 0 {
 		t.Fatal("the corpus has no bad file: the test would prove nothing")
 	}
@@ -65,6 +50,30 @@ func TestBatchEveryReadMode(t *testing.T) {
 	if after := countFDs(t); after != before {
 		t.Errorf("%d descriptors open before the passes, %d after", before, after)
 	}
+}
+
+// referenceOutcome generates a corpus in a temporary folder (opts.Dir is
+// set here), lists it, and returns its files with the reference's outcome
+// over them (std, sequential, readfile).
+func referenceOutcome(t *testing.T, opts gen.GenOptions) ([]corpus.File, *workload.Outcome) {
+	t.Helper()
+	opts.Dir = filepath.Join(t.TempDir(), "c")
+	if _, err := gen.Generate(t.Context(), opts); err != nil {
+		t.Fatal(err)
+	}
+	files, err := corpus.List(t.Context(), opts.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := New(Config{Parser: "std", Strategy: "sequential"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ref.Run(t.Context(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, want
 }
 
 // countFDs counts this process's open descriptors.
@@ -108,22 +117,7 @@ func TestUnavailableReadMode(t *testing.T) {
 // finished, each kept its directory until the pass ended, and openat,
 // openat-raw and uring failed with EMFILE here.
 func TestPerFileDescriptors(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "c")
-	if _, err := gen.Generate(t.Context(), gen.GenOptions{Dir: dir, Files: 400, Seed: 6}); err != nil {
-		t.Fatal(err)
-	}
-	files, err := corpus.List(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := New(Config{Parser: "std", Strategy: "sequential"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ref.Run(t.Context(), files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files, want := referenceOutcome(t, gen.GenOptions{Files: 400, Seed: 6})
 	for _, mode := range corpus.ReadModes {
 		if err := corpus.ReadModeAvailable(mode); err != nil {
 			t.Logf("read=%s: %v", mode, err)
