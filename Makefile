@@ -64,6 +64,9 @@ study-quick: build
 # processes, signals and limits (scripts/hostile.sh).
 test: lint
 	$(GO) test -race -count=1 ./...
+	# sonic's other decoder (optdec: arm64's only one) must give the same answers.
+	SONIC_USE_OPTDEC=1 $(GO) test -count=1 ./workloads/events/parsers
+	SONIC_USE_OPTDEC=1 $(GO) test -count=1 -run Contract ./workloads/query/adapters
 	$(MAKE) fuzz
 	scripts/e2e.sh
 	scripts/hostile.sh

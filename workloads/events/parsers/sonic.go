@@ -229,14 +229,18 @@ func utf8First(data []byte, err error) error {
 // sonicValidUTF8 reports whether data, which sonic has just decoded into
 // doc without an error, is valid UTF-8. sonic has checked it already, with
 // the validator utf8First uses, and where it was invalid decoded a
-// corrected copy (TestSonicCorrectsUTF8 holds sonic to that): so a value
-// it decoded lies in data exactly when data is valid. A document with no
-// such value to look at (no events, or a first event with none of the
-// members the workload reads) is checked again.
+// corrected copy (TestSonicCorrectsUTF8 holds sonic to that): so with
+// sonic's JIT decoder, a value it decoded that lies in data says data is
+// valid. The converse does not hold for every decoder: sonic's other one
+// (optdec, the only one on arm64, or SONIC_USE_OPTDEC=1 on amd64) hands
+// UnmarshalJSON a copy of every raw value, so a value outside data says
+// nothing and data is checked again, as is a document with no such value
+// to look at (no events, or a first event with none of the members the
+// workload reads).
 func sonicValidUTF8(data []byte, doc *sonicDocument) bool {
 	if doc.Events != nil && len(*doc.Events) > 0 {
-		if raw := (*doc.Events)[0].anyRaw(); raw != nil {
-			return within(raw, data)
+		if raw := (*doc.Events)[0].anyRaw(); raw != nil && within(raw, data) {
+			return true
 		}
 	}
 	return sonicutf8.Validate(data)
