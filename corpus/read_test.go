@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -143,5 +145,36 @@ func TestReadModesAgree(t *testing.T) {
 				t.Errorf("%s: Session.Close = %v", mode, err)
 			}
 		}
+	}
+}
+
+// TestReadBatchCancelled: once ctx is done, ReadBatch starts no read in any
+// mode: every file gets ctx.Err() and no data.
+func TestReadBatchCancelled(t *testing.T) {
+	root := t.TempDir()
+	var files []File
+	for _, name := range []string{"a.json", "b.json", "c.json"} {
+		path := filepath.Join(root, name)
+		if err := os.WriteFile(path, []byte(`{"events":[]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, File{Path: path, Size: SizeUnknown})
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, mode := range ReadModes {
+		if err := ReadModeAvailable(mode); err != nil {
+			t.Logf("%s: %v", mode, err)
+			continue
+		}
+		s := NewReader(mode).Session()
+		data, errs := make([][]byte, len(files)), make([]error, len(files))
+		s.ReadBatch(ctx, files, data, errs)
+		for i := range files {
+			if data[i] != nil || !errors.Is(errs[i], context.Canceled) {
+				t.Errorf("%s: file %d: %d bytes, error %v; want none and context.Canceled", mode, i, len(data[i]), errs[i])
+			}
+		}
+		s.Close()
 	}
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -192,7 +193,7 @@ func (s *Session) Read(f File) ([]byte, error) {
 	case ReadUring:
 		one := &s.one
 		one.files[0] = f
-		s.ReadBatch(one.files[:], one.data[:], one.errs[:])
+		s.ReadBatch(context.Background(), one.files[:], one.data[:], one.errs[:])
 		data, err = one.data[0], one.errs[0]
 		*one = batchOfOne{}
 		return data, err
@@ -209,19 +210,32 @@ func (s *Session) Read(f File) ([]byte, error) {
 // errs[i] (both at least as long as files); each successful read is
 // released like one of Read. In ReadUring the files are read in batches
 // of up to 64 per submission; in the other modes it is one Read after
-// another.
-func (s *Session) ReadBatch(files []File, data [][]byte, errs []error) {
+// another. Once ctx is done no new read is started (a ring batch already
+// submitted is finished): the files not read get ctx.Err() and no data.
+func (s *Session) ReadBatch(ctx context.Context, files []File, data [][]byte, errs []error) {
 	if s.r.mode != ReadUring {
 		for i, f := range files {
+			if err := ctx.Err(); err != nil {
+				cancelRest(err, data[i:len(files)], errs[i:len(files)])
+				return
+			}
 			data[i], errs[i] = s.Read(f)
 		}
 		return
 	}
-	s.readUring(files, data[:len(files)], errs[:len(files)])
+	s.readUring(ctx, files, data[:len(files)], errs[:len(files)])
 	for i, err := range errs[:len(files)] {
 		if err != nil && IsResourceExhausted(err) && !errors.As(err, new(*ResourceError)) {
 			errs[i] = &ResourceError{Err: err}
 		}
+	}
+}
+
+// cancelRest gives each file of a batch that will not be read err and no
+// data.
+func cancelRest(err error, data [][]byte, errs []error) {
+	for i := range data {
+		data[i], errs[i] = nil, err
 	}
 }
 

@@ -4,6 +4,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -115,7 +116,7 @@ func readBatches(s *Session, paths []string, k int) []outcome {
 			files[i] = File{Path: p, Size: SizeUnknown}
 		}
 		data, errs := make([][]byte, n), make([]error, n)
-		s.ReadBatch(files, data, errs)
+		s.ReadBatch(context.Background(), files, data, errs)
 		for i := range files {
 			if errs[i] != nil {
 				got = append(got, outcome{err: errs[i].Error()})

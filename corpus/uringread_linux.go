@@ -3,6 +3,7 @@
 package corpus
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -97,8 +98,12 @@ func setupReason(err error) string {
 // readUring reads files as ReadSized does, in batches of up to uringBatch
 // files, each with three submissions: the opens, then (after an fstat
 // per file, a plain system call) the reads, then the closes.
-func (s *Session) readUring(files []File, data [][]byte, errs []error) {
+func (s *Session) readUring(ctx context.Context, files []File, data [][]byte, errs []error) {
 	for len(files) > 0 {
+		if err := ctx.Err(); err != nil {
+			cancelRest(err, data, errs)
+			return
+		}
 		k := min(len(files), uringBatch)
 		s.uringBatch(files[:k], data[:k], errs[:k])
 		files, data, errs = files[k:], data[k:], errs[k:]

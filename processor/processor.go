@@ -184,7 +184,7 @@ func (w *worker) Read(f corpus.File) ([]byte, error) {
 // reads in the others. With a latency, each file waits it first, one
 // after another as Read's would; a cancelled wait fails that file and
 // the rest of the batch, which are not read.
-func (w *worker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
+func (w *worker) ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error) {
 	if w.job.wait != nil {
 		for i := range files {
 			if err := w.job.wait(); err != nil {
@@ -196,7 +196,7 @@ func (w *worker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
 			}
 		}
 	}
-	w.session.ReadBatch(files, data, errs)
+	w.session.ReadBatch(ctx, files, data, errs)
 }
 
 // A cancelledWait is a latency wait that the pass's ctx cut short: not a

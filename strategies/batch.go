@@ -16,8 +16,9 @@ type BatchReader interface {
 	Worker
 	// ReadBatch loads each files[i] into data[i] and errs[i] (both at
 	// least len(files) long), as Read would one by one; every successful
-	// read is released like one of Read.
-	ReadBatch(files []corpus.File, data [][]byte, errs []error)
+	// read is released like one of Read. Once ctx is done it starts no
+	// new read: a file it did not read gets ctx.Err() and no data.
+	ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error)
 }
 
 // DefaultBatchSize is the files a Batch worker claims at a time when
@@ -93,9 +94,15 @@ func (b Batch) batchSize() int {
 // released unprocessed.
 func processBatch(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
 	if br, ok := w.(BatchReader); ok {
-		br.ReadBatch(batch, data, errs)
+		br.ReadBatch(ctx, batch, data, errs)
 	} else {
 		for i, f := range batch {
+			if err := ctx.Err(); err != nil {
+				for j := i; j < len(batch); j++ {
+					data[j], errs[j] = nil, err // not read: nothing to release
+				}
+				break
+			}
 			data[i], errs[i] = w.Read(f)
 		}
 	}

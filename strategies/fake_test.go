@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -104,13 +105,17 @@ func (w *fakeWork) NewWorker() (Worker, error) {
 type fakeBatchWorker struct{ *fakeWorker }
 
 // ReadBatch reads each file with Read, checking the slices' lengths.
-func (fw fakeBatchWorker) ReadBatch(files []corpus.File, data [][]byte, errs []error) {
+func (fw fakeBatchWorker) ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error) {
 	fw.work.batchCalls.Add(1)
 	if len(data) < len(files) || len(errs) < len(files) {
 		fw.work.problem("ReadBatch of %d files into %d data and %d errors", len(files), len(data), len(errs))
 		return
 	}
 	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			data[i], errs[i] = nil, err
+			continue
+		}
 		data[i], errs[i] = fw.Read(f)
 	}
 }

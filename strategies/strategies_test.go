@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"runtime"
 	"slices"
@@ -187,6 +188,35 @@ func TestFinish(t *testing.T) {
 			if got := w.finishes.Load(); got != want {
 				t.Errorf("%s (Process error: %v): %d Workers finished of %d made, want %d", name, stop, got, w.made.Load(), want)
 			}
+		}
+	}
+}
+
+// TestBatchStopsReading: once ctx is done, a batch starts no new read,
+// with or without BatchReader: here the first read cancels, and no other
+// file is read (a batch of 32 used to read on to its end).
+func TestBatchStopsReading(t *testing.T) {
+	files := testFiles(100)
+	for _, batchReads := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(t.Context())
+		w := newFakeWork(files)
+		w.batchReads = batchReads
+		w.readErr = func(i int) error {
+			cancel()
+			return nil
+		}
+		err := runChecked(t, ctx, Batch{Workers: 1}, files, w)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("BatchReader %v: Run = %v, want context.Canceled", batchReads, err)
+		}
+		w.check(t, false)
+		var reads int32
+		for i := range w.reads {
+			reads += w.reads[i].Load()
+		}
+		if reads != 1 {
+			t.Errorf("BatchReader %v: %d files read, want 1 (none after ctx was done)", batchReads, reads)
 		}
 	}
 }
