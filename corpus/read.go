@@ -58,7 +58,7 @@ const (
 	// the other modes, as a C++ or Rust program with one thread per CPU
 	// does.
 	ReadOpenatRaw ReadMode = "openat-raw"
-	// ReadUring is ReadOpenat through io_uring (Linux 5.6 and later): a
+	// ReadUring is ReadOpenatRaw through io_uring (Linux 5.6 and later): a
 	// Session's ReadBatch opens up to 64 files in one submission, fstats
 	// each with a plain system call, reads them all (one byte more than
 	// the size, at the file position) in a second submission and closes
@@ -67,11 +67,16 @@ const (
 	// case finishes as ReadSized does, on the same descriptor: a read that
 	// returned less or more than the size reads on, and an open or a read
 	// the ring refuses (EINVAL, EOPNOTSUPP, EAGAIN, EINTR) is done with a
-	// plain system call. Errors are ReadSized's, and a failure of the ring
-	// itself is a *ResourceError. Read alone is a batch of one (and the
-	// Reader's sets a ring up per file: use a Session). Where the kernel
-	// or a sandbox refuses io_uring, the mode is unavailable
-	// (ReadModeAvailable says why).
+	// plain system call. Those plain calls (the fstat a file among them)
+	// are raw, as ReadOpenatRaw's are, so uring is to be compared with
+	// openat-raw; io_uring_enter itself is an ordinary system call.
+	// Errors are ReadSized's, and a failure of the ring itself is a
+	// *ResourceError. Read alone is a batch of one. A batch borrows one of
+	// the Reader's rings and gives it back when it is done, so a pass
+	// holds as many rings as batches in flight (at most four per
+	// GOMAXPROCS), however many sessions it has; Reader.Close tears the
+	// idle ones down. Where the kernel or a sandbox refuses io_uring, the
+	// mode is unavailable (ReadModeAvailable says why).
 	ReadUring ReadMode = "uring"
 )
 
@@ -90,9 +95,15 @@ func ParseReadMode(name string) (ReadMode, error) {
 // concurrent use, so data read on one goroutine may be released on another
 // (as a pipeline's parse stage does).
 type Reader struct {
-	mode ReadMode
-	pool bufPool // the reuse and sized modes' released buffers
+	mode  ReadMode
+	pool  bufPool  // the reuse and sized modes' released buffers
+	rings ringPool // ReadUring's rings, lent to sessions a batch at a time
 }
+
+// Close releases what the Reader keeps between reads beyond buffers (in
+// ReadUring, its idle rings). Sessions should be closed first; the Reader
+// may be used again after, and sets up what it needs anew.
+func (r *Reader) Close() { r.rings.close() }
 
 // A bufPool keeps released read buffers for reuse. Its methods are safe
 // for concurrent use.

@@ -145,6 +145,7 @@ func TestReadModesAgree(t *testing.T) {
 				t.Errorf("%s: Session.Close = %v", mode, err)
 			}
 		}
+		r.Close()
 	}
 }
 
@@ -167,7 +168,8 @@ func TestReadBatchCancelled(t *testing.T) {
 			t.Logf("%s: %v", mode, err)
 			continue
 		}
-		s := NewReader(mode).Session()
+		r := NewReader(mode)
+		s := r.Session()
 		data, errs := make([][]byte, len(files)), make([]error, len(files))
 		s.ReadBatch(ctx, files, data, errs)
 		for i := range files {
@@ -176,5 +178,6 @@ func TestReadBatchCancelled(t *testing.T) {
 			}
 		}
 		s.Close()
+		r.Close()
 	}
 }

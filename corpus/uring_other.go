@@ -2,7 +2,10 @@
 
 package corpus
 
-import "runtime"
+import (
+	"context"
+	"runtime"
+)
 
 // uringSession is empty where io_uring does not exist.
 type uringSession struct{}
@@ -14,7 +17,7 @@ func probeUring() error {
 
 // readUring fails every file: the mode is unavailable (ReadModeAvailable
 // says so before a pass starts).
-func (s *Session) readUring(files []File, data [][]byte, errs []error) {
+func (s *Session) readUring(_ context.Context, files []File, data [][]byte, errs []error) {
 	err := uringAvailable()
 	for i := range files {
 		data[i], errs[i] = nil, err
@@ -22,3 +25,8 @@ func (s *Session) readUring(files []File, data [][]byte, errs []error) {
 }
 
 func (u *uringSession) closeRing() {}
+
+// ringPool is empty where io_uring does not exist.
+type ringPool struct{}
+
+func (*ringPool) close() {}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -110,17 +111,79 @@ func (s *Session) readUring(ctx context.Context, files []File, data [][]byte, er
 	}
 }
 
-// startRing sets the session's ring up, or says why it cannot be.
+// startRing borrows a ring from the Reader for one batch, or says why it
+// cannot.
 func (s *Session) startRing() error {
 	if err := uringAvailable(); err != nil {
 		return err
 	}
-	r, err := newRing(uringBatch)
+	r, err := s.r.rings.get()
 	if err != nil && !IsResourceExhausted(err) {
 		return &UnavailableError{Mode: ReadUring, Reason: setupReason(err)}
 	}
 	s.ur.ring = r
 	return err
+}
+
+// A ringPool lends a Reader's io_uring rings to its sessions, one batch
+// at a time: a batch takes an idle ring, or sets one up, and gives it back
+// when it is done. A pass so holds as many rings as it has batches in
+// flight, not one per session: a goroutine per file (perfile) would
+// otherwise set one up each, and since io_uring_setup blocks, thousands
+// would be open at once and the pass would run out of descriptors. The
+// rings in use are also capped (slots): a batch waits for one to come
+// back, which it does as soon as that batch ends.
+type ringPool struct {
+	once  sync.Once
+	slots chan struct{} // a token per ring in use
+	mu    sync.Mutex
+	idle  []*ring
+	made  int // rings set up, for tests
+}
+
+// maxRingsInUse is how many of a Reader's rings may be in use at once.
+func maxRingsInUse() int { return 4 * runtime.GOMAXPROCS(0) }
+
+// get returns a ring for one batch, which put must give back.
+func (p *ringPool) get() (*ring, error) {
+	p.once.Do(func() { p.slots = make(chan struct{}, maxRingsInUse()) })
+	p.slots <- struct{}{}
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		r := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return r, nil
+	}
+	p.made++
+	p.mu.Unlock()
+	r, err := newRing(uringBatch)
+	if err != nil {
+		<-p.slots
+		return nil, err
+	}
+	return r, nil
+}
+
+// put gives back a ring get returned, nil when the batch tore it down.
+func (p *ringPool) put(r *ring) {
+	if r != nil {
+		p.mu.Lock()
+		p.idle = append(p.idle, r)
+		p.mu.Unlock()
+	}
+	<-p.slots
+}
+
+// close tears down the idle rings.
+func (p *ringPool) close() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, r := range idle {
+		r.close()
+	}
 }
 
 // uringBatch reads at most uringBatch files.
@@ -170,6 +233,8 @@ func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
 	if err != nil {
 		s.ringFailed(files, errs, err)
 	}
+	s.r.rings.put(u.ring) // nil after a failure, which tore it down
+	u.ring = nil
 	for _, fd := range u.oldDirs {
 		_ = syscall.Close(fd)
 	}

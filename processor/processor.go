@@ -128,6 +128,7 @@ func (p *Processor) run(ctx context.Context, schedule func(*job) error) (*worklo
 	for _, s := range j.sessions {
 		s.Close()
 	}
+	j.reader.Close()
 	if err != nil {
 		return nil, err
 	}
