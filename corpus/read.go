@@ -176,7 +176,7 @@ func (r *Reader) Read(f File) ([]byte, error) {
 	default:
 		data, err = readFile(f.Path)
 	}
-	if err != nil && IsResourceExhausted(err) {
+	if err != nil && IsResourceExhausted(err) && !errors.As(err, new(*ResourceError)) {
 		return nil, &ResourceError{Err: err}
 	}
 	return data, err

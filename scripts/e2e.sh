@@ -43,6 +43,24 @@ for parser in std sonic fastjson simdjson goccy; do
     done
   done
 done
+# Streamed from the walk to the workers (process -stream), in every
+# strategy that has the form, with both walks and a read mode each.
+for parser in std sonic; do
+  for strategy in pool atomic batch; do
+    for walk in lstat dtype; do
+      read=openat
+      [ "$walk" = dtype ] && read=${reads##* }
+      got=$("$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -walk "$walk" -workers 3 -stream "$corpus")
+      if [ "$got" != "$want" ]; then
+        echo "MISMATCH -stream parser=$parser strategy=$strategy read=$read walk=$walk:"
+        echo "  got  $got"
+        echo "  want $want"
+        exit 1
+      fi
+      configs=$((configs + 1))
+    done
+  done
+done
 echo "all $configs configurations printed the reference line"
 
 # Usage errors exit 2 with a message naming the problem.
