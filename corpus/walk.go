@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // A File is one input of a corpus.
@@ -45,9 +46,28 @@ func Walk(ctx context.Context, root string, fn func(File) error) error {
 func IsJSON(name string) bool { return strings.HasSuffix(name, ".json") }
 
 // A Skipped directory could not be read: the inputs below it are unknown.
+// A Skipped input is one whose path is too long to be opened by its name
+// (see tooLong).
 type Skipped struct {
 	Path   string
 	Reason string
+}
+
+// pathMax is the kernel's PATH_MAX: the most bytes, with the terminating
+// NUL, of a path it resolves.
+const pathMax = 4096
+
+// tooLong returns the Skipped entry of an input at path (rel below the
+// root) that is too long to be opened by its name, if it is. Only a read
+// relative to its directory (openat) could read such a file, so it would
+// be good in some read modes and bad in others, and lstat in the walk
+// fails on it: both walks skip it instead, and say why, as they do an
+// unreadable folder.
+func tooLong(path, rel string) (Skipped, bool) {
+	if len(path)+1 <= pathMax {
+		return Skipped{}, false
+	}
+	return Skipped{Path: path, Reason: (&fs.PathError{Op: "lstat", Path: rel, Err: syscall.ENAMETOOLONG}).Error()}, true
 }
 
 // List returns every input below root in lexical order; see Walk.
@@ -120,6 +140,13 @@ func walk(ctx context.Context, root string, fsys fs.FS, isInput func(string) boo
 			return fmt.Errorf("walk %s: %w", path, err)
 		}
 		if d.IsDir() || !d.Type().IsRegular() || !isInput(d.Name()) {
+			return nil
+		}
+		if s, ok := tooLong(path, rel); ok {
+			if skip == nil {
+				return fmt.Errorf("walk %s: %s", path, s.Reason)
+			}
+			skip(s)
 			return nil
 		}
 		info, err := d.Info()

@@ -154,7 +154,12 @@ func (w *typesWalker) dir(rel string) error {
 		if !e.typ.IsRegular() || !w.isInput(name) {
 			continue
 		}
-		w.files = append(w.files, File{Path: pathOf(path, name), Size: e.size})
+		full := pathOf(path, name)
+		if s, ok := tooLong(full, joinRel(rel, name)); ok {
+			w.skipped = append(w.skipped, s)
+			continue
+		}
+		w.files = append(w.files, File{Path: full, Size: e.size})
 	}
 	return w.flush()
 }

@@ -65,6 +65,19 @@ func TestListWalkModes(t *testing.T) {
 			// restricted sandbox).
 			_ = unix.Mknod(filepath.Join(root, "null.json"), unix.S_IFCHR|0o644, int(unix.Mkdev(1, 3)))
 		}},
+		{name: "path too long", build: func(t *testing.T, root string) {
+			// Folders nested so deep that their own paths fit in
+			// PATH_MAX but some of their files' do not: those are
+			// skipped by both walks, with the same reason; the others
+			// are listed.
+			deep := buildDeep(t, root, pathMax-200)
+			if len(deep)+1+len("ok.json")+1 > pathMax {
+				t.Fatalf("the deep folder's path is %d bytes: no room for a file", len(deep))
+			}
+			if _, ok := tooLong(filepath.Join(deep, strings.Repeat("x", 240)+".json"), ""); !ok {
+				t.Fatal("the long name fits: the tree would test nothing")
+			}
+		}},
 		{name: "locked folders", locked: []string{"locked", "open/locked2"}, build: func(t *testing.T, root string) {
 			makeTree(t, root, map[string]string{"a.json": "{}", "locked/x.json": "x", "locked/deeper/y.json": "y",
 				"open/z.json": "z", "open/locked2/w.json": "w", "open/zz.json": "zz"})
@@ -100,7 +113,9 @@ func TestListWalkModes(t *testing.T) {
 				}
 				return openRetry(path, flags)
 			}
-			w := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: open}
+			// A small buffer, so that a folder takes several getdents (one
+			// entry of a 255-byte name needs 280 bytes).
+			w := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 512), open: open}
 			if err := w.dir("."); err != nil {
 				t.Fatalf("walk %s = %v", WalkTypes, err)
 			}
@@ -108,7 +123,7 @@ func TestListWalkModes(t *testing.T) {
 			// Streamed (WalkWith's dtype walk), the slices handed over add
 			// up to the same list, each left as it was handed over.
 			var streamed, kept [][]File
-			ws := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 256), open: open, emit: func(fs []File) error {
+			ws := typesWalker{ctx: t.Context(), root: root, isInput: IsJSON, buf: make([]byte, 512), open: open, emit: func(fs []File) error {
 				streamed = append(streamed, fs)
 				kept = append(kept, slices.Clone(fs))
 				return nil
@@ -262,4 +277,42 @@ func TestSortNames(t *testing.T) {
 			t.Errorf("sortNames(%q) = %q, want %q", names, got, want)
 		}
 	}
+}
+
+// buildDeep makes, below root, folders of long names nested until the
+// deepest one's path is at least length bytes, with "ok.json" and a file
+// whose name makes its path longer than PATH_MAX in it, and returns that
+// folder's path. The folders are made relative to their parents'
+// descriptors, since their paths are too long for mkdir on the way down.
+func buildDeep(t *testing.T, root string, length int) string {
+	t.Helper()
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := root
+	name := strings.Repeat("d", 100)
+	for len(path) < length {
+		if err := unix.Mkdirat(fd, name, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := unix.Openat(fd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		unix.Close(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd, path = sub, path+"/"+name
+	}
+	defer unix.Close(fd)
+	for _, file := range []string{"ok.json", strings.Repeat("x", 240) + ".json"} {
+		f, err := unix.Openat(fd, file, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := unix.Write(f, []byte(`{"events":[]}`)); err != nil {
+			t.Fatal(err)
+		}
+		unix.Close(f)
+	}
+	return path
 }
