@@ -34,6 +34,6 @@ func (a *analysis) writeFeedNote(b *strings.Builder) {
 	if cells == 1 {
 		noun = "cell"
 	}
-	fmt.Fprintf(b, "**Feed** (%s, %d %s): the timed pass of these cells lists the corpus too, which the other cells do before their clock starts: %s=walk lists it and then processes the list, %s=stream hands the files to the workers while the walk goes on (the strategy's streaming form). Compare them with each other (stream over walk is what streaming from the walk is worth), not with cells that leave %s unset, whose time leaves the walk out.\n\n",
-		text(strings.Join(values, ", ")), cells, noun, feedAxis, feedAxis, feedAxis)
+	fmt.Fprintf(b, "**Feed** (%s, %d %s): the timed pass of these cells lists the corpus too, where a cell that leaves %s unset (list) lists it before its clock starts: %s=walk lists it and then processes the list, %s=stream hands the files to the workers while the walk goes on (the strategy's streaming form). Compare them with each other (stream over walk is what streaming from the walk is worth), not with cells that leave %s unset, whose time leaves the walk out.\n\n",
+		text(strings.Join(values, ", ")), cells, noun, feedAxis, feedAxis, feedAxis, feedAxis)
 }
