@@ -2,6 +2,7 @@ package child
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,22 @@ import (
 	"benchgrid/processor"
 	"benchgrid/workloads/events/gen"
 )
+
+// TestFeedInSpec: a list cell's spec leaves the feed out, so that a
+// binary built before the axis (an older rev= build, whose decoding is
+// strict) still runs it; a walk or stream cell's spec names it, and that
+// binary refuses it rather than time the list.
+func TestFeedInSpec(t *testing.T) {
+	for feed, want := range map[string]string{"": "", "walk": `"feed":"walk"`, "stream": `"feed":"stream"`} {
+		data, err := json.Marshal(Spec{Corpus: "c", Feed: feed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if has := strings.Contains(string(data), `"feed"`); has != (want != "") || !strings.Contains(string(data), want) {
+			t.Errorf("spec of feed %q = %s, want %s", feed, data, cmp.Or(want, "no feed"))
+		}
+	}
+}
 
 // TestFeeds: a walk and a stream spec, timed or profiled, read the same
 // files and bytes and print the same answer as the list's, and echo the
