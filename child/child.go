@@ -51,6 +51,13 @@ type Spec struct {
 	// evicts the corpus after the warm-up (and, in a profiling run, before
 	// every pass); "" or corpus.CacheWarm leaves it as the warm-up left it.
 	Cache string `json:"cache,omitempty"`
+	// Feed is how the timed and profiling passes get their files
+	// (processor.Feed): "" or "list" processes the list made before the
+	// clock starts; "walk" and "stream" list the corpus again inside the
+	// pass, the second while the workers process what it has found. A
+	// binary that lacks the field (an older rev= build) refuses a spec
+	// that sets it.
+	Feed string `json:"feed,omitempty"`
 	// Profiles, when set, asks for a profiling run instead of a timed
 	// sample: profiles of the kinds it names (see record.ProfileKinds)
 	// written to ProfileDir, over as many passes as it takes to gather
@@ -73,11 +80,13 @@ type Result struct {
 	// GOMAXPROCS is what the child ran with, checked against the cell's
 	// label (a cgroup CPU quota can lower the runtime's default).
 	GOMAXPROCS int `json:"gomaxprocs"`
-	// Cache and Latency echo the knobs the child applied, checked against
-	// the cell's: a binary that does not know a knob (an older rev=
-	// build) leaves them empty instead of silently measuring without it.
+	// Cache, Latency and Feed echo the knobs the child applied, checked
+	// against the cell's: a binary that does not know a knob (an older
+	// rev= build) leaves them empty instead of silently measuring without
+	// it. Feed is "" for list.
 	Cache   string        `json:"cache,omitempty"`
 	Latency time.Duration `json:"latency,omitempty"`
+	Feed    string        `json:"feed,omitempty"`
 	// Workload echoes the workload the child ran, checked against the
 	// run's: a binary built before workloads were named (an older rev=
 	// build) leaves it empty, and would run events whatever it is asked.
@@ -186,6 +195,13 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if err := corpus.CheckCacheMode(spec.Cache); err != nil {
 		return nil, err
 	}
+	feed, err := processor.ParseFeed(spec.Feed)
+	if err != nil {
+		return nil, err
+	}
+	if reason := processor.FeedUnavailable(feed, spec.Config.Strategy); reason != "" {
+		return nil, fmt.Errorf("feed %s: %s", feed, reason)
+	}
 	// The same list as the parent's: unreadable folders skipped.
 	files, _, err := corpus.ListSkipping(ctx, spec.Corpus, w.IsInput)
 	if err != nil {
@@ -195,15 +211,37 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	if warm <= 0 {
 		warm = WarmupShare(len(files))
 	}
-	if _, err := proc.Run(ctx, corpus.Spread(files, warm)); err != nil {
+	// A streamed cell warms up its streaming form, over the same share.
+	share := corpus.Spread(files, warm)
+	if feed == processor.FeedStream {
+		_, err = proc.RunWalk(ctx, processor.WalkOf(share))
+	} else {
+		_, err = proc.Run(ctx, share)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
+	p := pass{proc: proc, feed: feed, root: spec.Corpus, files: files}
 	if len(spec.Profiles) > 0 {
-		res, err := profilePasses(ctx, proc, files, spec)
-		return echo(res, spec), err
+		res, err := profilePasses(ctx, p, spec)
+		return echo(res, spec, feed), err
 	}
-	res, err := timedPass(ctx, proc, files, spec.Cache)
-	return echo(res, spec), err
+	res, err := timedPass(ctx, p, spec.Cache)
+	return echo(res, spec, feed), err
+}
+
+// A pass is what a child times and profiles: one run of its processor
+// over the corpus, fed as its Spec.Feed asks (processor.RunCorpus).
+type pass struct {
+	proc  *processor.Processor
+	feed  processor.Feed
+	root  string
+	files []corpus.File // the list made before the clock, as the parent's
+}
+
+// run runs the pass once.
+func (p pass) run(ctx context.Context) (*workload.Outcome, error) {
+	return p.proc.RunCorpus(ctx, p.feed, p.root, p.files)
 }
 
 // usage is a snapshot of the process's resource counters.
@@ -290,8 +328,8 @@ func peakRSS() int64 {
 // the corpus's residency (see settleCache), forces a GC, then times one
 // full pass. The GC comes after the cache's work, so that what measuring
 // allocated is not left for the timed pass to collect.
-func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.File, cache string) (*Result, error) {
-	resident, err := settleCache(files, cache)
+func timedPass(ctx context.Context, p pass, cache string) (*Result, error) {
+	resident, err := settleCache(p.files, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -301,12 +339,12 @@ func timedPass(ctx context.Context, proc *processor.Processor, files []corpus.Fi
 	// Outcome), as a program that needs the answer pays for it. On the
 	// default corpus that is about 1.3 ms of sonic/atomic's ~90 ms.
 	before := beginTimed()
-	tally, err := proc.Run(ctx, files)
+	tally, err := p.run(ctx)
 	after := endTimed()
 	if err != nil {
 		return nil, err
 	}
-	res := result(proc, tally)
+	res := result(p.proc, tally)
 	res.Passes = 1
 	res.Sample = record.Sample{
 		Files:        tally.Files,
@@ -363,10 +401,14 @@ func settleCache(files []corpus.File, cache string) (float64, error) {
 	return resident, nil
 }
 
-// echo records on res the knobs of spec the child applied.
-func echo(res *Result, spec Spec) *Result {
+// echo records on res the knobs of spec the child applied, feed among
+// them ("" for list, as cells name it).
+func echo(res *Result, spec Spec, feed processor.Feed) *Result {
 	if res != nil {
 		res.Cache, res.Latency = spec.Cache, spec.Config.Latency
+		if feed != processor.FeedList {
+			res.Feed = string(feed)
+		}
 		res.Workload = workload.Default
 		if spec.Workload != nil && spec.Workload.Name != "" {
 			res.Workload = spec.Workload.Name
@@ -407,8 +449,9 @@ func result(proc *processor.Processor, out *workload.Outcome) *Result {
 }
 
 // profilePasses runs passes under the requested profiles until enough CPU
-// time is sampled.
-func profilePasses(ctx context.Context, proc *processor.Processor, files []corpus.File, spec Spec) (*Result, error) {
+// time is sampled: passes fed as the timed pass is, so that a streamed
+// cell's profile is of streamed passes.
+func profilePasses(ctx context.Context, p pass, spec Spec) (*Result, error) {
 	if err := os.MkdirAll(spec.ProfileDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -457,7 +500,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 		// A cold cell's every pass reads an evicted corpus; the system
 		// calls of evicting show in the CPU profile (a small share).
 		if spec.Cache == corpus.CacheCold {
-			if err := corpus.Evict(files); err != nil {
+			if err := corpus.Evict(p.files); err != nil {
 				runErr = fmt.Errorf("evict the corpus: %w", err)
 				break
 			}
@@ -477,7 +520,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 				break
 			}
 		}
-		tally, runErr = proc.Run(ctx, files)
+		tally, runErr = p.run(ctx)
 		if traceThis {
 			trace.Stop()
 			if err := traceFile.Close(); err != nil && runErr == nil {
@@ -502,7 +545,7 @@ func profilePasses(ctx context.Context, proc *processor.Processor, files []corpu
 	if runErr != nil {
 		return nil, runErr
 	}
-	res := result(proc, tally)
+	res := result(p.proc, tally)
 	res.Passes = passes
 	for _, kind := range slices.Sorted(maps.Keys(want)) {
 		if kind.Lookup() {

@@ -165,21 +165,24 @@ func TestLatestNotALink(t *testing.T) {
 	}
 }
 
-// TestCheckEchoedKnobs: a child that did not apply the cell's cache or
-// latency (an older rev= build that ignores them) fails the sample.
+// TestCheckEchoedKnobs: a child that did not apply the cell's cache,
+// latency or feed (an older rev= build that ignores them) fails the
+// sample.
 func TestCheckEchoedKnobs(t *testing.T) {
 	r := &runner{w: events.Workload{}, ref: &workload.Outcome{Files: 2, Bytes: 10}}
-	c := matrix.Cell{Parser: "none", Strategy: "pool", Cache: "cold", Latency: "1ms"}
-	ok := &child.Result{Sample: record.Sample{Files: 2, Bytes: 10}, GOMAXPROCS: c.Procs(), Cache: "cold", Latency: time.Millisecond}
+	c := matrix.Cell{Parser: "none", Strategy: "pool", Cache: "cold", Latency: "1ms", Feed: "stream"}
+	ok := &child.Result{Sample: record.Sample{Files: 2, Bytes: 10}, GOMAXPROCS: c.Procs(), Cache: "cold", Latency: time.Millisecond, Feed: "stream"}
 	if f := r.check(c, ok); f != nil {
 		t.Fatalf("check(applied knobs) = %+v", f)
 	}
 	for _, res := range []child.Result{
-		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Latency: time.Millisecond},
-		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Cache: "cold"},
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Latency: time.Millisecond, Feed: "stream"},
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Cache: "cold", Feed: "stream"},
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Cache: "cold", Latency: time.Millisecond},
+		{Sample: ok.Sample, GOMAXPROCS: ok.GOMAXPROCS, Cache: "cold", Latency: time.Millisecond, Feed: "walk"},
 	} {
 		if f := r.check(c, &res); f == nil || !strings.Contains(f.Reason, "lacks the knob") {
-			t.Errorf("check(cache %q latency %v) = %+v, want a failure", res.Cache, res.Latency, f)
+			t.Errorf("check(cache %q latency %v feed %q) = %+v, want a failure", res.Cache, res.Latency, res.Feed, f)
 		}
 	}
 	// A query run: a child that does not echo the workload ran events.

@@ -87,8 +87,10 @@ func (p PGOProfiler) ProfileConfigs(ctx context.Context, cells []matrix.Cell, pa
 	var profiles []*profile.Profile
 	for i, c := range cells {
 		dir := filepath.Join(tmp, fmt.Sprint(i))
+		// Fed as the cell's timed pass is: a stream cell's profile is of
+		// streamed passes.
 		res, fail := children.Run(ctx, c, child.Spec{
-			Corpus: p.Corpus, Workload: p.Workload, Config: c.Config(), WarmupFiles: p.WarmupFiles,
+			Corpus: p.Corpus, Workload: p.Workload, Config: c.Config(), WarmupFiles: p.WarmupFiles, Feed: c.Feed,
 			Profiles: []string{string(record.ProfileCPU)}, ProfileDir: dir, MinCPU: minCPU,
 		})
 		if fail != nil {

@@ -3,6 +3,7 @@ package harness
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 )
 
 // TestPGOProfiler: the profiler runs each cell's configuration in a
-// child, under the CPU profiler, and merges the profiles into one file
-// that pprof reads.
+// child, under the CPU profiler, fed as the cell's timed pass is, and
+// merges the profiles into one file that pprof reads.
 func TestPGOProfiler(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
@@ -22,7 +23,7 @@ func TestPGOProfiler(t *testing.T) {
 	opts.ProfileMinCPU = 50 * time.Millisecond
 	opts.WarmupFiles = 1
 	p := opts.PGOProfiler(filepath.Join(t.TempDir(), "pgo"))
-	cells := []matrix.Cell{{Parser: "std", Strategy: "pool"}, {Parser: "none", Strategy: "sequential"}}
+	cells := []matrix.Cell{{Parser: "std", Strategy: "pool"}, {Parser: "none", Strategy: "sequential"}, {Parser: "std", Strategy: "atomic", Feed: "stream"}}
 	path, err := p.Profile(t.Context(), "", cells)
 	if err != nil {
 		t.Fatal(err)
@@ -38,5 +39,11 @@ func TestPGOProfiler(t *testing.T) {
 	}
 	if len(prof.Sample) == 0 {
 		t.Errorf("the merged profile has no samples")
+	}
+	// The feed reaches the child: a stream cell of a strategy that cannot
+	// stream is refused there, not profiled as a list.
+	_, err = p.Profile(t.Context(), "", []matrix.Cell{{Parser: "std", Strategy: "pipeline", Feed: "stream"}})
+	if err == nil || !strings.Contains(err.Error(), "strategy pipeline has no streaming form") {
+		t.Errorf("Profile(stream, pipeline) = %v, want the child's refusal", err)
 	}
 }

@@ -42,7 +42,9 @@ type Plan struct {
 var readModeAvailable = corpus.ReadModeAvailable
 
 // MakePlan expands the matrix and drops the cells that cannot run here,
-// saying why: a parser or a read mode (io_uring refused) unavailable. Its estimate is Plan.Estimate, of a CorpusCost.
+// saying why: a parser or a read mode (io_uring refused) unavailable, or
+// feed=stream for a strategy without a streaming form. Its estimate is
+// Plan.Estimate, of a CorpusCost.
 //
 // Parsers are checked in this process for the default build; a cell of
 // another build variant is checked when that variant is built (see
@@ -74,6 +76,16 @@ func MakePlan(opts Options) (Plan, error) {
 	reported := map[string]bool{}
 	readReasons := map[corpus.ReadMode]string{}
 	for _, c := range cells {
+		// A property of the strategy, so of every build variant: never run
+		// as another feed.
+		if reason := processor.FeedUnavailable(processor.Feed(c.Feed), c.Strategy); reason != "" {
+			what := "feed=" + c.Feed + "/strategy=" + c.Strategy
+			if !reported[what] {
+				reported[what] = true
+				plan.Unavailable = append(plan.Unavailable, record.Unavailable{What: what, Reason: reason})
+			}
+			continue
+		}
 		reason, checked := readReasons[c.Read]
 		if !checked {
 			err := readModeAvailable(c.Read)
@@ -239,6 +251,9 @@ func (p Plan) Estimate(c CorpusCost) time.Duration {
 			pass += files * float64(lat) / float64(min(cellWaiters(cell), c.Files))
 		}
 		sample := float64(childStart) + float64(c.List) + (1+warmShare)*pass
+		if cell.Feed != "" { // the timed pass lists the corpus again
+			sample += float64(c.List)
+		}
 		total += float64(p.count) * sample
 		if p.profileCPU > 0 {
 			total += sample + float64(p.profileCPU)/2

@@ -42,6 +42,8 @@ func TestEstimateModel(t *testing.T) {
 		{"latency", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "sequential", Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 1500*time.Microsecond + 150*time.Millisecond},
 		{"latency pool", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "pool", Workers: 2, GOMAXPROCS: 2, Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 750*time.Microsecond + 75*time.Millisecond},
 		{"latency perfile", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "perfile", GOMAXPROCS: 2, Latency: "1ms"}}, Count: 1}, 11*time.Millisecond + 151*time.Millisecond + 750*time.Microsecond + 1500*time.Microsecond},
+		// A walk or stream cell lists the corpus again in its timed pass.
+		{"feed", Options{Cells: []matrix.Cell{{Parser: "none", Strategy: "sequential", Feed: "walk"}}, Count: 1}, 11*time.Millisecond + 152*time.Millisecond + 1500*time.Microsecond},
 		// A profiled cell adds a sample and half of ProfileMinCPU.
 		{"profiled", Options{Cells: []matrix.Cell{seq}, Count: 1, Profiles: []string{"cpu"}, ProfileMinCPU: time.Second},
 			11*time.Millisecond + 2*(151*time.Millisecond+16500*time.Microsecond) + 500*time.Millisecond},

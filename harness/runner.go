@@ -615,7 +615,7 @@ func (r *runner) flush() error {
 func (r *runner) sample(ctx context.Context, round, ci int) {
 	c := r.cells[ci]
 	rc := &r.rec.Cells[ci]
-	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache})
+	res, fail := r.children.Run(ctx, c, child.Spec{Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache, Feed: c.Feed})
 	if ctx.Err() != nil {
 		return
 	}
@@ -644,10 +644,10 @@ func (r *runner) check(c matrix.Cell, res *child.Result) *record.Failure {
 		return &record.Failure{Kind: record.FailError,
 			Reason: fmt.Sprintf("the child ran the %s workload, the run asks %s (a binary built before workloads were named?)", cmp.Or(res.Workload, "events (by default)"), name)}
 	}
-	if want := c.Config().Latency; res.Cache != c.Cache || res.Latency != want {
+	if want := c.Config().Latency; res.Cache != c.Cache || res.Latency != want || res.Feed != c.Feed {
 		return &record.Failure{Kind: record.FailError,
-			Reason: fmt.Sprintf("the child applied cache=%q latency=%v, the cell asks cache=%q latency=%v (a binary that lacks the knob?)",
-				res.Cache, res.Latency, c.Cache, want)}
+			Reason: fmt.Sprintf("the child applied cache=%q latency=%v feed=%q, the cell asks cache=%q latency=%v feed=%q (a binary that lacks the knob?)",
+				res.Cache, res.Latency, res.Feed, c.Cache, want, c.Feed)}
 	}
 	if res.GOMAXPROCS != c.Procs() {
 		return &record.Failure{Kind: record.FailMismatch,
@@ -693,7 +693,7 @@ func (r *runner) profile(ctx context.Context, ci int) {
 	rc := &r.rec.Cells[ci]
 	rel := filepath.Join(record.ProfilesDir, slug(c.FullName()))
 	spec := child.Spec{
-		Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache,
+		Corpus: r.opts.Corpus, Workload: r.childWorkload(), Config: c.Config(), WarmupFiles: r.opts.WarmupFiles, Cache: c.Cache, Feed: c.Feed,
 		Profiles: r.opts.Profiles, ProfileDir: filepath.Join(r.dir, rel),
 		MinCPU: r.opts.ProfileMinCPU,
 	}

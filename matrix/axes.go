@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"benchgrid/corpus"
+	"benchgrid/processor"
 	"benchgrid/record"
 	"benchgrid/strategies"
 	"benchgrid/workload"
@@ -34,7 +35,7 @@ type Axis struct {
 	Usage string
 	// Env is the environment variable that carries the value to a child
 	// ("GOGC"), or "" when the value is part of the child's Spec (its
-	// Config, or for cache Spec.Cache).
+	// Config, or for cache and feed Spec.Cache and Spec.Feed).
 	Env string
 	// Unset is the label of a cell that leaves the axis at its default
 	// ("100" for gogc, "off" for gomemlimit).
@@ -186,6 +187,23 @@ var Axes = []Axis{
 		label:     func(c Cell) string { return c.Cache },
 	},
 	{
+		Key: "feed", Flag: "feed", ConfigKey: "feed", Optional: true,
+		Usage: "comma-separated feeds of the timed pass: list (the corpus listed before the clock starts), walk (listed inside the timed pass, then processed), " +
+			"stream (the walk handed to the workers as it goes: strategies " + strings.Join(processor.StreamStrategies, ", ") + "); walk and stream time the walk, so compare them with each other, not with list (default: list)",
+		values:    func(m *Matrix) []string { return m.Feed },
+		setValues: func(m *Matrix, vs []string) error { m.Feed = vs; return nil },
+		defaults:  func(workload.Workload) []string { return []string{""} },
+		check:     ignoreWorkload(func(v string) error { _, err := processor.ParseFeed(v); return err }),
+		set: func(c *Cell, v string) {
+			if v == string(processor.FeedList) {
+				v = "" // the default, left out of the name
+			}
+			c.Feed = v
+		},
+		value: func(c Cell) string { return c.Feed },
+		label: func(c Cell) string { return c.Feed },
+	},
+	{
 		Key: "tally", Flag: "tally", ConfigKey: "tally", Env: TallyEnv, Optional: true,
 		Usage:     "comma-separated tally tables of the events workload: map, intern (names counted without an allocation or a second lookup) (default: map)",
 		values:    func(m *Matrix) []string { return m.Tally },
@@ -249,7 +267,7 @@ var Axes = []Axis{
 
 // expansionOrder is the nesting of Matrix.Cells' loops, outermost first:
 // cells come out in this order, and so do bench.txt's lines.
-var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "tally", "read", "readers", "latency", "cache", "strategy", "workers", "parser"}
+var expansionOrder = []string{"build", "gomaxprocs", "gogc", "gomemlimit", "tally", "read", "readers", "latency", "cache", "feed", "strategy", "workers", "parser"}
 
 // AxisByKey returns the axis named key.
 func AxisByKey(key string) (Axis, bool) {

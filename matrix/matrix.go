@@ -42,6 +42,10 @@ type Matrix struct {
 	// Tally lists the events workload's tally tables: "map", "intern"
 	// (see TallyEnv); "" is map, left out of the cell's name.
 	Tally []string `json:"tally,omitempty"`
+	// Feed lists how the timed pass gets its files: "list" (listed
+	// before the clock starts), "walk" or "stream" (the walk timed too;
+	// see processor.Feed); "" is list, left out of the cell's name.
+	Feed []string `json:"feed,omitempty"`
 	// GOMAXPROCS lists values for the child's GOMAXPROCS; 0 means the
 	// machine's default.
 	GOMAXPROCS []int `json:"gomaxprocs,omitempty"`
@@ -164,6 +168,10 @@ type Cell struct {
 	// Tally is the events workload's tally tables, "intern", or "" (the
 	// maps, left out of the name).
 	Tally string
+	// Feed is how the timed pass gets its files, "walk" or "stream"
+	// (processor.FeedWalk, processor.FeedStream), or "" (the list made
+	// before the clock, processor.FeedList, left out of the name).
+	Feed string
 }
 
 // Procs is the GOMAXPROCS the cell's child runs with.

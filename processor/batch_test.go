@@ -52,12 +52,14 @@ func TestBatchEveryReadMode(t *testing.T) {
 	}
 }
 
-// referenceOutcome generates a corpus in a temporary folder (opts.Dir is
-// set here), lists it, and returns its files with the reference's outcome
-// over them (std, sequential, readfile).
+// referenceOutcome generates a corpus in opts.Dir (a temporary folder
+// when it is ""), lists it, and returns its files with the reference's
+// outcome over them (std, sequential, readfile).
 func referenceOutcome(t *testing.T, opts gen.GenOptions) ([]corpus.File, *workload.Outcome) {
 	t.Helper()
-	opts.Dir = filepath.Join(t.TempDir(), "c")
+	if opts.Dir == "" {
+		opts.Dir = filepath.Join(t.TempDir(), "c")
+	}
 	if _, err := gen.Generate(t.Context(), opts); err != nil {
 		t.Fatal(err)
 	}

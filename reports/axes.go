@@ -57,7 +57,7 @@ var axisWords = map[string]struct {
 	"parser": {"parser", true}, "strategy": {"strategy", true}, "workers": {"worker count", false},
 	"read": {"read mode", false}, "gogc": {"GOGC setting", false}, "gomemlimit": {"GOMEMLIMIT setting", false},
 	"gomaxprocs": {"GOMAXPROCS setting", false}, "build": {"build", false},
-	"latency": {"simulated latency", false},
+	"latency": {"simulated latency", false}, "feed": {"feed", false},
 }
 
 // An axis is one dimension of the matrix, named by its key in the cells'

@@ -701,6 +701,7 @@ func (a *analysis) writeEnvironment(b *strings.Builder) {
 		b.WriteString("\n")
 	}
 	a.writeCacheNote(b)
+	a.writeFeedNote(b)
 }
 
 func cmpOr(s, def string) string {

@@ -406,7 +406,9 @@ func TestInterrupted(t *testing.T) {
 }
 
 // TestCandidatesFromRegistries: the candidates come from the registries
-// and the axis table, in the order the study has always tried them.
+// and the axis table, in the order the study has always tried them; no
+// feed is among them (a feed that times the walk is never compared with
+// configurations that leave it out: see Candidates).
 func TestCandidatesFromRegistries(t *testing.T) {
 	var got []string
 	for _, ch := range Candidates(testWorkload) {
