@@ -24,6 +24,16 @@ if ! "$bin" process -parser none -read uring "$corpus" >/dev/null 2>"$work/uring
   reads=${reads% uring}
 fi
 configs=0
+# check_line CONFIG: the line in $got must be the reference's.
+check_line() {
+  if [ "$got" != "$want" ]; then
+    echo "MISMATCH $1:"
+    echo "  got  $got"
+    echo "  want $want"
+    exit 1
+  fi
+  configs=$((configs + 1))
+}
 for parser in std sonic fastjson simdjson goccy; do
   for strategy in sequential pool pipeline perfile errgroup atomic batch; do
     for read in $reads; do
@@ -33,13 +43,7 @@ for parser in std sonic fastjson simdjson goccy; do
       case $read in sized|openat-raw|uring) walk=dtype ;; esac
       case $read in openat|openat-raw|mmap) tally=intern ;; esac
       got=$(BENCHGRID_TALLY=$tally "$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -walk "$walk" -workers 3 "$corpus")
-      if [ "$got" != "$want" ]; then
-        echo "MISMATCH parser=$parser strategy=$strategy read=$read walk=$walk tally=$tally:"
-        echo "  got  $got"
-        echo "  want $want"
-        exit 1
-      fi
-      configs=$((configs + 1))
+      check_line "parser=$parser strategy=$strategy read=$read walk=$walk tally=$tally"
     done
   done
 done
@@ -51,13 +55,7 @@ for parser in std sonic; do
       read=openat
       [ "$walk" = dtype ] && read=${reads##* }
       got=$("$bin" process -parser "$parser" -strategy "$strategy" -read "$read" -walk "$walk" -workers 3 -stream "$corpus")
-      if [ "$got" != "$want" ]; then
-        echo "MISMATCH -stream parser=$parser strategy=$strategy read=$read walk=$walk:"
-        echo "  got  $got"
-        echo "  want $want"
-        exit 1
-      fi
-      configs=$((configs + 1))
+      check_line "-stream parser=$parser strategy=$strategy read=$read walk=$walk"
     done
   done
 done
