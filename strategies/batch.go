@@ -26,6 +26,11 @@ type BatchReader interface {
 // the last claims still spread over the workers.
 const DefaultBatchSize = 32
 
+// DefaultBatchBytes bounds the bytes a Batch worker reads at once when
+// Batch.Bytes is 0, by the sizes the walk gave: a batch of large files is
+// read and processed a few at a time instead of all 32 held in memory.
+const DefaultBatchBytes = 64 << 20
+
 // Batch runs a fixed set of worker goroutines, each with its own Worker,
 // that claim Size files at a time off a shared atomic index, read them in
 // one batch (BatchReader, when the Worker is one; otherwise one Read
@@ -35,7 +40,10 @@ const DefaultBatchSize = 32
 // many files' opens, reads and closes in one submission. With the other
 // read modes a batch's reads are the mode's ordinary reads, so that the
 // strategy is measured on its own as well as with uring. A batch's reads
-// stay in memory until it is processed, Size per worker.
+// stay in memory until it is processed: Size files per worker, read a
+// few at a time where their sizes (as the walk gave them) add up to more
+// than Bytes. A size the walk left unknown (a d_type walk's) counts
+// nothing there.
 //
 // The zero Batch has one worker per GOMAXPROCS and batches of
 // DefaultBatchSize.
@@ -45,6 +53,9 @@ type Batch struct {
 	// Size is the files claimed and read at a time; ≤ 0 means
 	// DefaultBatchSize.
 	Size int
+	// Bytes bounds what a worker reads at once; ≤ 0 means
+	// DefaultBatchBytes.
+	Bytes int64
 }
 
 // Run processes files on b.Workers goroutines; see Strategy.
@@ -72,7 +83,7 @@ func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
 					return nil
 				}
 				batch := files[start:min(start+int64(size), int64(len(files)))]
-				if err := processBatch(gctx, w, batch, data, errs); err != nil {
+				if err := processBatch(gctx, w, batch, b.batchBytes(), data, errs); err != nil {
 					return err
 				}
 			}
@@ -89,10 +100,45 @@ func (b Batch) batchSize() int {
 	return b.Size
 }
 
-// processBatch reads batch on w, then processes and releases each file.
+// batchBytes is b.Bytes, or DefaultBatchBytes when it is not set.
+func (b Batch) batchBytes() int64 {
+	if b.Bytes <= 0 {
+		return DefaultBatchBytes
+	}
+	return b.Bytes
+}
+
+// processBatch reads and processes batch on w, as many files at a time as
+// fit in budget bytes (at least one); see processReads.
+func processBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64, data [][]byte, errs []error) error {
+	for len(batch) > 0 {
+		k := fitting(batch, budget)
+		if err := processReads(ctx, w, batch[:k], data, errs); err != nil {
+			return err
+		}
+		batch = batch[k:]
+	}
+	return nil
+}
+
+// fitting returns how many of files, at least one, add up to no more than
+// budget bytes by their sizes as the walk gave them (an unknown size
+// counts nothing).
+func fitting(files []corpus.File, budget int64) int {
+	var sum int64
+	for i, f := range files {
+		sum += max(f.Size, 0)
+		if sum > budget && i > 0 {
+			return i
+		}
+	}
+	return len(files)
+}
+
+// processReads reads batch on w, then processes and releases each file.
 // Once ctx is done or a Process fails, the batch's other reads are
 // released unprocessed.
-func processBatch(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
+func processReads(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
 	if br, ok := w.(BatchReader); ok {
 		br.ReadBatch(ctx, batch, data, errs)
 	} else {

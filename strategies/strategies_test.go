@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"benchgrid/corpus"
 	"context"
 	"errors"
 	"reflect"
@@ -217,6 +218,56 @@ func TestBatchStopsReading(t *testing.T) {
 		}
 		if reads != 1 {
 			t.Errorf("BatchReader %v: %d files read, want 1 (none after ctx was done)", batchReads, reads)
+		}
+	}
+}
+
+// TestBatchBytes: a batch holds no more files in memory at once than fit
+// in its byte budget by the walk's sizes (at least one), in Run and in its
+// streaming form. The fake's files are sized by their index: with a budget
+// of 10 bytes, files 0 to 4 go together and every later one alone.
+func TestBatchBytes(t *testing.T) {
+	files := testFiles(100)
+	b := Batch{Workers: 1, Size: 32, Bytes: 10}
+	for _, streamed := range []bool{false, true} {
+		w := newFakeWork(files)
+		var err error
+		if streamed {
+			err = b.RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error { return emit(files) }, w)
+		} else {
+			err = b.Run(t.Context(), files, w)
+		}
+		if err != nil {
+			t.Fatalf("streamed %v: %v", streamed, err)
+		}
+		w.check(t, true)
+		if got := w.maxInFlight.Load(); got != 5 {
+			t.Errorf("streamed %v: %d reads in memory at once, want 5 (files 0 to 4)", streamed, got)
+		}
+	}
+}
+
+func TestFitting(t *testing.T) {
+	sized := func(sizes ...int64) []corpus.File {
+		var files []corpus.File
+		for _, s := range sizes {
+			files = append(files, corpus.File{Size: s})
+		}
+		return files
+	}
+	for _, tc := range []struct {
+		files  []corpus.File
+		budget int64
+		want   int
+	}{
+		{sized(1, 2, 3), 10, 3},
+		{sized(5, 5, 1), 10, 2},
+		{sized(20, 1), 10, 1}, // one file over the budget goes alone
+		{sized(corpus.SizeUnknown, corpus.SizeUnknown, 4), 4, 3},
+		{sized(4, 7), 10, 1},
+	} {
+		if got := fitting(tc.files, tc.budget); got != tc.want {
+			t.Errorf("fitting(%v, %d) = %d, want %d", tc.files, tc.budget, got, tc.want)
 		}
 	}
 }

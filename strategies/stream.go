@@ -39,19 +39,19 @@ func StreamNames() []string {
 
 // RunFeed is Atomic's streaming form; see stream.
 func (a Atomic) RunFeed(ctx context.Context, feed Feed, work Work) error {
-	return stream(ctx, a.Workers, 0, feed, work)
+	return stream(ctx, a.Workers, 0, 0, feed, work)
 }
 
 // RunFeed is Pool's streaming form, which is Atomic's: workers that each
 // take the next chunk as soon as they are free; see stream.
 func (p Pool) RunFeed(ctx context.Context, feed Feed, work Work) error {
-	return stream(ctx, p.Workers, 0, feed, work)
+	return stream(ctx, p.Workers, 0, 0, feed, work)
 }
 
 // RunFeed is Batch's streaming form: each worker reads the files it takes
 // b.Size at a time, as Batch does; see stream.
 func (b Batch) RunFeed(ctx context.Context, feed Feed, work Work) error {
-	return stream(ctx, b.Workers, b.batchSize(), feed, work)
+	return stream(ctx, b.Workers, b.batchSize(), b.batchBytes(), feed, work)
 }
 
 // streamChunk is how many files a streaming worker takes at a time: few
@@ -63,16 +63,16 @@ const streamChunk = 64
 // them: feed runs on a goroutine of its own and hands its files, in
 // chunks, to workers goroutines (≤ 0 means GOMAXPROCS), each with its own
 // Worker, that each take the next chunk as soon as they are free. With
-// batch > 0, a worker reads a chunk batch files at a time and processes
-// them as Batch does (processBatch); otherwise it reads and processes one
-// file after another. Every file is read, processed and released as a
+// batch > 0, a worker reads a chunk batch files (and at most budget
+// bytes) at a time and processes them as Batch does (processBatch);
+// otherwise it reads and processes one file after another. Every file is read, processed and released as a
 // Strategy does; what changes is that the producing of the files overlaps
 // their processing.
 //
 // stream returns feed's error, or the first error from NewWorker or
 // Process, or ctx.Err() once ctx is done, after every goroutine it started
 // has returned.
-func stream(ctx context.Context, workers, batch int, feed Feed, work Work) error {
+func stream(ctx context.Context, workers, batch int, budget int64, feed Feed, work Work) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func stream(ctx context.Context, workers, batch int, feed Feed, work Work) error
 						if err := gctx.Err(); err != nil {
 							return err
 						}
-						if err := processBatch(gctx, w, files[:k], data, errs); err != nil {
+						if err := processBatch(gctx, w, files[:k], budget, data, errs); err != nil {
 							return err
 						}
 						files = files[k:]
