@@ -37,8 +37,8 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 1 {
 		return usagef("process: want one corpus directory, got %d arguments", fs.NArg())
 	}
-	if *stream && !slices.Contains(processor.StreamStrategies, *strategy) {
-		return usagef("process: -stream: strategy %s has no streaming form (have %s)", *strategy, strings.Join(processor.StreamStrategies, ", "))
+	if reason := processor.FeedUnavailable(processor.FeedStream, *strategy); *stream && reason != "" {
+		return usagef("process: -stream: %s", reason)
 	}
 	mode, err := corpus.ParseReadMode(*read)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"benchgrid/corpus"
 	"benchgrid/strategies"
 	"benchgrid/workload"
 )
@@ -14,8 +13,9 @@ import (
 var StreamStrategies = strategies.StreamNames()
 
 // A Walk lists a corpus while it runs, handing each next slice of inputs
-// to emit as corpus.WalkWith does, and returns the first error.
-type Walk func(ctx context.Context, emit func([]corpus.File) error) error
+// to emit as corpus.WalkWith does, and returns the first error: the Feed
+// of the strategy's streaming form.
+type Walk = strategies.Feed
 
 // RunWalk is Run over the files that walk lists, processed while the walk
 // goes on instead of after it, in the strategy's streaming form
@@ -34,9 +34,9 @@ type Walk func(ctx context.Context, emit func([]corpus.File) error) error
 func (p *Processor) RunWalk(ctx context.Context, walk Walk) (*workload.Outcome, error) {
 	st, ok := p.strategy.(strategies.Streamer)
 	if !ok {
-		return nil, fmt.Errorf("streaming from the walk: strategy %s has no streaming form (have %v)", p.cfg.Strategy, StreamStrategies)
+		return nil, fmt.Errorf("streaming from the walk: %s", FeedUnavailable(FeedStream, p.cfg.Strategy))
 	}
 	return p.run(ctx, func(j *job) error {
-		return st.RunFeed(ctx, strategies.Feed(walk), strategies.WorkFunc(j.newWorker))
+		return st.RunFeed(ctx, walk, strategies.WorkFunc(j.newWorker))
 	})
 }
