@@ -143,6 +143,7 @@ func NewReader(mode ReadMode) *Reader {
 	if mode == "" {
 		mode = ReadFile
 	}
+	startPoller()
 	return &Reader{mode: mode}
 }
 
