@@ -94,7 +94,7 @@ func TestGenerateGolden(t *testing.T) {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# SHA-256 of every file of Generate(files=50 seed=7 bad=40); go test ./corpus -update rewrites it\n")
+	fmt.Fprintf(&b, "# SHA-256 of every file of Generate(files=50 seed=7 bad=40); go test ./workloads/events/gen -update rewrites it\n")
 	for _, name := range names {
 		fmt.Fprintf(&b, "%x  %s\n", sha256.Sum256(files[name]), name)
 	}
@@ -113,7 +113,7 @@ func checkGolden(t *testing.T, name, got, what string) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./corpus -update)", err)
+		t.Fatalf("%v (run go test ./workloads/events/gen -update)", err)
 	}
 	if got != string(want) {
 		t.Errorf("%s\n%s\nwant (%s)\n%s", what, got, golden, want)

@@ -42,7 +42,7 @@ func WriteManifest(dir string, opts GenOptions, entries []ManifestEntry) error {
 		fmt.Fprintf(&b, " size=%s", opts.Size)
 	}
 	b.WriteByte('\n')
-	b.WriteString("# adversarial inputs and the verdict WORKLOAD.md gives each\n")
+	b.WriteString("# adversarial inputs and the verdict the events contract (docs/events.md) gives each\n")
 	b.WriteString("# path\tkind\tverdict\n")
 	for _, e := range entries {
 		fmt.Fprintf(&b, "%s\t%s\t%s\n", e.Path, e.Kind, verdict(e.Good))

@@ -52,7 +52,7 @@ func TestGenerateTinyGolden(t *testing.T) {
 		byDir[d] = append(byDir[d], name)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# SHA-256 of each directory (every file's name, NUL, bytes, NUL) of Generate(files=%d seed=%d bad=%d size=%s); go test ./corpus -update rewrites it\n", opts.Files, opts.Seed, opts.Bad, opts.Size)
+	fmt.Fprintf(&b, "# SHA-256 of each directory (every file's name, NUL, bytes, NUL) of Generate(files=%d seed=%d bad=%d size=%s); go test ./workloads/events/gen -update rewrites it\n", opts.Files, opts.Seed, opts.Bad, opts.Size)
 	for _, d := range dirs {
 		h := sha256.New()
 		for _, name := range byDir[d] {
