@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 )
@@ -171,7 +173,9 @@ func TestReadBatchCancelled(t *testing.T) {
 		r := NewReader(mode)
 		s := r.Session()
 		data, errs := make([][]byte, len(files)), make([]error, len(files))
-		s.ReadBatch(ctx, files, data, errs)
+		if n := s.ReadBatch(ctx, files, 0, data, errs); n != len(files) {
+			t.Errorf("%s: ReadBatch = %d, want all %d files (unread)", mode, n, len(files))
+		}
 		for i := range files {
 			if data[i] != nil || !errors.Is(errs[i], context.Canceled) {
 				t.Errorf("%s: file %d: %d bytes, error %v; want none and context.Canceled", mode, i, len(data[i]), errs[i])
@@ -180,4 +184,91 @@ func TestReadBatchCancelled(t *testing.T) {
 		s.Close()
 		r.Close()
 	}
+}
+
+// TestReadBatchBudget: ReadBatch reads the prefix of its files that fits
+// its byte budget, by the walk's sizes or, where the walk gave none, the
+// sizes read: after the file that takes it past the budget, or in
+// uring, whose sizes come from fstat before any read, before it; never
+// fewer than one file. The files left out are read by the next call, and
+// no descriptor is left open.
+func TestReadBatchBudget(t *testing.T) {
+	root := t.TempDir()
+	var paths []string
+	var want [][]byte
+	for i := range 6 {
+		path := filepath.Join(root, fmt.Sprintf("%d.json", i))
+		content := []byte(fmt.Sprintf(`{"events":[]}%87d`, i)) // 100 bytes
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths, want = append(paths, path), append(want, content)
+	}
+	startPoller() // its two descriptors are the process's, not the reads'
+	fds := openDescriptors(t)
+	for _, mode := range ReadModes {
+		if err := ReadModeAvailable(mode); err != nil {
+			t.Logf("%s: %v", mode, err)
+			continue
+		}
+		for _, tc := range []struct {
+			size   int64 // the walk's size of every file
+			budget int64
+			calls  []int // the prefix each call reads
+			uring  []int // the same in read mode uring
+		}{
+			{SizeUnknown, 250, []int{3, 3}, []int{2, 2, 2}},
+			{100, 250, []int{3, 3}, []int{2, 2, 2}},
+			{SizeUnknown, 300, []int{4, 2}, []int{3, 3}},
+			{SizeUnknown, 50, []int{1, 1, 1, 1, 1, 1}, []int{1, 1, 1, 1, 1, 1}},
+			{SizeUnknown, 1 << 20, []int{6}, []int{6}},
+		} {
+			wantCalls := tc.calls
+			if mode == ReadUring {
+				wantCalls = tc.uring
+			}
+			r := NewReader(mode)
+			s := r.Session()
+			files := make([]File, len(paths))
+			for i, p := range paths {
+				files[i] = File{Path: p, Size: tc.size}
+			}
+			data, errs := make([][]byte, len(files)), make([]error, len(files))
+			var calls []int
+			for rest := files; len(rest) > 0; {
+				n := s.ReadBatch(t.Context(), rest, tc.budget, data, errs)
+				if n < 1 || n > len(rest) {
+					t.Fatalf("%s: ReadBatch of %d files = %d", mode, len(rest), n)
+				}
+				for i := range rest[:n] {
+					k := len(files) - len(rest) + i
+					if errs[i] != nil || !bytes.Equal(data[i], want[k]) {
+						t.Errorf("%s: file %d: %q, %v; want its content", mode, k, data[i], errs[i])
+					}
+					if errs[i] == nil {
+						s.Release(data[i])
+					}
+				}
+				calls, rest = append(calls, n), rest[n:]
+			}
+			if !slices.Equal(calls, wantCalls) {
+				t.Errorf("%s: size %d, budget %d: prefixes %v, want %v", mode, tc.size, tc.budget, calls, wantCalls)
+			}
+			s.Close()
+			r.Close()
+		}
+	}
+	if got := openDescriptors(t); got != fds {
+		t.Errorf("%d descriptors open after the reads, %d before", got, fds)
+	}
+}
+
+// openDescriptors counts the process's open descriptors.
+func openDescriptors(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	return len(entries)
 }

@@ -193,7 +193,7 @@ func (s *Session) Read(f File) ([]byte, error) {
 	case ReadUring:
 		one := &s.one
 		one.files[0] = f
-		s.ReadBatch(context.Background(), one.files[:], one.data[:], one.errs[:])
+		s.ReadBatch(context.Background(), one.files[:], 0, one.data[:], one.errs[:])
 		data, err = one.data[0], one.errs[0]
 		*one = batchOfOne{}
 		return data, err
@@ -206,29 +206,41 @@ func (s *Session) Read(f File) ([]byte, error) {
 	return data, err
 }
 
-// ReadBatch reads every file of files as Read would, into data[i] and
-// errs[i] (both at least as long as files); each successful read is
-// released like one of Read. In ReadUring the files are read in batches
-// of up to 64 per submission; in the other modes it is one Read after
-// another. Once ctx is done no new read is started (a ring batch already
-// submitted is finished): the files not read get ctx.Err() and no data.
-func (s *Session) ReadBatch(ctx context.Context, files []File, data [][]byte, errs []error) {
-	if s.r.mode != ReadUring {
-		for i, f := range files {
-			if err := ctx.Err(); err != nil {
-				cancelRest(err, data[i:len(files)], errs[i:len(files)])
-				return
+// ReadBatch reads a prefix of files as Read would, into data[i] and
+// errs[i] (both at least as long as files), and returns its length; each
+// successful read is released like one of Read. The prefix is every file
+// but where the files' sizes add up to more than budget bytes: a file
+// counts its size as the walk gave it or, where the walk gave none, its
+// size as read, and the read stops after the file that takes the bytes
+// read past budget (in ReadUring, where every size is known from fstat
+// before any read, before that file; in either, the first file is always
+// read). In ReadUring the files are read in batches of up to 64 per
+// submission; in the other modes it is one Read after another. Once ctx
+// is done no new read is started (a ring batch already submitted is
+// finished): the files not read get ctx.Err() and no data, and the
+// prefix is all of files.
+func (s *Session) ReadBatch(ctx context.Context, files []File, budget int64, data [][]byte, errs []error) int {
+	if s.r.mode == ReadUring {
+		n := s.readUring(ctx, files, budget, data[:len(files)], errs[:len(files)])
+		for i, err := range errs[:n] {
+			if err != nil && IsResourceExhausted(err) && !errors.As(err, new(*ResourceError)) {
+				errs[i] = &ResourceError{Err: err}
 			}
-			data[i], errs[i] = s.Read(f)
 		}
-		return
+		return n
 	}
-	s.readUring(ctx, files, data[:len(files)], errs[:len(files)])
-	for i, err := range errs[:len(files)] {
-		if err != nil && IsResourceExhausted(err) && !errors.As(err, new(*ResourceError)) {
-			errs[i] = &ResourceError{Err: err}
+	var held int64
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			cancelRest(err, data[i:len(files)], errs[i:len(files)])
+			return len(files)
+		}
+		data[i], errs[i] = s.Read(f)
+		if held += f.SizeOr(len(data[i])); held > budget {
+			return i + 1
 		}
 	}
+	return len(files)
 }
 
 // cancelRest gives each file of a batch that will not be read err and no

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -118,7 +119,9 @@ func readBatches(s *Session, paths []string, k int) []outcome {
 			files[i] = File{Path: p, Size: SizeUnknown}
 		}
 		data, errs := make([][]byte, n), make([]error, n)
-		s.ReadBatch(context.Background(), files, data, errs)
+		if read := s.ReadBatch(context.Background(), files, math.MaxInt64, data, errs); read != n {
+			panic(fmt.Sprintf("ReadBatch of %d files with no budget read %d", n, read))
+		}
 		for i := range files {
 			if errs[i] != nil {
 				got = append(got, outcome{err: errs[i].Error()})

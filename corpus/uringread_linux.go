@@ -96,19 +96,27 @@ func setupReason(err error) string {
 	return err.Error()
 }
 
-// readUring reads files as ReadSized does, in batches of up to uringBatch
-// files, each with three submissions: the opens, then (after an fstat
-// per file, a plain system call) the reads, then the closes.
-func (s *Session) readUring(ctx context.Context, files []File, data [][]byte, errs []error) {
-	for len(files) > 0 {
+// readUring reads a prefix of files as ReadSized does, in batches of up
+// to uringBatch files, each with three submissions: the opens, then
+// (after an fstat per file, a plain system call) the reads, then the
+// closes. It returns the prefix's length: every file, but where their
+// sizes add up to more than budget (see ReadBatch).
+func (s *Session) readUring(ctx context.Context, files []File, budget int64, data [][]byte, errs []error) int {
+	var held int64
+	done := 0
+	for done < len(files) {
 		if err := ctx.Err(); err != nil {
-			cancelRest(err, data, errs)
-			return
+			cancelRest(err, data[done:], errs[done:])
+			return len(files)
 		}
-		k := min(len(files), uringBatch)
-		s.uringBatch(files[:k], data[:k], errs[:k])
-		files, data, errs = files[k:], data[k:], errs[k:]
+		k := min(len(files)-done, uringBatch)
+		n := s.uringBatch(files[done:done+k], budget, &held, data[done:done+k], errs[done:done+k])
+		done += n
+		if n < k {
+			break
+		}
 	}
+	return done
 }
 
 // startRing borrows a ring from the Reader for one batch, or says why it
@@ -186,8 +194,10 @@ func (p *ringPool) close() {
 	}
 }
 
-// uringBatch reads at most uringBatch files.
-func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
+// uringBatch reads at most uringBatch files, a prefix of files whose
+// sizes add to *held no more than budget (unless *held is 0), and returns
+// the prefix's length; the files past it are opened and closed, not read.
+func (s *Session) uringBatch(files []File, budget int64, held *int64, data [][]byte, errs []error) int {
 	u := &s.ur
 	for i := range files {
 		data[i], errs[i] = nil, nil
@@ -203,7 +213,7 @@ func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
 					errs[i] = &os.PathError{Op: "io_uring_setup", Path: f.Path, Err: unwrapSyscall(err)}
 				}
 			}
-			return
+			return len(files)
 		}
 	}
 	if cap(u.files) < len(files) {
@@ -223,9 +233,10 @@ func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
 		uf.name = len(u.names)
 		u.names = append(append(u.names, name...), 0)
 	}
+	n := len(files)
 	err := s.uringOpens(files, errs)
 	if err == nil {
-		err = s.uringReads(files, data, errs)
+		n, err = s.uringReads(files, budget, held, data, errs)
 	}
 	if err == nil {
 		err = s.uringCloses()
@@ -239,6 +250,7 @@ func (s *Session) uringBatch(files []File, data [][]byte, errs []error) {
 		_ = syscall.Close(fd)
 	}
 	u.oldDirs = u.oldDirs[:0]
+	return n
 }
 
 // uringDir returns what the open of path is relative to: the session's
@@ -342,10 +354,14 @@ func (s *Session) uringOpens(files []File, errs []error) error {
 // uringReads fstats every open file and reads the regular ones in one
 // submission, each with room for one byte more than its size, at the
 // file position (so that a read that must go on, as ReadSized's does,
-// goes on from there on the same descriptor).
-func (s *Session) uringReads(files []File, data [][]byte, errs []error) error {
+// goes on from there on the same descriptor). It reads a prefix of the
+// files whose sizes add to *held no more than budget, unless *held is 0
+// (see ReadBatch), and returns its length: the files past it are left
+// open to be closed, with no data and no error.
+func (s *Session) uringReads(files []File, budget int64, held *int64, data [][]byte, errs []error) (int, error) {
 	u := &s.ur
 	u.step, u.queued = uringOpRead, u.queued[:0]
+	n := len(u.files)
 	for i := range u.files {
 		uf := &u.files[i]
 		if uf.state != uringRead {
@@ -360,6 +376,12 @@ func (s *Session) uringReads(files []File, data [][]byte, errs []error) error {
 		if u.afterStat != nil {
 			u.afterStat(path)
 		}
+		cost := files[i].SizeOr(size)
+		if *held > 0 && *held+cost > budget {
+			n = i
+			break
+		}
+		*held += cost
 		uf.size, uf.buf = size, s.sc.pool.get(size+1)
 		if size+1 > uringMaxRead {
 			data[i], errs[i] = s.readSync(uf, path)
@@ -368,13 +390,19 @@ func (s *Session) uringReads(files []File, data [][]byte, errs []error) error {
 		}
 		e, err := u.queue(i)
 		if err != nil {
-			return err // ringFailed gives the buffer back
+			return n, err // ringFailed gives the buffer back
 		}
 		uf.state = uringQueued
 		e.opcode, e.fd, e.len, e.off = uringOpRead, int32(uf.fd), uint32(size+1), uringCurrentPosition
 		e.addr = uint64(uintptr(unsafe.Pointer(unsafe.SliceData(uf.buf))))
 	}
-	return u.run(func(i int, uf *uringFile, res int32) {
+	for i := n; i < len(u.files); i++ {
+		// Past the budget: not read now (the caller reads them in a
+		// later batch); an open descriptor is closed with the others.
+		u.files[i].state = uringDone
+		data[i], errs[i] = nil, nil
+	}
+	return n, u.run(func(i int, uf *uringFile, res int32) {
 		path := files[i].Path
 		uf.state = uringDone
 		switch {

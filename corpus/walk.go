@@ -24,7 +24,8 @@ import (
 type File struct {
 	// Path is the file's path: the corpus root joined with its relative path.
 	Path string
-	// Size is the size in bytes reported by lstat during the walk.
+	// Size is the size in bytes reported by lstat during the walk, or
+	// SizeUnknown where the walk did not lstat the file (WalkTypes).
 	Size int64
 }
 

@@ -60,6 +60,15 @@ func SizeOf(f File) int64 {
 	return info.Size()
 }
 
+// SizeOr returns f's size as the walk gave it, or n (the length it was
+// read into) when the walk gave none.
+func (f File) SizeOr(n int) int64 {
+	if f.Size >= 0 {
+		return f.Size
+	}
+	return int64(n)
+}
+
 // ListOptions choose how ListWith lists a corpus.
 type ListOptions struct {
 	// IsInput accepts the base names of inputs; nil is IsJSON.

@@ -178,3 +178,43 @@ func TestNegativeLatency(t *testing.T) {
 		t.Errorf("New(Latency -1ms) = nil error, want one")
 	}
 }
+
+// TestLatencyBatchBudget: a batch that its byte budget cuts short waits
+// each file's latency once, not again in the ReadBatch that reads the
+// files it left out, in every read mode.
+func TestLatencyBatchBudget(t *testing.T) {
+	files := smallCorpus(t, 10)
+	for i := range files {
+		files[i].Size = corpus.SizeUnknown // as a d_type walk lists them
+	}
+	for _, mode := range corpus.ReadModes {
+		if err := corpus.ReadModeAvailable(mode); err != nil {
+			t.Logf("%s: %v", mode, err)
+			continue
+		}
+		waits := 0
+		r := corpus.NewReader(mode)
+		j := &job{reader: r, wait: func() error { waits++; return nil }}
+		w := &worker{job: j, session: r.Session()}
+		data, errs := make([][]byte, len(files)), make([]error, len(files))
+		calls := 0
+		for rest := files; len(rest) > 0; calls++ {
+			n := w.ReadBatch(t.Context(), rest, 150, data, errs) // a file is about 120 bytes
+			for i := range rest[:n] {
+				if errs[i] != nil {
+					t.Fatalf("%s: %v", mode, errs[i])
+				}
+				w.session.Release(data[i])
+			}
+			rest = rest[n:]
+		}
+		w.session.Close()
+		r.Close()
+		if calls < 5 {
+			t.Errorf("%s: %d ReadBatch calls for 10 files over a budget of 150 bytes, want at least 5", mode, calls)
+		}
+		if waits != len(files) {
+			t.Errorf("%s: %d waits for %d files", mode, waits, len(files))
+		}
+	}
+}

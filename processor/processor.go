@@ -168,6 +168,7 @@ type worker struct {
 	job     *job
 	counter workload.Counter
 	session *corpus.Session // this goroutine's reads (a directory kept open in ReadOpenat)
+	waited  waitedFiles     // ReadBatch's files that waited and are still to be read
 }
 
 // Read waits the simulated latency, if any, then reads f.
@@ -180,24 +181,46 @@ func (w *worker) Read(f corpus.File) ([]byte, error) {
 	return w.session.Read(f)
 }
 
-// ReadBatch reads files in one batch (strategies.BatchReader): one
+// ReadBatch reads a prefix of files in one batch (strategies.BatchReader;
+// the prefix is what fits in budget, see corpus.Session.ReadBatch): one
 // io_uring submission per step in read mode uring, the mode's ordinary
 // reads in the others. With a latency, each file waits it first, one
 // after another as Read's would; a cancelled wait fails that file and
-// the rest of the batch, which are not read.
-func (w *worker) ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error) {
-	if w.job.wait != nil {
-		for i := range files {
-			if err := w.job.wait(); err != nil {
-				for j := i; j < len(files); j++ {
-					data[j], errs[j] = nil, cancelledWait{err}
-				}
-				files = files[:i]
-				break
+// the rest of the batch, which are not read. Files that waited but were
+// left out of the prefix do not wait again in the next ReadBatch, which
+// starts with them.
+func (w *worker) ReadBatch(ctx context.Context, files []corpus.File, budget int64, data [][]byte, errs []error) int {
+	if w.job.wait == nil {
+		return w.session.ReadBatch(ctx, files, budget, data, errs)
+	}
+	skip := 0
+	if len(files) > 0 && w.waited.n > 0 && files[0].Path == w.waited.first {
+		skip = min(w.waited.n, len(files))
+	}
+	w.waited = waitedFiles{}
+	waited := len(files)
+	for i := skip; i < len(files); i++ {
+		if err := w.job.wait(); err != nil {
+			for j := i; j < len(files); j++ {
+				data[j], errs[j] = nil, cancelledWait{err}
 			}
+			waited = i
+			break
 		}
 	}
-	w.session.ReadBatch(ctx, files, data, errs)
+	n := w.session.ReadBatch(ctx, files[:waited], budget, data, errs)
+	if n < waited {
+		w.waited = waitedFiles{first: files[n].Path, n: waited - n}
+		return n
+	}
+	return len(files)
+}
+
+// waitedFiles are the files at the head of the rest of a batch that have
+// waited their latency but were not read: first's path, and how many.
+type waitedFiles struct {
+	first string
+	n     int
 }
 
 // A cancelledWait is a latency wait that the pass's ctx cut short: not a

@@ -14,11 +14,16 @@ import (
 // read mode uring, one ordinary read after another in the others).
 type BatchReader interface {
 	Worker
-	// ReadBatch loads each files[i] into data[i] and errs[i] (both at
-	// least len(files) long), as Read would one by one; every successful
-	// read is released like one of Read. Once ctx is done it starts no
-	// new read: a file it did not read gets ctx.Err() and no data.
-	ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error)
+	// ReadBatch loads a prefix of files into data[i] and errs[i] (both
+	// at least len(files) long), as Read would one by one, and returns
+	// the prefix's length; every successful read is released like one of
+	// Read. The prefix is all of files but where their sizes add up to
+	// more than budget bytes, as corpus.Session.ReadBatch counts them
+	// (the walk's sizes, or the read's where the walk gave none); the
+	// first file is always read. Once ctx is done it starts no new read:
+	// a file it did not read gets ctx.Err() and no data, and the prefix
+	// is all of files.
+	ReadBatch(ctx context.Context, files []corpus.File, budget int64, data [][]byte, errs []error) int
 }
 
 // DefaultBatchSize is the files a Batch worker claims at a time when
@@ -27,8 +32,8 @@ type BatchReader interface {
 const DefaultBatchSize = 32
 
 // DefaultBatchBytes bounds the bytes a Batch worker reads at once when
-// Batch.Bytes is 0, by the sizes the walk gave: a batch of large files is
-// read and processed a few at a time instead of all 32 held in memory.
+// Batch.Bytes is 0: a batch of large files is read and processed a few
+// at a time instead of all 32 held in memory.
 const DefaultBatchBytes = 64 << 20
 
 // Batch runs a fixed set of worker goroutines, each with its own Worker,
@@ -41,9 +46,11 @@ const DefaultBatchBytes = 64 << 20
 // read modes a batch's reads are the mode's ordinary reads, so that the
 // strategy is measured on its own as well as with uring. A batch's reads
 // stay in memory until it is processed: Size files per worker, read a
-// few at a time where their sizes (as the walk gave them) add up to more
-// than Bytes. A size the walk left unknown (a d_type walk's) counts
-// nothing there.
+// few at a time where their sizes add up to more than Bytes. Those are
+// the sizes the walk gave, so that such a batch is cut before it is
+// read; where the walk gave none (a d_type walk's), a batch stops reading
+// at the file that takes it past Bytes (read mode uring: before it, by
+// its fstat), so that a worker holds at most Bytes and one file more.
 //
 // The zero Batch has one worker per GOMAXPROCS and batches of
 // DefaultBatchSize.
@@ -109,14 +116,16 @@ func (b Batch) batchBytes() int64 {
 }
 
 // processBatch reads and processes batch on w, as many files at a time as
-// fit in budget bytes (at least one); see processReads.
+// fit in budget bytes (at least one): a prefix that fits by the walk's
+// sizes is read (readBatch, which may stop sooner by the sizes it reads),
+// processed and released before the next.
 func processBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64, data [][]byte, errs []error) error {
 	for len(batch) > 0 {
-		k := fitting(batch, budget)
-		if err := processReads(ctx, w, batch[:k], data, errs); err != nil {
+		n := readBatch(ctx, w, batch[:fitting(batch, budget)], budget, data, errs)
+		if err := processRead(ctx, w, batch[:n], data, errs); err != nil {
 			return err
 		}
-		batch = batch[k:]
+		batch = batch[n:]
 	}
 	return nil
 }
@@ -135,23 +144,35 @@ func fitting(files []corpus.File, budget int64) int {
 	return len(files)
 }
 
-// processReads reads batch on w, then processes and releases each file.
-// Once ctx is done or a Process fails, the batch's other reads are
-// released unprocessed.
-func processReads(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
+// readBatch reads a prefix of batch on w, with one ReadBatch when w is a
+// BatchReader and one Read after another otherwise, and returns its
+// length: all of batch, but that it stops after the file that takes the
+// bytes read past budget, counting an unknown size by the data read. Once
+// ctx is done it reads no more, and the files not read get ctx.Err().
+func readBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64, data [][]byte, errs []error) int {
 	if br, ok := w.(BatchReader); ok {
-		br.ReadBatch(ctx, batch, data, errs)
-	} else {
-		for i, f := range batch {
-			if err := ctx.Err(); err != nil {
-				for j := i; j < len(batch); j++ {
-					data[j], errs[j] = nil, err // not read: nothing to release
-				}
-				break
+		return br.ReadBatch(ctx, batch, budget, data, errs)
+	}
+	var held int64
+	for i, f := range batch {
+		if err := ctx.Err(); err != nil {
+			for j := i; j < len(batch); j++ {
+				data[j], errs[j] = nil, err // not read: nothing to release
 			}
-			data[i], errs[i] = w.Read(f)
+			return len(batch)
+		}
+		data[i], errs[i] = w.Read(f)
+		if held += f.SizeOr(len(data[i])); held > budget {
+			return i + 1
 		}
 	}
+	return len(batch)
+}
+
+// processRead processes and releases each file of batch, read into data
+// and errs. Once ctx is done or a Process fails, the others are released
+// unprocessed.
+func processRead(ctx context.Context, w Worker, batch []corpus.File, data [][]byte, errs []error) error {
 	var stop error
 	for i, f := range batch {
 		if stop == nil {

@@ -19,8 +19,8 @@ var (
 	errNewWorker = errors.New("fake new worker error")
 )
 
-// testFiles returns n files; a file's Size is its index, which lets the fake
-// find its counters without a map.
+// testFiles returns n files; a file's Size is its index (tests of a
+// batch's byte budget use it).
 func testFiles(n int) []corpus.File {
 	files := make([]corpus.File, n)
 	for i := range files {
@@ -32,7 +32,8 @@ func testFiles(n int) []corpus.File {
 // fakeWork makes fakeWorkers and records everything done to every file, so
 // that a test can check the Strategy contract afterwards.
 type fakeWork struct {
-	files []corpus.File
+	files  []corpus.File
+	byPath map[string]int // a file's index in files
 
 	// Hooks, all optional.
 	newWorker func(call int64) error        // call is 1-based
@@ -62,8 +63,13 @@ type fakeWork struct {
 }
 
 func newFakeWork(files []corpus.File) *fakeWork {
+	byPath := make(map[string]int, len(files))
+	for i, f := range files {
+		byPath[f.Path] = i
+	}
 	return &fakeWork{
 		files:     files,
+		byPath:    byPath,
 		reads:     make([]atomic.Int32, len(files)),
 		processes: make([]atomic.Int32, len(files)),
 		releases:  make([]atomic.Int32, len(files)),
@@ -104,26 +110,33 @@ func (w *fakeWork) NewWorker() (Worker, error) {
 // A fakeBatchWorker is a fakeWorker whose reads may come in batches.
 type fakeBatchWorker struct{ *fakeWorker }
 
-// ReadBatch reads each file with Read, checking the slices' lengths.
-func (fw fakeBatchWorker) ReadBatch(ctx context.Context, files []corpus.File, data [][]byte, errs []error) {
+// ReadBatch reads each file with Read, checking the slices' lengths, and
+// stops as corpus.Session.ReadBatch does in the modes other than uring:
+// after the file that takes the bytes read past budget.
+func (fw fakeBatchWorker) ReadBatch(ctx context.Context, files []corpus.File, budget int64, data [][]byte, errs []error) int {
 	fw.work.batchCalls.Add(1)
 	if len(data) < len(files) || len(errs) < len(files) {
 		fw.work.problem("ReadBatch of %d files into %d data and %d errors", len(files), len(data), len(errs))
-		return
+		return len(files)
 	}
+	var held int64
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			data[i], errs[i] = nil, err
 			continue
 		}
 		data[i], errs[i] = fw.Read(f)
+		if held += f.SizeOr(len(data[i])); held > budget {
+			return i + 1
+		}
 	}
+	return len(files)
 }
 
 // index returns f's index in w.files, checking that f is one of them.
 func (w *fakeWork) index(op string, f corpus.File) (int, bool) {
-	i := int(f.Size)
-	if i < 0 || i >= len(w.files) || w.files[i] != f {
+	i, ok := w.byPath[f.Path]
+	if !ok || w.files[i] != f {
 		w.problem("%s(%q): not a file given to Run", op, f.Path)
 		return 0, false
 	}

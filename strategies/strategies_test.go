@@ -247,6 +247,38 @@ func TestBatchBytes(t *testing.T) {
 	}
 }
 
+// TestBatchBytesUnknown: where the walk gave no sizes (a d_type walk's),
+// a batch stops reading at the file that takes the bytes read past its
+// budget, with or without BatchReader, in Run and in its streaming form.
+// The fake's files are 8 bytes each: with a budget of 20, a worker holds
+// three at most.
+func TestBatchBytesUnknown(t *testing.T) {
+	files := testFiles(100)
+	for i := range files {
+		files[i].Size = corpus.SizeUnknown
+	}
+	b := Batch{Workers: 1, Size: 32, Bytes: 20}
+	for _, batchReads := range []bool{false, true} {
+		for _, streamed := range []bool{false, true} {
+			w := newFakeWork(files)
+			w.batchReads = batchReads
+			var err error
+			if streamed {
+				err = b.RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error { return emit(files) }, w)
+			} else {
+				err = b.Run(t.Context(), files, w)
+			}
+			if err != nil {
+				t.Fatalf("BatchReader %v, streamed %v: %v", batchReads, streamed, err)
+			}
+			w.check(t, true)
+			if got := w.maxInFlight.Load(); got != 3 {
+				t.Errorf("BatchReader %v, streamed %v: %d reads in memory at once, want 3", batchReads, streamed, got)
+			}
+		}
+	}
+}
+
 func TestFitting(t *testing.T) {
 	sized := func(sizes ...int64) []corpus.File {
 		var files []corpus.File
