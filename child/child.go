@@ -54,7 +54,8 @@ type Spec struct {
 	// Feed is how the timed and profiling passes get their files
 	// (processor.Feed): "" or "list" processes the list made before the
 	// clock starts; "walk" and "stream" list the corpus again inside the
-	// pass, the second while the workers process what it has found. A
+	// pass, the second while the workers process what it has found, and
+	// "walk-dtype" and "stream-dtype" do the same with the d_type walk. A
 	// binary that lacks the field (an older rev= build) refuses a spec
 	// that sets it.
 	Feed string `json:"feed,omitempty"`
@@ -213,7 +214,7 @@ func runChild(ctx context.Context, stdin io.Reader) (*Result, error) {
 	}
 	// A streamed cell warms up its streaming form, over the same share.
 	share := corpus.Spread(files, warm)
-	if feed == processor.FeedStream {
+	if feed.Streams() {
 		_, err = proc.RunWalk(ctx, processor.WalkOf(share))
 	} else {
 		_, err = proc.Run(ctx, share)

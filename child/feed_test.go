@@ -75,6 +75,9 @@ func TestFeeds(t *testing.T) {
 		{feed: "stream", strategy: "batch", echo: "stream"},
 		{feed: "walk", strategy: "atomic", profile: true, echo: "walk"},
 		{feed: "stream", strategy: "batch", profile: true, echo: "stream"},
+		{feed: "walk-dtype", strategy: "batch", echo: "walk-dtype"},
+		{feed: "stream-dtype", strategy: "atomic", echo: "stream-dtype"},
+		{feed: "stream-dtype", strategy: "batch", echo: "stream-dtype"},
 	}
 	for _, tc := range tests {
 		spec := Spec{Corpus: dir, Config: config(tc.strategy), Feed: tc.feed, WarmupFiles: 20}
@@ -102,8 +105,9 @@ func TestFeeds(t *testing.T) {
 
 	for _, tc := range []struct{ feed, strategy, errorHas string }{
 		{"stream", "pipeline", "feed stream: strategy pipeline has no streaming form (have pool, atomic, batch)"},
+		{"stream-dtype", "perfile", "feed stream-dtype: strategy perfile has no streaming form (have pool, atomic, batch)"},
 		{"stream", "sequential", "strategy sequential has no streaming form"},
-		{"trickle", "atomic", `unknown feed "trickle" (have list, walk, stream)`},
+		{"trickle", "atomic", `unknown feed "trickle" (have list, walk, stream, walk-dtype, stream-dtype)`},
 	} {
 		_, err := run(Spec{Corpus: dir, Config: config(tc.strategy), Feed: tc.feed})
 		if err == nil || !strings.Contains(err.Error(), tc.errorHas) {

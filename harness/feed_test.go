@@ -23,7 +23,7 @@ func TestFeedRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
-	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std"}, Strategies: []string{"atomic", "pipeline"}, Feed: []string{"walk", "stream"}}, 2)
+	opts := testOptions(t, matrix.Matrix{Parsers: []string{"std"}, Strategies: []string{"atomic", "pipeline"}, Feed: []string{"walk", "stream", "walk-dtype", "stream-dtype"}}, 2)
 	opts.Profiles = []string{"cpu"}
 	opts.ProfileMinCPU = 20 * time.Millisecond
 	dir, run, err := Run(t.Context(), opts)
@@ -46,22 +46,32 @@ func TestFeedRun(t *testing.T) {
 		} else if _, err := os.Stat(filepath.Join(dir, c.Profiles[0].Path)); err != nil {
 			t.Errorf("cell %s: %v", c.Name, err)
 		}
-		if v, ok := record.Value(c.Axes, "feed"); !ok || v != "walk" && v != "stream" {
-			t.Errorf("cell %s: axes %v, want feed walk or stream", c.Name, c.Axes)
+		if v, ok := record.Value(c.Axes, "feed"); !ok || v == "list" {
+			t.Errorf("cell %s: axes %v, want a feed other than list", c.Name, c.Axes)
 		}
 	}
 	slices.Sort(names)
 	workers := strconv.Itoa(matrix.Cell{}.Procs())
 	want := []string{
+		"parser=std/strategy=atomic/workers=" + workers + "/read=readfile/feed=stream-dtype/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=atomic/workers=" + workers + "/read=readfile/feed=stream/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=atomic/workers=" + workers + "/read=readfile/feed=walk-dtype/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=atomic/workers=" + workers + "/read=readfile/feed=walk/gogc=100/gomemlimit=off/build=default",
+		"parser=std/strategy=pipeline/workers=" + workers + "/read=readfile/feed=walk-dtype/gogc=100/gomemlimit=off/build=default",
 		"parser=std/strategy=pipeline/workers=" + workers + "/read=readfile/feed=walk/gogc=100/gomemlimit=off/build=default",
 	}
 	if !slices.Equal(names, want) {
 		t.Errorf("cells:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
 	}
-	if len(run.Unavailable) != 1 || run.Unavailable[0].What != "feed=stream/strategy=pipeline" ||
-		!strings.Contains(run.Unavailable[0].Reason, "strategy pipeline has no streaming form") {
-		t.Errorf("unavailable = %+v, want feed=stream/strategy=pipeline with its reason", run.Unavailable)
+	var unavailable []string
+	for _, u := range run.Unavailable {
+		if !strings.Contains(u.Reason, "strategy pipeline has no streaming form") {
+			t.Errorf("unavailable %s: %q, want pipeline's lack of a streaming form", u.What, u.Reason)
+		}
+		unavailable = append(unavailable, u.What)
+	}
+	slices.Sort(unavailable)
+	if want := []string{"feed=stream-dtype/strategy=pipeline", "feed=stream/strategy=pipeline"}; !slices.Equal(unavailable, want) {
+		t.Errorf("unavailable = %v, want %v", unavailable, want)
 	}
 }

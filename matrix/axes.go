@@ -189,7 +189,8 @@ var Axes = []Axis{
 	{
 		Key: "feed", Flag: "feed", ConfigKey: "feed", Optional: true,
 		Usage: "comma-separated feeds of the timed pass: list (the corpus listed before the clock starts), walk (listed inside the timed pass, then processed), " +
-			"stream (the walk handed to the workers as it goes: strategies " + strings.Join(processor.StreamStrategies, ", ") + "); walk and stream time the walk, so compare them with each other, not with list (default: list)",
+			"stream (the walk handed to the workers as it goes: strategies " + strings.Join(processor.StreamStrategies, ", ") + "), walk-dtype and stream-dtype (the same with the d_type walk, which lstats only entries of unknown type); " +
+			"the walk and stream feeds time the walk, so compare them with each other, not with list (default: list)",
 		values:    func(m *Matrix) []string { return m.Feed },
 		setValues: func(m *Matrix, vs []string) error { m.Feed = vs; return nil },
 		defaults:  func(workload.Workload) []string { return []string{""} },

@@ -39,7 +39,7 @@ func TestFeedAxis(t *testing.T) {
 			"parser=std/strategy=atomic/workers=2/read=readfile/feed=stream/gogc=100/gomemlimit=off/build=default",
 			"parser=std/strategy=pipeline/workers=2/read=readfile/feed=stream/gogc=100/gomemlimit=off/build=default",
 		}},
-		{feed: []string{"trickle"}, errorHas: `feed: unknown feed "trickle" (have list, walk, stream)`},
+		{feed: []string{"trickle"}, errorHas: `feed: unknown feed "trickle" (have list, walk, stream, walk-dtype, stream-dtype)`},
 	}
 	for _, tc := range tests {
 		m := base

@@ -30,10 +30,30 @@ const (
 	// (RunWalk), both inside the pass: the strategy's streaming form,
 	// which only StreamStrategies have.
 	FeedStream Feed = "stream"
+	// FeedWalkTypes is FeedWalk with the d_type walk (corpus.WalkTypes):
+	// it lstats only entries of unknown type, so its files' sizes are
+	// unknown until they are read. Compared with FeedWalk, it is what the
+	// walk mode is worth.
+	FeedWalkTypes Feed = "walk-dtype"
+	// FeedStreamTypes is FeedStream with the d_type walk: the fastest
+	// feed of `benchgrid process -walk dtype -stream`.
+	FeedStreamTypes Feed = "stream-dtype"
 )
 
 // Feeds lists every feed, the default first.
-var Feeds = []Feed{FeedList, FeedWalk, FeedStream}
+var Feeds = []Feed{FeedList, FeedWalk, FeedStream, FeedWalkTypes, FeedStreamTypes}
+
+// Streams reports whether f hands the walk's files to the workers as it
+// goes (a strategy's streaming form).
+func (f Feed) Streams() bool { return f == FeedStream || f == FeedStreamTypes }
+
+// walkMode is the walk f lists the corpus with inside the pass.
+func (f Feed) walkMode() corpus.WalkMode {
+	if f == FeedWalkTypes || f == FeedStreamTypes {
+		return corpus.WalkTypes
+	}
+	return corpus.WalkLstat
+}
 
 // ParseFeed returns the feed called name; "" is FeedList.
 func ParseFeed(name string) (Feed, error) {
@@ -56,10 +76,10 @@ func feedNames() string {
 }
 
 // FeedUnavailable says why strategy cannot run with feed f, or returns "":
-// FeedStream needs a strategy with a streaming form (StreamStrategies).
-// Such a configuration is never run another way.
+// a streaming feed needs a strategy with a streaming form
+// (StreamStrategies). Such a configuration is never run another way.
 func FeedUnavailable(f Feed, strategy string) string {
-	if f == FeedStream && !slices.Contains(StreamStrategies, strategy) {
+	if f.Streams() && !slices.Contains(StreamStrategies, strategy) {
 		return fmt.Sprintf("strategy %s has no streaming form (have %s)", strategy, strings.Join(StreamStrategies, ", "))
 	}
 	return ""
@@ -67,25 +87,26 @@ func FeedUnavailable(f Feed, strategy string) string {
 
 // RunCorpus is one pass over the corpus at root as feed f has it: Run
 // over listed (which must be corpus.ListSkipping's list of root for the
-// processor's workload) for FeedList; for FeedWalk, the same listing,
-// made again, then Run over it; for FeedStream, RunWalk over a
-// corpus.WalkWith walk in the lstat mode, whose files are that listing's.
-// Folders the walk skips are not reported: the caller's own listing met
-// them.
+// processor's workload) for FeedList; for FeedWalk and FeedWalkTypes, the
+// same listing, made again in the feed's walk mode, then Run over it; for
+// FeedStream and FeedStreamTypes, RunWalk over a corpus.WalkWith walk in
+// the feed's mode. Every walk mode lists that listing's files (the d_type
+// walk without their sizes). Folders the walk skips are not reported:
+// the caller's own listing met them.
 func (p *Processor) RunCorpus(ctx context.Context, f Feed, root string, listed []corpus.File) (*workload.Outcome, error) {
-	isInput := p.cfg.Workload.IsInput
+	opts := corpus.ListOptions{IsInput: p.cfg.Workload.IsInput, Walk: f.walkMode()}
 	switch f {
 	case FeedList, "":
 		return p.Run(ctx, listed)
-	case FeedWalk:
-		files, _, err := corpus.ListSkipping(ctx, root, isInput)
+	case FeedWalk, FeedWalkTypes:
+		files, _, err := corpus.ListWith(ctx, root, opts)
 		if err != nil {
 			return nil, err
 		}
 		return p.Run(ctx, files)
-	case FeedStream:
+	case FeedStream, FeedStreamTypes:
 		return p.RunWalk(ctx, func(ctx context.Context, emit func([]corpus.File) error) error {
-			_, err := corpus.WalkWith(ctx, root, corpus.ListOptions{IsInput: isInput, Walk: corpus.WalkLstat}, emit)
+			_, err := corpus.WalkWith(ctx, root, opts, emit)
 			return err
 		})
 	}

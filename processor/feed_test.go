@@ -29,7 +29,7 @@ func TestRunCorpus(t *testing.T) {
 		}
 		for _, f := range Feeds {
 			reason := FeedUnavailable(f, strategy)
-			if streams := slices.Contains(StreamStrategies, strategy); (reason == "") != (f != FeedStream || streams) {
+			if streams := slices.Contains(StreamStrategies, strategy); (reason == "") != (!f.Streams() || streams) {
 				t.Errorf("FeedUnavailable(%s, %s) = %q", f, strategy, reason)
 			}
 			got, err := p.RunCorpus(t.Context(), f, dir, files)

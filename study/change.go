@@ -44,12 +44,13 @@ func Naive(w workload.Workload) matrix.Cell { return matrix.BaselineCell(w) }
 // interned tally, three GC settings and the build variants. PGO is not among them: the study
 // tries it last, on the final configuration.
 //
-// Nor is the feed axis (matrix.Cell.Feed): feed=walk and feed=stream time
-// the corpus's listing too, which every other configuration lists before
-// its clock starts, so either would be measured against a baseline that
-// leaves the walk out and lose by the walk's time, whatever streaming is
-// worth. Streaming is compared with its fair baseline, feed=walk, in a
-// run (`benchgrid run -feed walk,stream`), not adopted by the study.
+// Nor is the feed axis (matrix.Cell.Feed): feed=walk, feed=stream and
+// their -dtype forms time the corpus's listing too, which every other
+// configuration lists before its clock starts, so each would be measured
+// against a baseline that leaves the walk out and lose by the walk's
+// time, whatever streaming or the d_type walk is worth. Both are compared
+// with their fair baseline, feed=walk, in a run (`benchgrid run -feed
+// walk,stream,walk-dtype,stream-dtype`), not adopted by the study.
 func Candidates(w workload.Workload) []record.StudyChange {
 	var out []record.StudyChange
 	one := func(class, axis, value string) {
