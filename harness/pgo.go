@@ -87,10 +87,11 @@ func (p PGOProfiler) ProfileConfigs(ctx context.Context, cells []matrix.Cell, pa
 	var profiles []*profile.Profile
 	for i, c := range cells {
 		dir := filepath.Join(tmp, fmt.Sprint(i))
-		// Fed as the cell's timed pass is: a stream cell's profile is of
-		// streamed passes.
+		// Fed as the cell's timed pass is, with the cell's page cache: a
+		// stream cell's profile is of streamed passes, a cold cell's of
+		// cold ones (the corpus evicted before each).
 		res, fail := children.Run(ctx, c, child.Spec{
-			Corpus: p.Corpus, Workload: p.Workload, Config: c.Config(), WarmupFiles: p.WarmupFiles, Feed: c.Feed,
+			Corpus: p.Corpus, Workload: p.Workload, Config: c.Config(), WarmupFiles: p.WarmupFiles, Feed: c.Feed, Cache: c.Cache,
 			Profiles: []string{string(record.ProfileCPU)}, ProfileDir: dir, MinCPU: minCPU,
 		})
 		if fail != nil {

@@ -13,8 +13,8 @@ import (
 )
 
 // TestPGOProfiler: the profiler runs each cell's configuration in a
-// child, under the CPU profiler, fed as the cell's timed pass is, and
-// merges the profiles into one file that pprof reads.
+// child, under the CPU profiler, fed as the cell's timed pass is and with
+// its page cache, and merges the profiles into one file that pprof reads.
 func TestPGOProfiler(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
@@ -45,5 +45,11 @@ func TestPGOProfiler(t *testing.T) {
 	_, err = p.Profile(t.Context(), "", []matrix.Cell{{Parser: "std", Strategy: "pipeline", Feed: "stream"}})
 	if err == nil || !strings.Contains(err.Error(), "strategy pipeline has no streaming form") {
 		t.Errorf("Profile(stream, pipeline) = %v, want the child's refusal", err)
+	}
+	// So does the page cache's state: a mode the child does not know is
+	// refused there, not profiled warm.
+	_, err = p.Profile(t.Context(), "", []matrix.Cell{{Parser: "std", Strategy: "pool", Cache: "tepid"}})
+	if err == nil || !strings.Contains(err.Error(), "tepid") {
+		t.Errorf("Profile(cache tepid) = %v, want the child's refusal", err)
 	}
 }
