@@ -223,57 +223,46 @@ func TestBatchStopsReading(t *testing.T) {
 }
 
 // TestBatchBytes: a batch holds no more files in memory at once than fit
-// in its byte budget by the walk's sizes (at least one), in Run and in its
-// streaming form. The fake's files are sized by their index: with a budget
-// of 10 bytes, files 0 to 4 go together and every later one alone.
+// in its byte budget (at least one), with or without BatchReader, in Run
+// and in its streaming form. By the walk's sizes, a batch is cut before
+// it is read: the fake's files are sized by their index, so with a budget
+// of 10 bytes files 0 to 4 go together and every later one alone. Where
+// the walk gave no sizes (a d_type walk's), a batch stops reading at the
+// file that takes the bytes read past its budget: the fake's files are 8
+// bytes each, so with a budget of 20 a worker holds three at most.
 func TestBatchBytes(t *testing.T) {
-	files := testFiles(100)
-	b := Batch{Workers: 1, Size: 32, Bytes: 10}
-	for _, streamed := range []bool{false, true} {
-		w := newFakeWork(files)
-		var err error
-		if streamed {
-			err = b.RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error { return emit(files) }, w)
-		} else {
-			err = b.Run(t.Context(), files, w)
-		}
-		if err != nil {
-			t.Fatalf("streamed %v: %v", streamed, err)
-		}
-		w.check(t, true)
-		if got := w.maxInFlight.Load(); got != 5 {
-			t.Errorf("streamed %v: %d reads in memory at once, want 5 (files 0 to 4)", streamed, got)
-		}
-	}
-}
-
-// TestBatchBytesUnknown: where the walk gave no sizes (a d_type walk's),
-// a batch stops reading at the file that takes the bytes read past its
-// budget, with or without BatchReader, in Run and in its streaming form.
-// The fake's files are 8 bytes each: with a budget of 20, a worker holds
-// three at most.
-func TestBatchBytesUnknown(t *testing.T) {
-	files := testFiles(100)
-	for i := range files {
-		files[i].Size = corpus.SizeUnknown
-	}
-	b := Batch{Workers: 1, Size: 32, Bytes: 20}
-	for _, batchReads := range []bool{false, true} {
-		for _, streamed := range []bool{false, true} {
-			w := newFakeWork(files)
-			w.batchReads = batchReads
-			var err error
-			if streamed {
-				err = b.RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error { return emit(files) }, w)
-			} else {
-				err = b.Run(t.Context(), files, w)
+	for _, tc := range []struct {
+		sized  bool
+		budget int64
+		want   int64
+	}{
+		{sized: true, budget: 10, want: 5},
+		{sized: false, budget: 20, want: 3},
+	} {
+		files := testFiles(100)
+		if !tc.sized {
+			for i := range files {
+				files[i].Size = corpus.SizeUnknown
 			}
-			if err != nil {
-				t.Fatalf("BatchReader %v, streamed %v: %v", batchReads, streamed, err)
-			}
-			w.check(t, true)
-			if got := w.maxInFlight.Load(); got != 3 {
-				t.Errorf("BatchReader %v, streamed %v: %d reads in memory at once, want 3", batchReads, streamed, got)
+		}
+		b := Batch{Workers: 1, Size: 32, Bytes: tc.budget}
+		for _, batchReads := range []bool{false, true} {
+			for _, streamed := range []bool{false, true} {
+				w := newFakeWork(files)
+				w.batchReads = batchReads
+				var err error
+				if streamed {
+					err = b.RunFeed(t.Context(), func(ctx context.Context, emit func([]corpus.File) error) error { return emit(files) }, w)
+				} else {
+					err = b.Run(t.Context(), files, w)
+				}
+				if err != nil {
+					t.Fatalf("sized %v, BatchReader %v, streamed %v: %v", tc.sized, batchReads, streamed, err)
+				}
+				w.check(t, true)
+				if got := w.maxInFlight.Load(); got != tc.want {
+					t.Errorf("sized %v, BatchReader %v, streamed %v: %d reads in memory at once, want %d", tc.sized, batchReads, streamed, got, tc.want)
+				}
 			}
 		}
 	}
