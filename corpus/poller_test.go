@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestReaderStartsPoller: a Reader sets up the runtime's poller when it is
@@ -37,18 +39,21 @@ func TestReaderStartsPoller(t *testing.T) {
 
 // pollerChild leaves room for three more descriptors, makes a Reader (the
 // poller takes two), holds the third, and reads path: the read must fail
-// with EMFILE, reported as a ResourceError.
+// with EMFILE, reported as a ResourceError. The room is the three lowest
+// free descriptor numbers, wherever the descriptors this process
+// inherited leave them.
 func pollerChild(path string) {
-	lowest, err := syscall.Dup(0)
-	if err != nil {
-		panic(err)
+	var free []int
+	for fd := 0; len(free) < 3; fd++ {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == unix.EBADF {
+			free = append(free, fd)
+		}
 	}
-	syscall.Close(lowest)
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		panic(err)
 	}
-	lim.Cur = uint64(lowest + 3)
+	lim.Cur = uint64(free[2] + 1)
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		panic(err)
 	}
@@ -57,7 +62,7 @@ func pollerChild(path string) {
 		fmt.Printf("the poller left no descriptor for the test: %v\n", err)
 		return
 	}
-	_, err = r.Read(File{Path: path})
+	_, err := r.Read(File{Path: path})
 	var re *ResourceError
 	if errors.As(err, &re) && errors.Is(err, syscall.EMFILE) {
 		fmt.Println("read failed with EMFILE")
