@@ -16,6 +16,17 @@ import (
 // life of the process, and a pass out of descriptors fails with EMFILE
 // named, like any other resource failure.
 //
+// Every mode needs it, sooner or later: ReadFile's reads are *os.File's,
+// which register with the poller, and in the others, which read with
+// plain system calls, the runtime starts it itself at a moment of its own
+// choosing (the GC's background scavenger sleeps on a timer, and timers
+// run on the poller). Seen without this, at a limit that left the reads
+// one descriptor: a sequential pass in read mode sized ran to the end in
+// 7 runs of 8 and ended mid-pass in the 8th, "eventfd failed" from inside
+// the scavenger. With it, the poller either starts before the first read
+// or the process ends there, every time; and at the next limit up, the
+// pass fails with EMFILE named in every mode.
+//
 // A timer is what sets it up here, because it needs no descriptor of its
 // own (a pipe would need two more at the worst moment).
 func startPoller() {

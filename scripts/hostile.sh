@@ -31,12 +31,14 @@ want=$("$bin" process -parser std -strategy sequential "$small")
 # with a different answer. How many files a goroutine-per-file pass holds
 # open at once depends on scheduling, so several limits are tried; each
 # must either print the reference line or fail naming the cause, and at
-# least one must hit the limit. The runtime holds up to two descriptors of
-# its own (the cgroup CPU files it reads for GOMAXPROCS) and its poller two
-# more, so 7 leaves the program one or two: the tightest limit at which it
-# can still report EMFILE itself. (Below that the runtime cannot start its
-# poller and ends the process; corpus.NewReader starts it before any
-# reading, so that it never fails at a worker's first open instead.)
+# least one must hit the limit. Beside 0–2, the runtime holds up to two
+# descriptors of its own (the cgroup CPU files it reads for GOMAXPROCS:
+# two on cgroup v1, one on v2), and its poller two more, so 7 is the
+# tightest limit at which the program can always report EMFILE itself:
+# below it, the runtime may find no room for its poller and end the
+# process with a fatal error. corpus.NewReader starts the poller before
+# any reading, so that it is never left to a worker's first open (or to
+# the GC's scavenger), when the workers may have spent the room it needs.
 hit=0
 for n in 7 8 12 16 24; do
   set +e
