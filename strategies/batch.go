@@ -80,7 +80,7 @@ func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
 			if err != nil {
 				return err
 			}
-			data, errs := make([][]byte, size), make([]error, size)
+			sc := newBatchScratch(size)
 			for {
 				if err := gctx.Err(); err != nil {
 					return err
@@ -90,7 +90,7 @@ func (b Batch) Run(ctx context.Context, files []corpus.File, work Work) error {
 					return nil
 				}
 				batch := files[start:min(start+int64(size), int64(len(files)))]
-				if err := processBatch(gctx, w, batch, b.batchBytes(), data, errs); err != nil {
+				if err := processBatch(gctx, w, batch, b.batchBytes(), sc); err != nil {
 					return err
 				}
 			}
@@ -115,15 +115,42 @@ func (b Batch) batchBytes() int64 {
 	return b.Bytes
 }
 
+// batchScratch is a batch worker's own: the slices its reads go into,
+// and how many files to offer its next read (0: as many as fit).
+type batchScratch struct {
+	data  [][]byte
+	errs  []error
+	offer int
+}
+
+func newBatchScratch(size int) *batchScratch {
+	return &batchScratch{data: make([][]byte, size), errs: make([]error, size)}
+}
+
 // processBatch reads and processes batch on w, as many files at a time as
 // fit in budget bytes (at least one): a prefix that fits by the walk's
 // sizes is read (readBatch, which may stop sooner by the sizes it reads),
-// processed and released before the next.
-func processBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64, data [][]byte, errs []error) error {
+// processed and released before the next. Once a read stops short of
+// what it was offered (sizes the walk did not give), the worker's next
+// read is offered one file more than that one took, and twice as many
+// after one that took all: read mode uring opens every file it is
+// offered before it learns their sizes, and so opens about one file a
+// read that it does not read then, not all the rest of the batch.
+func processBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64, sc *batchScratch) error {
 	for len(batch) > 0 {
-		n := readBatch(ctx, w, batch[:fitting(batch, budget)], budget, data, errs)
-		if err := processRead(ctx, w, batch[:n], data, errs); err != nil {
+		k := fitting(batch, budget)
+		if sc.offer > 0 {
+			k = min(k, sc.offer)
+		}
+		n := readBatch(ctx, w, batch[:k], budget, sc.data, sc.errs)
+		if err := processRead(ctx, w, batch[:n], sc.data, sc.errs); err != nil {
 			return err
+		}
+		switch {
+		case n < k:
+			sc.offer = n + 1
+		case sc.offer > 0:
+			sc.offer = min(2*sc.offer, 1<<20)
 		}
 		batch = batch[n:]
 	}

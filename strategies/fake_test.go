@@ -54,9 +54,11 @@ type fakeWork struct {
 	done atomic.Bool // set when Run has returned: the fake must be left alone
 
 	// batchReads makes NewWorker's Workers BatchReaders; batchCalls
-	// counts their ReadBatch calls.
+	// counts their ReadBatch calls, and offered the files those calls
+	// were given.
 	batchReads bool
 	batchCalls atomic.Int64
+	offered    atomic.Int64
 
 	mu       sync.Mutex
 	problems []string
@@ -115,6 +117,7 @@ type fakeBatchWorker struct{ *fakeWorker }
 // after the file that takes the bytes read past budget.
 func (fw fakeBatchWorker) ReadBatch(ctx context.Context, files []corpus.File, budget int64, data [][]byte, errs []error) int {
 	fw.work.batchCalls.Add(1)
+	fw.work.offered.Add(int64(len(files)))
 	if len(data) < len(files) || len(errs) < len(files) {
 		fw.work.problem("ReadBatch of %d files into %d data and %d errors", len(files), len(data), len(errs))
 		return len(files)

@@ -263,6 +263,14 @@ func TestBatchBytes(t *testing.T) {
 				if got := w.maxInFlight.Load(); got != tc.want {
 					t.Errorf("sized %v, BatchReader %v, streamed %v: %d reads in memory at once, want %d", tc.sized, batchReads, streamed, got, tc.want)
 				}
+				// After a cut, a BatchReader is offered about what it
+				// took, not the rest of the batch (which read mode uring
+				// would open, unread): 100 files, 3 a read, 32 offered
+				// to the first read and 4 to each after it, about 165
+				// (offering the rest of each batch, about 570).
+				if offered := w.offered.Load(); offered > 2*int64(len(files)) {
+					t.Errorf("sized %v, streamed %v: %d files offered to ReadBatch for %d", tc.sized, streamed, offered, len(files))
+				}
 			}
 		}
 	}

@@ -103,10 +103,9 @@ func stream(ctx context.Context, workers, batch int, budget int64, feed Feed, wo
 			if err != nil {
 				return err
 			}
-			var data [][]byte
-			var errs []error
+			var sc *batchScratch
 			if batch > 0 {
-				data, errs = make([][]byte, batch), make([]error, batch)
+				sc = newBatchScratch(batch)
 			}
 			for files := range chunks {
 				// Let the feed run: with a worker per core busy, a feed
@@ -122,7 +121,7 @@ func stream(ctx context.Context, workers, batch int, budget int64, feed Feed, wo
 						if err := gctx.Err(); err != nil {
 							return err
 						}
-						if err := processBatch(gctx, w, files[:k], budget, data, errs); err != nil {
+						if err := processBatch(gctx, w, files[:k], budget, sc); err != nil {
 							return err
 						}
 						files = files[k:]
