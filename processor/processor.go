@@ -168,7 +168,7 @@ type worker struct {
 	job     *job
 	counter workload.Counter
 	session *corpus.Session // this goroutine's reads (a directory kept open in ReadOpenat)
-	waited  waitedFiles     // ReadBatch's files that waited and are still to be read
+	waited  map[string]bool // files that waited their latency in a ReadBatch that left them out
 }
 
 // Read waits the simulated latency, if any, then reads f.
@@ -186,20 +186,19 @@ func (w *worker) Read(f corpus.File) ([]byte, error) {
 // io_uring submission per step in read mode uring, the mode's ordinary
 // reads in the others. With a latency, each file waits it first, one
 // after another as Read's would; a cancelled wait fails that file and
-// the rest of the batch, which are not read. Files that waited but were
-// left out of the prefix do not wait again in the next ReadBatch, which
-// starts with them.
+// the rest of the batch, which are not read. A file that waited but was
+// left out of the prefix does not wait again when a later ReadBatch
+// reads it.
 func (w *worker) ReadBatch(ctx context.Context, files []corpus.File, budget int64, data [][]byte, errs []error) int {
 	if w.job.wait == nil {
 		return w.session.ReadBatch(ctx, files, budget, data, errs)
 	}
-	skip := 0
-	if len(files) > 0 && w.waited.n > 0 && files[0].Path == w.waited.first {
-		skip = min(w.waited.n, len(files))
-	}
-	w.waited = waitedFiles{}
 	waited := len(files)
-	for i := skip; i < len(files); i++ {
+	for i, f := range files {
+		if w.waited[f.Path] {
+			delete(w.waited, f.Path)
+			continue
+		}
 		if err := w.job.wait(); err != nil {
 			for j := i; j < len(files); j++ {
 				data[j], errs[j] = nil, cancelledWait{err}
@@ -210,17 +209,15 @@ func (w *worker) ReadBatch(ctx context.Context, files []corpus.File, budget int6
 	}
 	n := w.session.ReadBatch(ctx, files[:waited], budget, data, errs)
 	if n < waited {
-		w.waited = waitedFiles{first: files[n].Path, n: waited - n}
+		if w.waited == nil {
+			w.waited = make(map[string]bool)
+		}
+		for _, f := range files[n:waited] {
+			w.waited[f.Path] = true
+		}
 		return n
 	}
 	return len(files)
-}
-
-// waitedFiles are the files at the head of the rest of a batch that have
-// waited their latency but were not read: first's path, and how many.
-type waitedFiles struct {
-	first string
-	n     int
 }
 
 // A cancelledWait is a latency wait that the pass's ctx cut short: not a
