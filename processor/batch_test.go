@@ -152,7 +152,7 @@ func TestFinishedWorkerDescriptors(t *testing.T) {
 			}
 			w.session.Release(data)
 			w.Finish()
-			open = append(open, openDescriptors(t))
+			open = append(open, countFDs(t))
 		}
 		r.Close()
 		// After the first worker, a Reader may keep what it lends (an
@@ -161,14 +161,4 @@ func TestFinishedWorkerDescriptors(t *testing.T) {
 			t.Errorf("read=%s: %d descriptors open after the first finished worker, %d after the %dth", mode, first, last, len(open))
 		}
 	}
-}
-
-// openDescriptors counts the process's open descriptors.
-func openDescriptors(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip(err)
-	}
-	return len(entries)
 }
