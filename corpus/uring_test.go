@@ -111,18 +111,26 @@ func sizedOutcomes(paths []string) map[string]outcome {
 
 // readBatches reads paths through s in batches of k and releases them.
 func readBatches(s *Session, paths []string, k int) []outcome {
+	return readBatchesWithin(s, paths, k, math.MaxInt64)
+}
+
+// readBatchesWithin is readBatches with a byte budget: each ReadBatch
+// reads the prefix that fits, and the next goes on from there. It panics
+// if a ReadBatch reads no file or more than it was given.
+func readBatchesWithin(s *Session, paths []string, k int, budget int64) []outcome {
 	var got []outcome
-	for len(paths) > 0 {
-		n := min(k, len(paths))
-		files := make([]File, n)
-		for i, p := range paths[:n] {
-			files[i] = File{Path: p, Size: SizeUnknown}
+	files := make([]File, len(paths))
+	for i, p := range paths {
+		files[i] = File{Path: p, Size: SizeUnknown}
+	}
+	data, errs := make([][]byte, k), make([]error, k)
+	for len(files) > 0 {
+		batch := files[:min(k, len(files))]
+		n := s.ReadBatch(context.Background(), batch, budget, data, errs)
+		if n < 1 || n > len(batch) || budget == math.MaxInt64 && n != len(batch) {
+			panic(fmt.Sprintf("ReadBatch of %d files within %d bytes read %d", len(batch), budget, n))
 		}
-		data, errs := make([][]byte, n), make([]error, n)
-		if read := s.ReadBatch(context.Background(), files, math.MaxInt64, data, errs); read != n {
-			panic(fmt.Sprintf("ReadBatch of %d files with no budget read %d", n, read))
-		}
-		for i := range files {
+		for i := range batch[:n] {
 			if errs[i] != nil {
 				got = append(got, outcome{err: errs[i].Error()})
 				continue
@@ -130,7 +138,7 @@ func readBatches(s *Session, paths []string, k int) []outcome {
 			got = append(got, outcome{data: bytes.Clone(data[i])})
 			s.Release(data[i])
 		}
-		paths = paths[n:]
+		files = files[n:]
 	}
 	return got
 }
@@ -174,17 +182,21 @@ func TestUringMatchesSized(t *testing.T) {
 }
 
 // FuzzUringBatch: any sequence of good and bad files, read in any batch
-// size, gives ReadSized's answers.
+// size and within any byte budget (each ReadBatch reading the prefix
+// that fits, the next going on from there), gives ReadSized's answers,
+// and leaves no descriptor open.
 func FuzzUringBatch(f *testing.F) {
-	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint8(4))
-	f.Add([]byte{4, 4, 4, 0}, uint8(1))
-	f.Add(bytes.Repeat([]byte{2, 6, 8}, 50), uint8(64))
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint8(4), uint32(0))
+	f.Add([]byte{4, 4, 4, 0}, uint8(1), uint32(0))
+	f.Add(bytes.Repeat([]byte{2, 6, 8}, 50), uint8(64), uint32(0))
+	f.Add(bytes.Repeat([]byte{0, 1, 2, 3, 4, 5, 6, 7}, 20), uint8(64), uint32(100))
+	f.Add(bytes.Repeat([]byte{9, 3, 7}, 30), uint8(32), uint32(300000))
 	if err := ReadModeAvailable(ReadUring); err != nil {
 		f.Skip(err)
 	}
 	paths := hostileTree(f)
 	want := sizedOutcomes(paths)
-	f.Fuzz(func(t *testing.T, picks []byte, k uint8) {
+	f.Fuzz(func(t *testing.T, picks []byte, k uint8, budget uint32) {
 		order := make([]string, len(picks))
 		for i, b := range picks {
 			order[i] = paths[int(b)%len(paths)]
@@ -192,7 +204,11 @@ func FuzzUringBatch(f *testing.F) {
 		before := openFDs(t)
 		r := NewReader(ReadUring)
 		s := r.Session()
-		for i, got := range readBatches(s, order, max(int(k), 1)) {
+		limit := int64(math.MaxInt64) // 0: no budget
+		if budget > 0 {
+			limit = int64(budget)
+		}
+		for i, got := range readBatchesWithin(s, order, max(int(k), 1), limit) {
 			if w := want[order[i]]; got.err != w.err || !bytes.Equal(got.data, w.data) {
 				t.Errorf("ReadBatch(%q) = %v, want %v", order[i], got, w)
 			}
