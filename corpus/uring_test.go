@@ -41,16 +41,6 @@ func setUringProbe(t *testing.T, probe func() error) {
 	t.Cleanup(func() { uringProbe = old; reset() })
 }
 
-// openFDs counts this process's open descriptors.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(entries) - 1 // ReadDir's own
-}
-
 // hostileTree writes good and bad inputs in several directories and
 // returns their paths: the good ones (empty, small, larger than a buffer)
 // and every kind of bad one TestReadModesAgree knows.
