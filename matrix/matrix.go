@@ -262,11 +262,19 @@ func (c Cell) Config() processor.Config {
 	return processor.Config{Parser: c.Parser, Strategy: c.Strategy, Workers: c.Workers, Readers: c.Readers, Read: c.Read, Latency: latency}
 }
 
+// MaxCombinations is the most combinations of axis values Cells makes: a
+// few lines of config (ten values on each of six axes) would otherwise
+// ask for a million cells, seconds of expansion before a run that would
+// take years. A run of that many cells at one sample each is already
+// days.
+const MaxCombinations = 100_000
+
 // Cells expands the matrix into its cells, nested in expansionOrder,
 // without duplicates: an axis that a cell's strategy ignores (sequential
 // runs one worker, perfile a goroutine per file, only pipeline has
 // readers) takes its default there, so that such a cell appears once per
-// combination of the other axes.
+// combination of the other axes. A matrix of more than MaxCombinations
+// combinations is an error.
 func (m Matrix) Cells() ([]Cell, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
@@ -277,8 +285,12 @@ func (m Matrix) Cells() ([]Cell, error) {
 		filter = regexp.MustCompile(m.Filter) // Check compiled it
 	}
 	order := make([]Axis, len(expansionOrder))
+	combinations := 1
 	for i, key := range expansionOrder {
 		order[i], _ = AxisByKey(key)
+		if combinations *= len(order[i].values(&m)); combinations > MaxCombinations {
+			return nil, fmt.Errorf("the matrix's axes make more than %d combinations: list fewer values (a filter applies only after they are made)", MaxCombinations)
+		}
 	}
 	var cells []Cell
 	seen := map[string]bool{}
