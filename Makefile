@@ -59,7 +59,8 @@ study-quick: build
 	$(BIN) study -quick $(STUDYFLAGS)
 
 # Everything CI checks: formatting, vet, staticcheck, the race-enabled
-# tests (fuzz seeds included), a short fuzz of every fuzz target, and an
+# tests (fuzz seeds included), a short fuzz of every fuzz target (after
+# a check of scripts/fuzz.sh's one retry rule), and an
 # end-to-end run of the harness, and the hostile conditions that need real
 # processes, signals and limits (scripts/hostile.sh).
 test: lint
@@ -67,6 +68,7 @@ test: lint
 	# sonic's other decoder (optdec: arm64's only one) must give the same answers.
 	SONIC_USE_OPTDEC=1 $(GO) test -count=1 ./workloads/events/parsers
 	SONIC_USE_OPTDEC=1 $(GO) test -count=1 -run Contract ./workloads/query/adapters
+	scripts/fuzz_test.sh
 	$(MAKE) fuzz
 	scripts/e2e.sh
 	scripts/hostile.sh
