@@ -269,6 +269,20 @@ func (c Cell) Config() processor.Config {
 // days.
 const MaxCombinations = 100_000
 
+// combinations is how many combinations of axis values m, with its
+// defaults filled in, makes; past limit it stops counting and returns a
+// number above limit, so that the product never overflows.
+func (m *Matrix) combinations(limit int) int {
+	n := 1
+	for _, key := range expansionOrder {
+		a, _ := AxisByKey(key)
+		if n *= len(a.values(m)); n > limit {
+			return n
+		}
+	}
+	return n
+}
+
 // Cells expands the matrix into its cells, nested in expansionOrder,
 // without duplicates: an axis that a cell's strategy ignores (sequential
 // runs one worker, perfile a goroutine per file, only pipeline has
@@ -284,13 +298,12 @@ func (m Matrix) Cells() ([]Cell, error) {
 	if m.Filter != "" {
 		filter = regexp.MustCompile(m.Filter) // Check compiled it
 	}
+	if m.combinations(MaxCombinations) > MaxCombinations {
+		return nil, fmt.Errorf("the matrix's axes make more than %d combinations: list fewer values (a filter applies only after they are made)", MaxCombinations)
+	}
 	order := make([]Axis, len(expansionOrder))
-	combinations := 1
 	for i, key := range expansionOrder {
 		order[i], _ = AxisByKey(key)
-		if combinations *= len(order[i].values(&m)); combinations > MaxCombinations {
-			return nil, fmt.Errorf("the matrix's axes make more than %d combinations: list fewer values (a filter applies only after they are made)", MaxCombinations)
-		}
 	}
 	var cells []Cell
 	seen := map[string]bool{}

@@ -81,7 +81,7 @@ func TestLatencyWaitsPerFile(t *testing.T) {
 // and twenty overlapped waits are far from twenty in a row.
 func TestLatencyWallTime(t *testing.T) {
 	files := smallCorpus(t, 20)
-	const latency = 10 * time.Millisecond
+	const latency = 25 * time.Millisecond
 	pass := func(strategy string) time.Duration {
 		proc, err := New(Config{Parser: "std", Strategy: strategy, Latency: latency})
 		if err != nil {
