@@ -19,13 +19,14 @@ func init() { query.Register(goccyAdapter{}) }
 // included, nesting is limited to 10,000 levels, and invalid UTF-8 is an
 // error.
 //
-// Its jsontext.Decoder streams each document in one pass: the adapter
-// follows the query's paths token by token (ReadValue for a member's name,
-// SkipValue for whatever no path needs), and a repeated member is simply
-// read again, so the last one counts. goccy's v2 API has no UnmarshalDecode
-// to hand a reflect.StructOf struct the decoder half-way through, and
-// decoding a struct from ReadValue's bytes would read every object on a
-// path twice: the token walk is the one-pass way.
+// Its jsontext.Decoder streams each document in one pass (tokenWalker,
+// which the jsonv2 adapter shares): the adapter follows the query's paths
+// token by token (ReadValue for a member's name, SkipValue for whatever no
+// path needs), and a repeated member is simply read again, so the last one
+// counts. goccy's v2 API has no UnmarshalDecode to hand a
+// reflect.StructOf struct the decoder half-way through, and decoding a
+// struct from ReadValue's bytes would read every object on a path twice:
+// the token walk is the one-pass way.
 type goccyAdapter struct{}
 
 func (goccyAdapter) Name() string { return "goccy" }
@@ -41,16 +42,6 @@ var goccyOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.Al
 
 // NewExtractor returns one worker's reused decoder.
 func (goccyAdapter) NewExtractor(q *query.Query) (query.Extractor, error) {
-	p := newPlan(q)
 	dec := jsontext.NewDecoder(&bytes.Buffer{}, goccyOptions)
-	return &goccyExtractor{
-		stdFallback: stdFallback{p: p},
-		name:        "goccy",
-		dec:         dec,
-		reset:       func(r io.Reader) { dec.Reset(r, goccyOptions) },
-		raw:         newRawWalker(p),
-	}, nil
+	return newTokenWalker("goccy", q, dec, func(r io.Reader) { dec.Reset(r, goccyOptions) }), nil
 }
-
-// goccyExtractor is one worker's state, reused across its documents.
-type goccyExtractor = tokenWalker[*jsontext.Decoder, jsontext.Kind, jsontext.Value, jsontext.Token]

@@ -42,16 +42,6 @@ var jsonv2Options = json.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.A
 
 // NewExtractor returns one worker's reused decoder.
 func (jsonv2Adapter) NewExtractor(q *query.Query) (query.Extractor, error) {
-	p := newPlan(q)
 	dec := jsontext.NewDecoder(&bytes.Buffer{}, jsonv2Options)
-	return &jsonv2Extractor{
-		stdFallback: stdFallback{p: p},
-		name:        "jsonv2",
-		dec:         dec,
-		reset:       func(r io.Reader) { dec.Reset(r, jsonv2Options) },
-		raw:         newRawWalker(p),
-	}, nil
+	return newTokenWalker("jsonv2", q, dec, func(r io.Reader) { dec.Reset(r, jsonv2Options) }), nil
 }
-
-// jsonv2Extractor is one worker's state, reused across its documents.
-type jsonv2Extractor = tokenWalker[*jsontext.Decoder, jsontext.Kind, jsontext.Value, jsontext.Token]

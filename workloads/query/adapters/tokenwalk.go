@@ -50,6 +50,13 @@ type tokenWalker[D tokenDecoder[K, V, T], K ~byte, V ~[]byte, T any] struct {
 	gotRecords bool
 }
 
+// newTokenWalker returns one worker's extractor for q, named name in its
+// errors, reading with dec, which reset points at a document.
+func newTokenWalker[D tokenDecoder[K, V, T], K ~byte, V ~[]byte, T any](name string, q *query.Query, dec D, reset func(io.Reader)) *tokenWalker[D, K, V, T] {
+	p := newPlan(q)
+	return &tokenWalker[D, K, V, T]{stdFallback: stdFallback{p: p}, name: name, dec: dec, reset: reset, raw: newRawWalker(p)}
+}
+
 // Extract checks UTF-8 (the adapters let invalid UTF-8 through their
 // decoders, see goccyOptions), then streams doc.
 func (x *tokenWalker[D, K, V, T]) Extract(doc []byte, r *query.Records) error {
