@@ -229,13 +229,23 @@ func (s *Session) ReadBatch(ctx context.Context, files []File, budget int64, dat
 		}
 		return n
 	}
+	return ReadPrefix(ctx, files, budget, data, errs, s.Read)
+}
+
+// ReadPrefix is ReadBatch without a ring: it reads a prefix of files with
+// read, one after another, into data[i] and errs[i], stopping after the
+// file that takes the bytes read past budget (a file counting its size as
+// the walk gave it, or as read), and returns the prefix's length. Once
+// ctx is done it reads no more: the files not read get ctx.Err() and no
+// data, and the prefix is all of files.
+func ReadPrefix(ctx context.Context, files []File, budget int64, data [][]byte, errs []error, read func(File) ([]byte, error)) int {
 	var held int64
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			cancelRest(err, data[i:len(files)], errs[i:len(files)])
 			return len(files)
 		}
-		data[i], errs[i] = s.Read(f)
+		data[i], errs[i] = read(f)
 		if held += f.SizeOr(len(data[i])); held > budget {
 			return i + 1
 		}

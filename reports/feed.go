@@ -12,8 +12,8 @@ import (
 const feedAxis = "feed"
 
 // writeFeedNote says what the timed pass of a cell with a feed other
-// than list covers, and what its times compare with: only in a run with such
-// cells.
+// than list covers, and what its times compare with: only in a run with
+// such cells.
 func (a *analysis) writeFeedNote(b *strings.Builder) {
 	var cells int
 	var values []string

@@ -180,20 +180,7 @@ func readBatch(ctx context.Context, w Worker, batch []corpus.File, budget int64,
 	if br, ok := w.(BatchReader); ok {
 		return br.ReadBatch(ctx, batch, budget, data, errs)
 	}
-	var held int64
-	for i, f := range batch {
-		if err := ctx.Err(); err != nil {
-			for j := i; j < len(batch); j++ {
-				data[j], errs[j] = nil, err // not read: nothing to release
-			}
-			return len(batch)
-		}
-		data[i], errs[i] = w.Read(f)
-		if held += f.SizeOr(len(data[i])); held > budget {
-			return i + 1
-		}
-	}
-	return len(batch)
+	return corpus.ReadPrefix(ctx, batch, budget, data, errs, w.Read)
 }
 
 // processRead processes and releases each file of batch, read into data

@@ -65,9 +65,9 @@ const streamChunk = 64
 // Worker, that each take the next chunk as soon as they are free. With
 // batch > 0, a worker reads a chunk batch files (and at most budget
 // bytes) at a time and processes them as Batch does (processBatch);
-// otherwise it reads and processes one file after another. Every file is read, processed and released as a
-// Strategy does; what changes is that the producing of the files overlaps
-// their processing.
+// otherwise it reads and processes one file after another. Every file is
+// read, processed and released as a Strategy does; what changes is that
+// the producing of the files overlaps their processing.
 //
 // stream returns feed's error, or the first error from NewWorker or
 // Process, or ctx.Err() once ctx is done, after every goroutine it started
